@@ -1,0 +1,59 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { TABLE_DEFINITION } from 'claude-monitor/domain';
+
+/**
+ * Creates the monitor's table exactly as the CDK construct declares it (same key schema, indexes,
+ * stream and TTL, from the same `TABLE_DEFINITION`). Resolves with the stream ARN.
+ */
+export const createMonitorTable = async (client: DynamoDBClient, tableName: string): Promise<string> => {
+  const keyNames = [
+    TABLE_DEFINITION.partitionKey,
+    TABLE_DEFINITION.sortKey,
+    ...TABLE_DEFINITION.globalSecondaryIndexes.flatMap((index) => [index.partition, index.sort]),
+  ];
+  const attributeDefinitions: AttributeDefinition[] = keyNames.map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: TABLE_DEFINITION.billingMode,
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: [
+          { AttributeName: TABLE_DEFINITION.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_DEFINITION.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partition, KeyType: 'HASH' },
+            { AttributeName: index.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.streamViewType },
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const streamArn = described.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${tableName} has no stream`);
+  return streamArn;
+};

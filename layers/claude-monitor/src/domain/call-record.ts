@@ -1,0 +1,141 @@
+/**
+ * The call record: one per Claude call, written by the layer and read by the aggregator and the API.
+ * This is the single definition; the DynamoDB item mapping lives in `call-item.ts`.
+ */
+
+/** What kind of SDK call produced the record. */
+export const OPERATION = {
+  create: 'create',
+  stream: 'stream',
+  batchResult: 'batch_result',
+  countTokens: 'count_tokens',
+} as const;
+export type Operation = (typeof OPERATION)[keyof typeof OPERATION];
+
+/** Where the call was served. */
+export const PROVIDER = {
+  anthropic: 'anthropic',
+  bedrock: 'bedrock',
+  vertex: 'vertex',
+} as const;
+export type Provider = (typeof PROVIDER)[keyof typeof PROVIDER];
+
+export const CALL_STATUS = {
+  success: 'success',
+  error: 'error',
+} as const;
+export type CallStatus = (typeof CALL_STATUS)[keyof typeof CALL_STATUS];
+
+/**
+ * Why a call failed. The rollups count these in the classes of `ERROR_CLASS`.
+ * `aborted` is a caller's own abort (or `break` out of a stream); `stream` is an `error` event mid-stream.
+ */
+export const ERROR_TYPE = {
+  rateLimit: 'rate_limit',
+  overloaded: 'overloaded',
+  server: 'server',
+  client: 'client',
+  authentication: 'authentication',
+  connection: 'connection',
+  timeout: 'timeout',
+  aborted: 'aborted',
+  stream: 'stream',
+  unknown: 'unknown',
+} as const;
+export type ErrorType = (typeof ERROR_TYPE)[keyof typeof ERROR_TYPE];
+
+/** Token and server-tool counts, as reported by the API (`usage`), merged over a stream. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt-cache writes with the default 5-minute lifetime. */
+  cacheWrite5mTokens: number;
+  /** Prompt-cache writes with the 1-hour lifetime. */
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+  webSearchRequests: number;
+  webFetchRequests: number;
+}
+
+export const EMPTY_USAGE: Readonly<TokenUsage> = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+});
+
+/** Cost of one call in integer nano-dollars, by component. */
+export interface CostBreakdown {
+  inputNanoUsd: number;
+  outputNanoUsd: number;
+  cacheWrite5mNanoUsd: number;
+  cacheWrite1hNanoUsd: number;
+  cacheReadNanoUsd: number;
+  webSearchNanoUsd: number;
+  totalNanoUsd: number;
+  /** False when the model is not in the price table: the components are then 0 and must not be read as free. */
+  priced: boolean;
+  /** Price-table entry that priced the call (canonical model id), when priced. */
+  pricedAs?: string;
+  /** Version of the price table used. */
+  priceVersion: string;
+  /** Multipliers and tiers that applied, e.g. `batch`, `long_context`, `fast`, `geo:us`. */
+  modifiers: string[];
+}
+
+/** Who and what a call is attributed to. None of it is sent to Anthropic. */
+export interface Attribution {
+  sessionId?: string;
+  userId?: string;
+  tenantId?: string;
+  tags?: string[];
+  metadata?: Record<string, string | number | boolean>;
+}
+
+/** Filled in automatically from the Lambda environment and context. */
+export interface RuntimeContext {
+  functionName?: string;
+  awsRequestId?: string;
+  region?: string;
+}
+
+export interface CallRecord extends Attribution, RuntimeContext {
+  /** Unique id of the record (also the idempotency key of aggregation). */
+  callId: string;
+  /** Start of the call, ISO 8601 UTC with milliseconds. */
+  timestamp: string;
+  operation: Operation;
+  /** True when the call went through `client.beta.*`. */
+  beta: boolean;
+  provider: Provider;
+  /** Model id as the caller asked for it (alias, dated id, Bedrock or Vertex id). */
+  requestedModel: string;
+  /** Model id the response reported; the requested one when there was no response. */
+  model: string;
+  status: CallStatus;
+  errorType?: ErrorType;
+  /** HTTP status of the last attempt, when there was a response. */
+  httpStatus?: number;
+  /** `request-id` of the last attempt, when the API sent one. */
+  requestId?: string;
+  /** Error message, capped in length. */
+  errorMessage?: string;
+  usage: TokenUsage;
+  cost: CostBreakdown;
+  serviceTier?: string;
+  speed?: string;
+  inferenceGeo?: string;
+  stopReason?: string;
+  /** Wall time from the call to its result (for streams: to the end of the stream), ms. */
+  latencyMs: number;
+  /** Streams only: time from the call to the first event, ms. */
+  ttftMs?: number;
+  /** HTTP attempts the SDK made (1 plus retries). */
+  attempts: number;
+  /** Only with content capture switched on. */
+  prompt?: string;
+  completion?: string;
+}
