@@ -105,7 +105,9 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
         break;
       } catch {
         if (Date.now() > deadline) {
-          throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${endpoint} in time: ${output.slice(-500)}`);
+          throw new DynamoDbLocalError(
+            `DynamoDB Local did not answer on ${endpoint} in time: ${output.slice(-500)}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -6,7 +6,11 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-loca
 
 /** Client for the run's DynamoDB Local (started once by the global setup). */
 export const localDynamoClient = (): DynamoDBClient =>
-  new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
 
 export interface TestTable {
   client: DynamoDBClient;

@@ -2,10 +2,10 @@ import type { CallRecord } from './call-record';
 import {
   COUNTER,
   type Dimension,
-  type Granularity,
-  HISTOGRAM_SIZE,
   errorClassOf,
   errorCounter,
+  type Granularity,
+  HISTOGRAM_SIZE,
   histogramIndex,
   latencyBucketCounter,
   ttftBucketCounter,

@@ -1,0 +1,36 @@
+/**
+ * CloudWatch metric names (Embedded Metric Format) emitted by the layer and the functions.
+ * The infrastructure's alarms and the docs refer to these, so they are defined once.
+ */
+export const METRIC_NAMESPACE = 'ClaudeMonitor';
+
+export const METRIC = {
+  /** Claude calls recorded by the layer. */
+  calls: 'Calls',
+  /** Claude calls that failed. */
+  errors: 'Errors',
+  /** Cost of the calls in USD (converted from nano-dollars only for the metric). */
+  costUsd: 'CostUsd',
+  inputTokens: 'InputTokens',
+  outputTokens: 'OutputTokens',
+  cacheReadTokens: 'CacheReadTokens',
+  cacheWriteTokens: 'CacheWriteTokens',
+  /** Calls whose model is not in the price table. */
+  unpricedCalls: 'UnpricedCalls',
+  /** Records the layer could not write to DynamoDB (they are logged as JSON lines instead). */
+  recordsNotWritten: 'RecordsNotWritten',
+  /** Monitoring failures swallowed so as not to break the caller. */
+  monitorFailures: 'MonitorFailures',
+  /** Stream records the aggregator could not process (sent to the on-failure destination). */
+  poisonRecords: 'PoisonRecords',
+  /** Alerts published to SNS. */
+  alertsPublished: 'AlertsPublished',
+  /** Alerts whose publish failed and wait in the outbox. */
+  alertsPending: 'AlertsPending',
+} as const;
+
+export const METRIC_DIMENSION = {
+  functionName: 'FunctionName',
+  model: 'Model',
+  service: 'service',
+} as const;
