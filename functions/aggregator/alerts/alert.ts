@@ -1,0 +1,42 @@
+import type { BudgetPeriod } from 'claude-monitor/domain';
+
+/** The alert rules; each fires once per scope, window and step. */
+export const ALERT_RULE = {
+  sessionCost: 'session-cost',
+  consecutiveErrors: 'consecutive-errors',
+  budget: 'budget',
+  unpricedModel: 'unpriced-model',
+} as const;
+export type AlertRule = (typeof ALERT_RULE)[keyof typeof ALERT_RULE];
+
+/** Unit of an alert's value and threshold. */
+export const ALERT_UNIT = { nanoUsd: 'nanoUsd', count: 'count' } as const;
+export type AlertUnit = (typeof ALERT_UNIT)[keyof typeof ALERT_UNIT];
+
+/** A threshold crossed: the content of one message. */
+export interface Alert {
+  rule: AlertRule;
+  /** `account`, `session:<id>`, `tenant:<id>`, `user:<id>`, `function:<name>` or `model:<id>`. */
+  scope: string;
+  /** `total` (sessions), the day or month bucket (budgets, unpriced models), or the streak's first error time. */
+  window: string;
+  /** What crossed within the window: the budget percentage, the USD threshold, the error count. */
+  step: string;
+  value: number;
+  threshold: number;
+  unit: AlertUnit;
+  /** When the crossing was detected, ISO 8601. */
+  time: string;
+  /** Budget alerts: the budget the step is a percentage of. */
+  budget?: { period: BudgetPeriod; percent: number; amountNanoUsd: number };
+}
+
+/** Stable identity of an alert: the same crossing always maps to the same id. */
+export const alertId = (alert: Pick<Alert, 'rule' | 'scope' | 'window' | 'step'>): string =>
+  `${alert.rule}|${alert.scope}|${alert.window}|${alert.step}`;
+
+/** Key of the fire-once marker. */
+export const alertItemKey = (alert: Pick<Alert, 'rule' | 'scope' | 'window' | 'step'>) => ({
+  pk: `ALERT#${alert.rule}#${alert.scope}`,
+  sk: `${alert.window}#${alert.step}`,
+});

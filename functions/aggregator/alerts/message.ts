@@ -1,0 +1,135 @@
+import { formatUsd, nanoToUsd } from 'claude-monitor/domain';
+import { ALERT_UNIT, type Alert } from './alert';
+
+/** SNS rejects subjects over 100 characters. */
+export const MAX_SUBJECT_LENGTH = 100;
+
+/** Marks the start of the machine-readable block at the end of the body. */
+export const PAYLOAD_MARKER = '--- alert payload (JSON) ---';
+
+/** What is published: subject and body for people, attributes and a JSON payload for machines. */
+export interface AlertMessage {
+  subject: string;
+  body: string;
+  attributes: Record<'rule' | 'scope' | 'value' | 'threshold' | 'window', string>;
+  payload: AlertPayload;
+}
+
+/** The JSON block that ends every body. Money in nano-dollars and in USD. */
+export interface AlertPayload {
+  rule: string;
+  scope: string;
+  value: number;
+  threshold: number;
+  unit: string;
+  window: string;
+  step: string;
+  time: string;
+  valueUsd?: number;
+  thresholdUsd?: number;
+  budget?: { period: string; percent: number; amountUsd: number };
+}
+
+/** `session:abc` → `session abc`; `account` stays. */
+export const scopeLabel = (scope: string): string => {
+  const at = scope.indexOf(':');
+  return at < 0 ? scope : `${scope.slice(0, at)} ${scope.slice(at + 1)}`;
+};
+
+const money = (alert: Alert): boolean => alert.unit === ALERT_UNIT.nanoUsd;
+const shown = (alert: Alert, amount: number): string => (money(alert) ? formatUsd(amount) : String(amount));
+const periodWord = (period: string): string => (period === 'day' ? 'daily' : 'monthly');
+
+/** SNS subjects: printable ASCII, no line breaks, at most 100 characters. */
+export const cleanSubject = (text: string): string => {
+  const ascii = text.replace(/[^\x20-\x7e]/g, '?');
+  return ascii.length <= MAX_SUBJECT_LENGTH ? ascii : `${ascii.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
+};
+
+const headline = (alert: Alert): string => {
+  const who = scopeLabel(alert.scope);
+  switch (alert.rule) {
+    case 'session-cost':
+      return `Claude spend: ${who} exceeded ${formatUsd(alert.threshold)}`;
+    case 'budget': {
+      const budget = alert.budget!;
+      return `Claude spend: ${who} reached ${budget.percent}% of its ${periodWord(budget.period)} budget of ${formatUsd(budget.amountNanoUsd)}`;
+    }
+    case 'consecutive-errors':
+      return `Claude errors: ${alert.value} consecutive failed calls in ${who}`;
+    case 'unpriced-model':
+      return `Claude pricing: calls of unpriced ${who} on ${alert.window}`;
+  }
+};
+
+const explanation = (alert: Alert): string => {
+  switch (alert.rule) {
+    case 'session-cost':
+      return `The session's total cost is ${formatUsd(alert.value)}, over the alert threshold of ${formatUsd(alert.threshold)}.`;
+    case 'budget':
+      return `Spend in ${alert.window} is ${formatUsd(alert.value)}, which is ${alert.budget!.percent}% or more of the budget (${formatUsd(alert.budget!.amountNanoUsd)}).`;
+    case 'consecutive-errors':
+      return `The last ${alert.value} calls failed in a row (the alert threshold is ${alert.threshold}). The streak began at ${alert.window}.`;
+    case 'unpriced-model':
+      return 'This model is not in the price table: its calls are recorded as unpriced, not as free. Add a price override so costs are complete.';
+  }
+};
+
+/** Builds the message of an alert. Pure, so subjects and bodies are tested without SNS. */
+export const formatAlert = (alert: Alert): AlertMessage => {
+  const payload: AlertPayload = {
+    rule: alert.rule,
+    scope: alert.scope,
+    value: alert.value,
+    threshold: alert.threshold,
+    unit: alert.unit,
+    window: alert.window,
+    step: alert.step,
+    time: alert.time,
+    ...(money(alert)
+      ? { valueUsd: nanoToUsd(alert.value, 9), thresholdUsd: nanoToUsd(alert.threshold, 9) }
+      : {}),
+    ...(alert.budget
+      ? {
+          budget: {
+            period: alert.budget.period,
+            percent: alert.budget.percent,
+            amountUsd: nanoToUsd(alert.budget.amountNanoUsd, 9),
+          },
+        }
+      : {}),
+  };
+  const body = [
+    headline(alert),
+    '',
+    explanation(alert),
+    '',
+    `Rule:      ${alert.rule}`,
+    `Scope:     ${scopeLabel(alert.scope)}`,
+    `Value:     ${shown(alert, alert.value)}`,
+    `Threshold: ${shown(alert, alert.threshold)}`,
+    `Window:    ${alert.window}`,
+    `Time:      ${alert.time}`,
+    '',
+    PAYLOAD_MARKER,
+    JSON.stringify(payload),
+  ].join('\n');
+  return {
+    subject: cleanSubject(headline(alert)),
+    body,
+    attributes: {
+      rule: alert.rule,
+      scope: alert.scope,
+      value: money(alert) ? String(nanoToUsd(alert.value, 9)) : String(alert.value),
+      threshold: money(alert) ? String(nanoToUsd(alert.threshold, 9)) : String(alert.threshold),
+      window: alert.window,
+    },
+    payload,
+  };
+};
+
+/** Reads the JSON payload back out of a body (for subscribers and tests). */
+export const payloadOf = (body: string): AlertPayload | undefined => {
+  const at = body.lastIndexOf(PAYLOAD_MARKER);
+  return at < 0 ? undefined : (JSON.parse(body.slice(at + PAYLOAD_MARKER.length)) as AlertPayload);
+};

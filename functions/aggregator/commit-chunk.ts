@@ -1,0 +1,135 @@
+import {
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { ITEM_TYPE, KEY, rollupDimensionPk, rollupDimensionSk } from 'claude-monitor/domain';
+import { type AggregatorDeps, backoffMs, sleep } from './deps';
+import { ChunkCommitError } from './errors';
+import { ledgerItem } from './ledger';
+import type { StreamCall } from './parse-records';
+import { preAggregate, type RollupDelta } from './pre-aggregate';
+
+/** Cancellation reasons worth another attempt: the same transaction can succeed a moment later. */
+const RETRYABLE_REASONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/** One `ADD` of pre-aggregated counters; also sets the attributes the API filters and groups by. */
+export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWriteItem => {
+  const { key, counters } = delta;
+  const names: Record<string, string> = {
+    '#type': KEY.type,
+    '#granularity': 'granularity',
+    '#dim': 'dim',
+    '#value': 'value',
+    '#bucket': 'bucket',
+  };
+  const values: Record<string, unknown> = {
+    ':type': ITEM_TYPE.rollup,
+    ':granularity': key.granularity,
+    ':dim': key.dim,
+    ':value': key.value,
+    ':bucket': key.bucket,
+  };
+  const sets = [
+    '#type = :type',
+    '#granularity = :granularity',
+    '#dim = :dim',
+    '#value = :value',
+    '#bucket = :bucket',
+  ];
+  if (key.granularity !== 'total') {
+    names['#dpk'] = 'dpk';
+    names['#dsk'] = 'dsk';
+    values[':dpk'] = rollupDimensionPk(key.granularity, key.dim);
+    values[':dsk'] = rollupDimensionSk(key.bucket, key.value);
+    sets.push('#dpk = :dpk', '#dsk = :dsk');
+  }
+  const adds = Object.entries(counters).map(([name, amount], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = amount;
+    return `#c${i} :c${i}`;
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }),
+      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+    },
+  };
+};
+
+const transactionOf = (deps: AggregatorDeps, calls: readonly StreamCall[]): TransactWriteItem[] => {
+  const nowMs = (deps.now ?? Date.now)();
+  const ledgerPuts: TransactWriteItem[] = calls.map((call) => ({
+    Put: {
+      TableName: deps.tableName,
+      Item: marshall(ledgerItem(call.record.callId, nowMs)),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': KEY.partition },
+    },
+  }));
+  const updates = [...preAggregate(calls.map((call) => call.record)).values()].map((delta) =>
+    rollupUpdate(deps.tableName, delta),
+  );
+  return [...ledgerPuts, ...updates];
+};
+
+export interface ChunkResult {
+  /** Records whose deltas this transaction added. */
+  committed: StreamCall[];
+  /** Records another delivery had already committed (their ledger Put's condition failed). */
+  duplicates: StreamCall[];
+}
+
+/**
+ * Commits a chunk: ledger Puts (condition: not yet committed) and the chunk's pre-aggregated `ADD`s in
+ * ONE transaction, so a record's deltas are added exactly when its ledger entry is created. When a ledger
+ * condition fails, another delivery got there first: those records are dropped and the rest is retried,
+ * which makes any redelivery (replay, bisect, partial retry, concurrent shards) harmless.
+ */
+export const commitChunk = async (
+  deps: AggregatorDeps,
+  chunk: readonly StreamCall[],
+): Promise<ChunkResult> => {
+  const maxAttempts = deps.maxCommitAttempts ?? 5;
+  const base = deps.baseBackoffMs ?? 50;
+  let pending = [...chunk];
+  const duplicates: StreamCall[] = [];
+  let failures = 0;
+  while (pending.length > 0) {
+    try {
+      await deps.client.send(new TransactWriteItemsCommand({ TransactItems: transactionOf(deps, pending) }));
+      return { committed: pending, duplicates };
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      const already = pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+      if (already.length > 0) {
+        // Not a failure: drop the records committed elsewhere and try again with the rest at once.
+        duplicates.push(...already);
+        pending = pending.filter((call) => !already.includes(call));
+        continue;
+      }
+      const retryable =
+        error instanceof TransactionCanceledException
+          ? reasons.some((reason) => RETRYABLE_REASONS.has(reason.Code ?? ''))
+          : !(error instanceof Error && error.name === 'ValidationException');
+      failures++;
+      if (!retryable || failures >= maxAttempts) {
+        throw new ChunkCommitError(
+          pending.map((call) => call.record.callId),
+          { cause: error },
+        );
+      }
+      await sleep(backoffMs(base, failures - 1));
+    }
+  }
+  return { committed: [], duplicates };
+};

@@ -1,0 +1,141 @@
+import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { type Dimension, KEY, ROLLUP_PLAN, type RollupCounters } from 'claude-monitor/domain';
+import { counterDrift, countersOfItem } from './drift';
+import { preAggregate, type RollupDelta } from './pre-aggregate';
+import { recomputeBuckets } from './recompute-buckets';
+import {
+  readCallsOfHours,
+  readCallsOfSession,
+  readRollupItems,
+  rollupItemOf,
+  storedRollupKeys,
+  writeBatches,
+} from './recompute-store';
+import { rollupKeyId } from './rollup-keys';
+
+export const RECOMPUTE_MODE = { recompute: 'recompute', check: 'check' } as const;
+export type RecomputeMode = (typeof RECOMPUTE_MODE)[keyof typeof RECOMPUTE_MODE];
+
+export interface RecomputeOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Start of the range, ISO 8601 (widened to the hour). */
+  from: string;
+  /** End of the range, exclusive, ISO 8601 (widened to the hour). */
+  to: string;
+  /** `check` only reports drift. @default 'recompute' */
+  mode?: RecomputeMode;
+  /**
+   * A bucket is rewritten only once it ended this long ago, so records still in the stream are in.
+   * @default 900000 (15 minutes)
+   */
+  closeGraceMs?: number;
+  /** Clock, ms since the epoch. @default Date.now */
+  now?: () => number;
+}
+
+export interface DriftEntry {
+  pk: string;
+  sk: string;
+  differences: Record<string, { stored: number; expected: number }>;
+}
+
+export interface RecomputeReport {
+  mode: RecomputeMode;
+  from: string;
+  to: string;
+  /** Raw call records read. */
+  records: number;
+  /** Raw items that are not valid call records (the poison records of the stream). */
+  malformed: number;
+  /** Rollup keys compared. */
+  keysChecked: number;
+  /** Keys whose stored counters differ from the recomputation (before any rewrite). */
+  drift: DriftEntry[];
+  /** Rollup items rewritten or deleted (0 in check mode). */
+  written: number;
+  /** Buckets in the range skipped because they are not closed yet. */
+  openBuckets: string[];
+}
+
+const DIMENSIONS = Object.keys(ROLLUP_PLAN) as Dimension[];
+
+/**
+ * Rebuilds rollups of closed buckets from the raw call records (e.g. after a price correction) or, in
+ * `check` mode, reports where they drifted. The rollups are SET to the recomputed values (whole items are
+ * replaced, stale keys deleted), never ADDed to; only keys that drifted are written.
+ */
+export const recomputeRollups = async (options: RecomputeOptions): Promise<RecomputeReport> => {
+  const { client, tableName } = options;
+  const mode = options.mode ?? RECOMPUTE_MODE.recompute;
+  const buckets = recomputeBuckets(
+    options.from,
+    options.to,
+    (options.now ?? Date.now)(),
+    options.closeGraceMs ?? 900_000,
+  );
+  const { records, malformed } = await readCallsOfHours(client, tableName, buckets.hours);
+
+  const closedHours = new Set(buckets.closed.hour);
+  const inScope = new Set<string>();
+  for (const granularity of ['hour', 'day', 'month'] as const) {
+    for (const bucket of buckets.closed[granularity]) inScope.add(`${granularity}|${bucket}`);
+  }
+  const expected = new Map<string, RollupDelta>();
+  for (const [id, delta] of preAggregate(records)) {
+    if (inScope.has(`${delta.key.granularity}|${delta.key.bucket}`)) expected.set(id, delta);
+  }
+  // A session's running total is rebuilt only when all of its calls lie in closed hours of the range.
+  const sessions = new Set(
+    records.map((record) => record.sessionId).filter((id): id is string => Boolean(id)),
+  );
+  for (const sessionId of sessions) {
+    const calls = await readCallsOfSession(client, tableName, sessionId);
+    if (!calls.every((call) => closedHours.has(call.timestamp.slice(0, 13)))) continue;
+    for (const [id, delta] of preAggregate(calls))
+      if (delta.key.granularity === 'total') expected.set(id, delta);
+  }
+
+  const keys = new Map<string, { pk: string; sk: string }>();
+  for (const [id, delta] of expected) keys.set(id, { pk: delta.key.pk, sk: delta.key.sk });
+  for (const granularity of ['hour', 'day', 'month'] as const) {
+    for (const bucket of buckets.closed[granularity]) {
+      for (const dim of DIMENSIONS.filter((d) => ROLLUP_PLAN[d].includes(granularity))) {
+        for (const key of await storedRollupKeys(client, tableName, granularity, dim, bucket))
+          keys.set(rollupKeyId(key), key);
+      }
+    }
+  }
+  const stored = await readRollupItems(client, tableName, [...keys.values()]);
+
+  const drift: DriftEntry[] = [];
+  const writes: WriteRequest[] = [];
+  for (const [id, key] of keys) {
+    const storedItem = stored.get(id);
+    const want = expected.get(id);
+    const differences = counterDrift(
+      storedItem ? countersOfItem(storedItem) : {},
+      want?.counters ?? ({} as RollupCounters),
+    );
+    if (Object.keys(differences).length === 0) continue;
+    drift.push({ ...key, differences });
+    writes.push(
+      want
+        ? { PutRequest: { Item: marshall(rollupItemOf(want)) } }
+        : { DeleteRequest: { Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }) } },
+    );
+  }
+  if (mode === RECOMPUTE_MODE.recompute) await writeBatches(client, tableName, writes);
+  return {
+    mode,
+    from: buckets.from,
+    to: buckets.to,
+    records: records.length,
+    malformed,
+    keysChecked: keys.size,
+    drift,
+    written: mode === RECOMPUTE_MODE.recompute ? writes.length : 0,
+    openBuckets: buckets.open,
+  };
+};

@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createDynamoClient, createSnsClient } from 'claude-monitor/aws';
+import { METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { readAggregatorConfig } from './config';
+import type { AggregatorDeps } from './deps';
+
+/** Builds the aggregator's dependencies from the environment: once per cold start. */
+export const createRuntime = (
+  env: NodeJS.ProcessEnv = process.env,
+): { deps: AggregatorDeps; metrics: Metrics } => {
+  const config = readAggregatorConfig(env);
+  const logger = new Logger({ serviceName: 'claude-monitor-aggregator' });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'claude-monitor-aggregator' });
+  return {
+    deps: {
+      client: createDynamoClient(env),
+      tableName: config.tableName,
+      alertConfig: config.alertConfig,
+      sns: createSnsClient(env, { maxAttempts: 2 }),
+      ...(config.alertTopicArn ? { alertTopicArn: config.alertTopicArn } : {}),
+      logger: {
+        info: (message, extra) => logger.info(message, extra ?? {}),
+        warn: (message, extra) => logger.warn(message, extra ?? {}),
+        error: (message, extra) => logger.error(message, extra ?? {}),
+      },
+      metrics,
+    },
+    metrics,
+  };
+};

@@ -1,0 +1,142 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
+import { callInsertFilter, startStreamRunner } from '../../../infra/local/stream-runner';
+import { makeCallRecord, makeErrorRecord, putCallRecords } from '../../helpers/call-records';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { readWholeStream } from '../../helpers/stream';
+import { rollupsAndRecomputation, testDeps } from './harness';
+
+/** A varied workload: several sessions, users, tenants, functions, models, errors and an unpriced call. */
+const workload = () =>
+  Array.from({ length: 60 }, (_, i) => {
+    const base = {
+      timestamp: new Date(Date.UTC(2026, 10, 29, 9 + (i % 3), i % 60, i % 7)).toISOString(),
+      sessionId: `session-${i % 7}`,
+      userId: `user-${i % 5}`,
+      tenantId: i % 4 === 0 ? undefined : `tenant-${i % 3}`,
+      functionName: `fn-${i % 2}`,
+      model: i % 3 === 0 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5-20250929',
+      latencyMs: 100 + i * 37,
+      ...(i % 4 === 1 ? { ttftMs: 40 + i } : {}),
+    };
+    return i % 9 === 4 ? makeErrorRecord({ ...base, errorType: 'rate_limit' }) : makeCallRecord(base);
+  });
+
+const streamOf = async (table: TestTable): Promise<DynamoDBRecord[]> =>
+  (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+
+describe('aggregator exactly-once effect on the real stream of DynamoDB Local', () => {
+  it('replaying the same batch twice leaves every rollup equal to the recomputation', async () => {
+    // Prepare
+    const table = await createTestTable('agg-replay');
+    await putCallRecords(table.client, table.tableName, workload());
+    const records = await streamOf(table);
+    const deps = testDeps(table);
+
+    // Act
+    const first = await aggregateStreamBatch(deps, { Records: records });
+    const second = await aggregateStreamBatch(deps, { Records: records });
+
+    // Assess
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(records).toHaveLength(60);
+    expect(first.summary.committed).toBe(60);
+    expect(second.summary).toMatchObject({ committed: 0, duplicates: 60 });
+    expect(second.batchItemFailures).toEqual([]);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a bisected batch followed by the whole batch counts each record once', async () => {
+    // Prepare
+    const table = await createTestTable('agg-bisect');
+    await putCallRecords(table.client, table.tableName, workload());
+    const records = await streamOf(table);
+    const deps = testDeps(table);
+    const middle = Math.floor(records.length / 2);
+
+    // Act
+    await aggregateStreamBatch(deps, { Records: records.slice(0, middle) });
+    await aggregateStreamBatch(deps, { Records: records.slice(middle) });
+    await aggregateStreamBatch(deps, { Records: records.slice(0, middle + 5) });
+    const whole = await aggregateStreamBatch(deps, { Records: records });
+
+    // Assess
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(whole.summary.committed).toBe(0);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a partial retry from a reported sequence number skips what already committed', async () => {
+    // Prepare
+    const table = await createTestTable('agg-partial');
+    await putCallRecords(table.client, table.tableName, workload());
+    const records = await streamOf(table);
+    const deps = testDeps(table);
+
+    // Act
+    await aggregateStreamBatch(deps, { Records: records.slice(0, 40) });
+    const retry = await aggregateStreamBatch(deps, { Records: records.slice(25) });
+
+    // Assess
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(retry.summary).toMatchObject({ committed: 20, duplicates: 15 });
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('two concurrent invocations with overlapping batches count each record once', async () => {
+    // Prepare
+    const table = await createTestTable('agg-concurrent');
+    await putCallRecords(table.client, table.tableName, workload());
+    const records = await streamOf(table);
+    const deps = testDeps(table);
+
+    // Act
+    const results = await Promise.all([
+      aggregateStreamBatch(deps, { Records: records.slice(0, 45) }),
+      aggregateStreamBatch(deps, { Records: records.slice(15) }),
+    ]);
+
+    // Assess
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    expect(results[0]!.summary.committed + results[1]!.summary.committed).toBe(60);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('the whole stream replayed from TRIM_HORIZON by the stream runner changes nothing', async () => {
+    // Prepare
+    const table = await createTestTable('agg-horizon');
+    await putCallRecords(table.client, table.tableName, workload());
+    const streams = new DynamoDBStreamsClient({
+      endpoint: table.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const deps = testDeps(table);
+    const run = async () => {
+      const runner = startStreamRunner({
+        client: streams,
+        streamArn: table.streamArn,
+        batchSize: 7,
+        pollIntervalMs: 20,
+        handler: async (event) => aggregateStreamBatch(deps, event),
+      });
+      await runner.drain();
+    };
+    await run();
+    const before = await rollupsAndRecomputation(table);
+
+    // Act
+    await run();
+
+    // Assess
+    const after = await rollupsAndRecomputation(table);
+    streams.destroy();
+    expect(Object.keys(before.stored).length).toBeGreaterThan(0);
+    expect(before.stored).toEqual(before.recomputed);
+    expect(after.stored).toEqual(before.stored);
+  });
+});

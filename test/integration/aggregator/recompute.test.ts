@@ -1,0 +1,105 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
+import { recomputeRollups } from '../../../functions/aggregator/recompute';
+import { callInsertFilter } from '../../../infra/local/stream-runner';
+import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
+import { createTestTable } from '../../helpers/dynamodb';
+import { readWholeStream } from '../../helpers/stream';
+import { rollupsAndRecomputation, testDeps } from './harness';
+
+const NOW = () => Date.parse('2026-12-05T00:00:00.000Z');
+
+describe('recompute and drift check against raw call records', () => {
+  it('check finds no drift after aggregation, reports a corrupted counter, and recompute repairs it', async () => {
+    // Prepare
+    const table = await createTestTable('agg-recompute');
+    const records = Array.from({ length: 12 }, (_, i) =>
+      makeCallRecord({
+        timestamp: `2026-11-29T${String(10 + (i % 2)).padStart(2, '0')}:0${i % 6}:00.000Z`,
+        sessionId: `s-${i % 3}`,
+        userId: `u-${i % 2}`,
+      }),
+    );
+    await putCallRecords(table.client, table.tableName, records);
+    const stream = (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+    await aggregateStreamBatch(testDeps(table), { Records: stream });
+    const range = {
+      client: table.client,
+      tableName: table.tableName,
+      from: '2026-11-29T10:00:00Z',
+      to: '2026-11-29T12:00:00Z',
+      now: NOW,
+    };
+    const clean = await recomputeRollups({ ...range, mode: 'check' });
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: marshall({ pk: 'ROLLUP#hour#user#u-1', sk: '2026-11-29T11' }),
+        UpdateExpression: 'ADD calls :one, costNanoUsd :cost',
+        ExpressionAttributeValues: marshall({ ':one': 1, ':cost': 5 }),
+      }),
+    );
+
+    // Act
+    const drifted = await recomputeRollups({ ...range, mode: 'check' });
+    const repaired = await recomputeRollups({ ...range, mode: 'recompute' });
+    const after = await recomputeRollups({ ...range, mode: 'check' });
+
+    // Assess
+    expect(clean.records).toBe(12);
+    expect(clean.drift).toEqual([]);
+    expect(clean.keysChecked).toBeGreaterThan(10);
+    expect(drifted.drift).toEqual([
+      {
+        pk: 'ROLLUP#hour#user#u-1',
+        sk: '2026-11-29T11',
+        differences: {
+          calls: { stored: 7, expected: 6 },
+          costNanoUsd: { stored: 36_000_005, expected: 36_000_000 },
+        },
+      },
+    ]);
+    expect(drifted.written).toBe(0);
+    expect(repaired.written).toBe(1);
+    expect(after.drift).toEqual([]);
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+    expect(clean.openBuckets).toEqual([]);
+  });
+
+  it('leaves open buckets alone and deletes rollups that no raw record supports', async () => {
+    // Prepare
+    const table = await createTestTable('agg-recompute-open');
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: marshall({ pk: 'ROLLUP#hour#model#ghost', sk: '2026-11-29T08' }),
+        UpdateExpression: 'SET #t = :t, dpk = :dpk, dsk = :dsk ADD calls :one',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: marshall({
+          ':t': 'rollup',
+          ':dpk': 'ROLLUP#hour#model',
+          ':dsk': '2026-11-29T08#ghost',
+          ':one': 1,
+        }),
+      }),
+    );
+    const range = {
+      client: table.client,
+      tableName: table.tableName,
+      from: '2026-11-29T08:00:00Z',
+      to: '2026-11-29T10:00:00Z',
+    };
+
+    // Act
+    const report = await recomputeRollups({ ...range, now: () => Date.parse('2026-11-29T09:20:00Z') });
+
+    // Assess
+    expect(report.openBuckets).toEqual(['2026-11-29T09']);
+    expect(report.drift.map((d) => `${d.pk}|${d.sk}`)).toEqual(['ROLLUP#hour#model#ghost|2026-11-29T08']);
+    expect(report.written).toBe(1);
+    expect((await rollupsAndRecomputation(table)).stored).toEqual({});
+  });
+});

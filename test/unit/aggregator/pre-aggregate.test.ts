@@ -1,0 +1,116 @@
+import { countersOf } from 'claude-monitor/domain';
+import { describe, expect, it } from 'vitest';
+import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from '../../../functions/aggregator/chunking';
+import { preAggregate } from '../../../functions/aggregator/pre-aggregate';
+import { rollupKeyId, rollupKeysOf } from '../../../functions/aggregator/rollup-keys';
+import { makeCallRecord, makeErrorRecord } from '../../helpers/call-records';
+
+describe('rollup keys of a record', () => {
+  it('covers every dimension and granularity of the plan', () => {
+    // Prepare
+    const record = makeCallRecord({ timestamp: '2026-11-29T10:15:00.000Z' });
+
+    // Act
+    const ids = rollupKeysOf(record).map(rollupKeyId);
+
+    // Assess
+    expect(ids).toHaveLength(17);
+    expect(ids).toContain('ROLLUP#hour#all#*|2026-11-29T10');
+    expect(ids).toContain('ROLLUP#month#tenant#tenant-1|2026-11');
+    expect(ids).toContain('ROLLUP#total#session#session-1|total');
+  });
+
+  it('leaves out the dimensions a record has no value for', () => {
+    // Prepare
+    const record = makeCallRecord({
+      userId: undefined,
+      tenantId: undefined,
+      sessionId: undefined,
+      functionName: undefined,
+    });
+
+    // Act
+    const dims = new Set(rollupKeysOf(record).map((key) => key.dim));
+
+    // Assess
+    expect([...dims].sort()).toEqual(['all', 'model']);
+  });
+});
+
+describe('preAggregate', () => {
+  it('sums the records of a key into one delta', () => {
+    // Prepare
+    const records = [
+      makeCallRecord({ latencyMs: 100 }),
+      makeCallRecord({ latencyMs: 300 }),
+      makeErrorRecord({ errorType: 'rate_limit' }),
+    ];
+
+    // Act
+    const deltas = preAggregate(records);
+
+    // Assess
+    const hour = deltas.get('ROLLUP#hour#all#*|2026-11-29T10')!;
+    expect(deltas.size).toBe(17);
+    expect(hour.counters).toMatchObject({
+      calls: 3,
+      successes: 2,
+      errors: 1,
+      err_rate_limit: 1,
+      costNanoUsd: 12_000_000,
+    });
+    expect(hour.counters.latencySumMs).toBe(100 + 300 + 850);
+  });
+
+  it('does not change the counters of the records it sums', () => {
+    // Prepare
+    const record = makeCallRecord();
+    const before = countersOf(record);
+
+    // Act
+    preAggregate([record, record]);
+
+    // Assess
+    expect(countersOf(record)).toEqual(before);
+  });
+});
+
+describe('chunking', () => {
+  const calls = (n: number, sessions: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      record: makeCallRecord({
+        sessionId: `s-${i % sessions}`,
+        userId: `u-${i % 7}`,
+        functionName: `f-${i % 3}`,
+      }),
+      sequenceNumber: String(i),
+    }));
+
+  it('keeps every transaction within 100 items and loses no record', () => {
+    // Prepare
+    const input = sortForSharing(calls(1_000, 200));
+
+    // Act
+    const chunks = chunkCalls(input);
+
+    // Assess
+    for (const chunk of chunks) {
+      const keys = new Set(chunk.flatMap((call) => rollupKeysOf(call.record).map(rollupKeyId)));
+      expect(chunk.length + keys.size).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+    }
+    expect(chunks.flat()).toHaveLength(1_000);
+    expect(new Set(chunks.flat().map((call) => call.record.callId)).size).toBe(1_000);
+  });
+
+  it('needs fewer transactions when records sharing keys are sorted together', () => {
+    // Prepare
+    const input = calls(1_000, 200);
+
+    // Act
+    const unsorted = chunkCalls(input).length;
+    const sorted = chunkCalls(sortForSharing(input)).length;
+
+    // Assess
+    expect(sorted).toBeLessThan(unsorted);
+  });
+});
