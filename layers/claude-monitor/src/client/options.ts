@@ -1,0 +1,69 @@
+import type { Attribution, Provider } from '../domain/call-record';
+import { ENV, readBoolean } from '../domain/env';
+import { defaultSink } from '../recorder/default-sink';
+import { reportMonitorFailure } from '../recorder/log-line';
+import type { RecordSink } from '../recorder/sink';
+
+/** Monitoring options of a client. */
+export interface MonitorOptions {
+  /** Where records go. @default the process-wide DynamoDB recorder (table from `CLAUDE_MONITOR_TABLE`) */
+  sink?: RecordSink;
+  /**
+   * Store prompt and completion text in the record (capped at `CONTENT_LIMIT` characters each).
+   * @default `CLAUDE_MONITOR_CAPTURE_CONTENT`, else false
+   */
+  captureContent?: boolean;
+  /** Attribution for every call of this client; scopes and per-call attribution override it. @default {} */
+  attribution?: Attribution;
+  /** `false` passes every call straight to the SDK. @default `CLAUDE_MONITOR_ENABLED`, else true */
+  enabled?: boolean;
+  /** Where calls are served. @default detected from the client (Bedrock, Vertex, else Anthropic) */
+  provider?: Provider;
+}
+
+/** Longest prompt or completion text stored, in characters. */
+export const CONTENT_LIMIT = 32_768;
+
+/** Monitoring settings of one client, resolved once. */
+export interface ResolvedMonitor {
+  readonly enabled: boolean;
+  readonly captureContent: boolean;
+  readonly attribution: Attribution | undefined;
+  readonly provider: Provider;
+  sink: () => RecordSink;
+}
+
+const flag = (
+  env: NodeJS.ProcessEnv,
+  name: typeof ENV.enabled | typeof ENV.captureContent,
+  fallback: boolean,
+) => {
+  try {
+    return readBoolean(env, name, fallback);
+  } catch (error) {
+    reportMonitorFailure('config', error);
+    return fallback;
+  }
+};
+
+const providerOf = (client: object): Provider => {
+  const name = client.constructor?.name ?? '';
+  if (name.includes('Bedrock') || 'awsRegion' in client) return 'bedrock';
+  if (name.includes('Vertex')) return 'vertex';
+  return 'anthropic';
+};
+
+export const resolveMonitor = (
+  client: object,
+  options: MonitorOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedMonitor => {
+  const sink = options.sink;
+  return {
+    enabled: options.enabled ?? flag(env, ENV.enabled, true),
+    captureContent: options.captureContent ?? flag(env, ENV.captureContent, false),
+    attribution: options.attribution,
+    provider: options.provider ?? providerOf(client),
+    sink: sink ? () => sink : defaultSink,
+  };
+};

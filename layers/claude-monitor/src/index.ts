@@ -1,0 +1,26 @@
+export type { MonitorScope } from './client/attribution';
+export {
+  ATTRIBUTION_LIMITS,
+  currentScope,
+  runWithAttribution,
+  withAttribution,
+} from './client/attribution';
+export { MonitorError, SummaryError } from './client/errors';
+export { monitor } from './client/monitor';
+export type { MonitoredAnthropicOptions } from './client/monitored-anthropic';
+export { MonitoredAnthropic } from './client/monitored-anthropic';
+export type { MonitorOptions } from './client/options';
+export { CONTENT_LIMIT } from './client/options';
+export type { AsyncHandler, WithMonitoringOptions } from './lambda/with-monitoring';
+export { withMonitoring } from './lambda/with-monitoring';
+export * from './pricing';
+export type { DynamoSinkOptions } from './recorder/dynamo-sink';
+export { createDynamoSink } from './recorder/dynamo-sink';
+export type { LogWriter } from './recorder/log-line';
+export { setLogWriter } from './recorder/log-line';
+export type { MemorySink } from './recorder/memory-sink';
+export { createMemorySink } from './recorder/memory-sink';
+export { flush } from './recorder/registry';
+export type { FlushResult, RecordSink } from './recorder/sink';
+export type { MonitoringSummary, SummaryQuery } from './summary/get-monitoring-summary';
+export { getMonitoringSummary, MAX_SUMMARY_HOURS } from './summary/get-monitoring-summary';
