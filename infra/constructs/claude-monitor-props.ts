@@ -1,0 +1,88 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { AlertConfig } from 'claude-monitor/domain';
+
+/** How the aggregator reads the table's stream. */
+export interface AggregatorProps {
+  /**
+   * Stream records per aggregator invocation (1 to 10,000). Larger batches pre-aggregate more calls into each
+   * rollup write, which keeps hot rollup keys cool.
+   * @default 500
+   */
+  readonly batchSize?: number;
+  /**
+   * Seconds the event source waits to fill a batch (0 to 300). Alerts are at most this late.
+   * @default 5
+   */
+  readonly batchingWindowSeconds?: number;
+}
+
+/** Request limits of the HTTP API's default stage. */
+export interface ApiThrottleProps {
+  /**
+   * Steady-state requests per second.
+   * @default 20
+   */
+  readonly rateLimit?: number;
+  /**
+   * Burst of requests above the steady rate.
+   * @default 40
+   */
+  readonly burstLimit?: number;
+}
+
+/** Everything `ClaudeMonitor` can be configured with. Validated at synth time. */
+export interface ClaudeMonitorProps {
+  /**
+   * Name of the deployment (e.g. `prod`, `dev`): lower-case letters, digits and dashes, starting with a letter,
+   * at most 20 characters. It names the API and the SSM parameter that publishes the layer ARN.
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+  /**
+   * Email addresses subscribed to the alert topic. Each address must confirm the subscription by email.
+   * @default - no email subscriptions
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * HTTPS endpoints subscribed to the alert topic (SNS confirms them with a subscription request).
+   * @default - no webhook subscriptions
+   */
+  readonly alertWebhooks?: readonly string[];
+  /**
+   * Alert thresholds and budgets, merged over the defaults of `DEFAULT_ALERT_CONFIG`.
+   * @default DEFAULT_ALERT_CONFIG
+   */
+  readonly alerts?: Partial<AlertConfig>;
+  /**
+   * Days raw call records are kept before the table's TTL removes them (1 to 3,650). Rollups are kept.
+   * @default 90
+   */
+  readonly retentionDays?: number;
+  /**
+   * Retention of the functions' and the API's log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /** Stream batching of the aggregator. @default - see `AggregatorProps` */
+  readonly aggregator?: AggregatorProps;
+  /** Throttling of the HTTP API. @default - see `ApiThrottleProps` */
+  readonly apiThrottle?: ApiThrottleProps;
+  /**
+   * The one origin allowed by CORS (e.g. `https://dashboard.example.com`), for a dashboard hosted elsewhere.
+   * The built-in dashboard is served by the API itself and needs no CORS.
+   * @default - CORS off
+   */
+  readonly dashboardOrigin?: string;
+  /**
+   * What happens to the table when it leaves the stack (`RETAIN` or `DESTROY`): cost history survives
+   * `cdk destroy` unless asked otherwise.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * DynamoDB deletion protection on the table.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}

@@ -1,0 +1,90 @@
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { validateAlertConfig } from 'claude-monitor/domain';
+import type { ClaudeMonitorProps } from './claude-monitor-props';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const STAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** Values computed at deploy time cannot be checked at synth time. */
+const known = (value: unknown): boolean => !Token.isUnresolved(value);
+
+const isWholeIn = (value: number, min: number, max: number): boolean =>
+  Number.isSafeInteger(value) && value >= min && value <= max;
+
+const httpsUrlProblem = (raw: string): string | undefined => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not a URL';
+  }
+  return url.protocol === 'https:' ? undefined : 'must use https';
+};
+
+const originProblem = (raw: string): string | undefined => {
+  const problem = httpsUrlProblem(raw);
+  if (problem) return problem;
+  const url = new URL(raw);
+  return url.origin === raw ? undefined : 'must be an origin only (scheme, host and port, no path)';
+};
+
+const validateSubscriptions = (props: ClaudeMonitorProps, problems: string[]): void => {
+  (props.alertEmails ?? []).forEach((email, i) => {
+    if (known(email) && !EMAIL.test(email)) {
+      problems.push(`alertEmails[${i}] must be an email address, got "${email}"`);
+    }
+  });
+  (props.alertWebhooks ?? []).forEach((hook, i) => {
+    const problem = known(hook) ? httpsUrlProblem(hook) : undefined;
+    if (problem) problems.push(`alertWebhooks[${i}] ${problem}, got "${hook}"`);
+  });
+};
+
+const validateNumbers = (props: ClaudeMonitorProps, problems: string[]): void => {
+  const { retentionDays, aggregator = {}, apiThrottle = {} } = props;
+  if (retentionDays !== undefined && !isWholeIn(retentionDays, 1, 3650)) {
+    problems.push(`retentionDays must be a whole number of days from 1 to 3650, got ${retentionDays}`);
+  }
+  if (aggregator.batchSize !== undefined && !isWholeIn(aggregator.batchSize, 1, 10_000)) {
+    problems.push(`aggregator.batchSize must be a whole number from 1 to 10000, got ${aggregator.batchSize}`);
+  }
+  const window = aggregator.batchingWindowSeconds;
+  if (window !== undefined && !isWholeIn(window, 0, 300)) {
+    problems.push(`aggregator.batchingWindowSeconds must be a whole number from 0 to 300, got ${window}`);
+  }
+  if (apiThrottle.rateLimit !== undefined && !(apiThrottle.rateLimit > 0)) {
+    problems.push(`apiThrottle.rateLimit must be > 0, got ${apiThrottle.rateLimit}`);
+  }
+  if (apiThrottle.burstLimit !== undefined && !isWholeIn(apiThrottle.burstLimit, 1, 5000)) {
+    problems.push(
+      `apiThrottle.burstLimit must be a whole number from 1 to 5000, got ${apiThrottle.burstLimit}`,
+    );
+  }
+};
+
+/**
+ * Every problem with the props, each message naming the prop (e.g. `alertEmails[0] must be an email
+ * address, got "ops"`). Empty means valid.
+ */
+export const validateClaudeMonitorProps = (props: ClaudeMonitorProps): string[] => {
+  const problems: string[] = [];
+  const { stageName, dashboardOrigin, removalPolicy } = props;
+  if (stageName !== undefined && !STAGE_NAME.test(stageName)) {
+    problems.push(
+      `stageName must be 1-20 lower-case letters, digits or dashes starting with a letter, got "${stageName}"`,
+    );
+  }
+  validateSubscriptions(props, problems);
+  validateNumbers(props, problems);
+  problems.push(...validateAlertConfig(props.alerts ?? {}, 'alerts'));
+  const originIssue = dashboardOrigin && known(dashboardOrigin) ? originProblem(dashboardOrigin) : undefined;
+  if (originIssue) problems.push(`dashboardOrigin ${originIssue}, got "${dashboardOrigin}"`);
+  if (
+    removalPolicy !== undefined &&
+    removalPolicy !== RemovalPolicy.RETAIN &&
+    removalPolicy !== RemovalPolicy.DESTROY
+  ) {
+    problems.push(`removalPolicy must be RETAIN or DESTROY, got ${removalPolicy}`);
+  }
+  return problems;
+};

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { MonitorConfigError } from '../../infra/config/errors';
+import { readConfigContext, readConfigFile, resolveConfig } from '../../infra/config/load-config';
+
+describe('deployment configuration', () => {
+  it('maps the JSON config to stack name and props', () => {
+    // Prepare
+    const file = {
+      stageName: 'dev',
+      alertEmails: ['ops@example.com'],
+      removalPolicy: 'destroy',
+      logRetentionDays: 7,
+    };
+    // Act
+    const { stackName, props } = resolveConfig(file);
+    // Assess
+    expect(stackName).toBe('ClaudeMonitor-dev');
+    expect(props).toEqual({
+      stageName: 'dev',
+      alertEmails: ['ops@example.com'],
+      removalPolicy: RemovalPolicy.DESTROY,
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+  });
+
+  it('lets the CDK context override the file key by key', () => {
+    // Prepare
+    const file = { stageName: 'dev', retentionDays: 30 };
+    const context = readConfigContext('{"stageName":"staging"}', 'claudeMonitor');
+    // Act
+    const { props } = resolveConfig(file, context);
+    // Assess
+    expect(props).toEqual({ stageName: 'staging', retentionDays: 30 });
+  });
+
+  it('reads no file as an empty config', () => {
+    // Prepare
+    const missing = join(mkdtempSync(join(tmpdir(), 'monitor-config-')), 'absent.json');
+    // Act
+    const config = readConfigFile(missing);
+    // Assess
+    expect(config).toEqual({});
+  });
+
+  it('rejects a config file that is not JSON, naming the file', () => {
+    // Prepare
+    const path = join(mkdtempSync(join(tmpdir(), 'monitor-config-')), 'claude-monitor.config.json');
+    writeFileSync(path, '{ stageName: dev }');
+    // Act
+    const act = () => readConfigFile(path);
+    // Assess
+    expect(act).toThrow(MonitorConfigError);
+    expect(act).toThrow(`${path} is not valid JSON`);
+  });
+
+  it('rejects an unknown removal policy and a log retention CloudWatch does not offer', () => {
+    // Prepare
+    const badPolicy = { removalPolicy: 'snapshot' };
+    const badRetention = { logRetentionDays: 8 };
+    // Act
+    const actPolicy = () => resolveConfig(badPolicy);
+    const actRetention = () => resolveConfig(badRetention);
+    // Assess
+    expect(actPolicy).toThrow('removalPolicy must be "retain" or "destroy", got "snapshot"');
+    expect(actRetention).toThrow('logRetentionDays must be one of');
+  });
+});

@@ -1,0 +1,67 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ClaudeMonitor } from '../../infra/constructs/claude-monitor';
+import type { ClaudeMonitorProps } from '../../infra/constructs/claude-monitor-props';
+import { InvalidClaudeMonitorPropsError } from '../../infra/constructs/errors';
+import { NO_BUNDLING } from './support/synth-stack';
+
+const build = (props: ClaudeMonitorProps) => () =>
+  new ClaudeMonitor(new Stack(new App({ context: NO_BUNDLING }), 'Props'), 'Monitor', props);
+
+describe('ClaudeMonitor props validation', () => {
+  it.each([
+    [
+      { alertEmails: ['ops@example.com', 'not-an-email'] },
+      'alertEmails[1] must be an email address, got "not-an-email"',
+    ],
+    [{ alerts: { sessionCostUsd: -1 } }, 'alerts.sessionCostUsd must be a number >= 0, got -1'],
+    [
+      { alerts: { budgets: [{ scope: 'account', period: 'day', usd: -5 }] } },
+      'alerts.budgets[0].usd must be a number > 0',
+    ],
+    [{ retentionDays: 0 }, 'retentionDays must be a whole number of days from 1 to 3650, got 0'],
+    [{ retentionDays: 2.5 }, 'retentionDays must be a whole number of days from 1 to 3650, got 2.5'],
+    [{ alertWebhooks: ['http://hooks.example.com/x'] }, 'alertWebhooks[0] must use https'],
+    [{ stageName: 'Prod Stage' }, 'stageName must be 1-20 lower-case letters'],
+    [{ dashboardOrigin: 'https://dash.example.com/path' }, 'dashboardOrigin must be an origin only'],
+    [{ aggregator: { batchSize: 20_000 } }, 'aggregator.batchSize must be a whole number from 1 to 10000'],
+  ] satisfies [ClaudeMonitorProps, string][])('rejects %j naming the prop', (props, message) => {
+    // Prepare: the invalid props of this case
+    // Act
+    const act = build(props);
+    // Assess
+    expect(act).toThrow(InvalidClaudeMonitorPropsError);
+    expect(act).toThrow(message);
+  });
+
+  it('lists every problem at once', () => {
+    // Prepare
+    const props: ClaudeMonitorProps = { alertEmails: ['x'], retentionDays: -1 };
+    // Act
+    let error: unknown;
+    try {
+      build(props)();
+    } catch (caught) {
+      error = caught;
+    }
+    // Assess
+    expect(error).toBeInstanceOf(InvalidClaudeMonitorPropsError);
+    expect((error as InvalidClaudeMonitorPropsError).problems).toHaveLength(2);
+  });
+
+  it('accepts valid props', () => {
+    // Prepare
+    const props: ClaudeMonitorProps = {
+      stageName: 'dev',
+      alertEmails: ['ops@example.com'],
+      alertWebhooks: ['https://hooks.example.com/claude'],
+      alerts: { sessionCostUsd: 0, budgets: [{ scope: 'tenant', id: 'acme', period: 'month', usd: 100 }] },
+      retentionDays: 30,
+      dashboardOrigin: 'https://dash.example.com',
+    };
+    // Act
+    const act = build(props);
+    // Assess
+    expect(act).not.toThrow();
+  });
+});

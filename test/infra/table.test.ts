@@ -1,0 +1,84 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { SYNTH_TIMEOUT, synthMonitorStack } from './support/synth-stack';
+
+describe('monitor table', () => {
+  const { template } = synthMonitorStack();
+
+  it('streams new images of the items to the aggregator', () => {
+    // Prepare: the stack with default props, synthesized above
+    // Act
+    const tables = template.findResources('AWS::DynamoDB::Table', {
+      Properties: { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } },
+    });
+    // Assess
+    expect(Object.keys(tables)).toHaveLength(1);
+  });
+
+  it('expires raw call records through TTL on expiresAt', () => {
+    // Prepare: default stack
+    // Act
+    const assess = () =>
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
+  it('keeps point-in-time recovery on and bills on demand', () => {
+    // Prepare: default stack
+    // Act
+    const assess = () =>
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
+  it('retains the table and protects it from deletion by default', () => {
+    // Prepare: default stack
+    // Act
+    const assess = () =>
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
+  it('lets a user ask for the table to be destroyed with the stack', SYNTH_TIMEOUT, () => {
+    // Prepare
+    const { template: disposable } = synthMonitorStack({
+      removalPolicy: RemovalPolicy.DESTROY,
+      deletionProtection: false,
+    });
+    // Act
+    const assess = () =>
+      disposable.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
+  it('has the two indexes of the shared table definition', () => {
+    // Prepare: default stack
+    // Act
+    const assess = () =>
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'bySession' }),
+          Match.objectLike({ IndexName: 'byDimension' }),
+        ],
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+});
