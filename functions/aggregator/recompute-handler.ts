@@ -3,16 +3,17 @@ import { createDynamoClient } from 'claude-monitor/aws';
 import { ENV, readRequired } from 'claude-monitor/domain';
 import { RecomputeInputError } from './errors';
 import { RECOMPUTE_MODE, type RecomputeMode, type RecomputeReport, recomputeRollups } from './recompute';
+import { resolveRecomputeWindow } from './recompute-window';
 
 const tableName = readRequired(process.env, ENV.tableName);
 const client = createDynamoClient();
 const logger = new Logger({ serviceName: 'claude-monitor-recompute' });
 
 export interface RecomputeEvent {
-  /** ISO 8601 start. */
-  from: string;
-  /** ISO 8601 end, exclusive. */
-  to: string;
+  /** ISO 8601 start. @default the start of the previous UTC day (with `to` also omitted) */
+  from?: string;
+  /** ISO 8601 end, exclusive. @default the start of the current UTC day (with `from` also omitted) */
+  to?: string;
   /** @default 'recompute' */
   mode?: RecomputeMode;
 }
@@ -25,11 +26,12 @@ export const handler = async (event: RecomputeEvent): Promise<RecomputeReport> =
   if (event.mode !== undefined && !Object.values(RECOMPUTE_MODE).includes(event.mode)) {
     throw new RecomputeInputError(`mode must be recompute or check, got "${String(event.mode)}"`);
   }
+  const { from, to } = resolveRecomputeWindow(event, new Date());
   const report = await recomputeRollups({
     client,
     tableName,
-    from: event.from,
-    to: event.to,
+    from,
+    to,
     mode: event.mode ?? 'recompute',
   });
   const log = report.drift.length > 0 ? logger.warn.bind(logger) : logger.info.bind(logger);
