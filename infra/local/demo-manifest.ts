@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type Anthropic from '@anthropic-ai/sdk';
+import { computeCost } from 'claude-monitor';
+import type { TokenUsage } from 'claude-monitor/domain';
+import type { ExpectedAlert } from './demo-plan';
+
+/** Calls and cost of one group (a model, a session, a function). */
+export interface GroupTotals {
+  calls: number;
+  costNanoUsd: number;
+}
+
+/**
+ * What the demo sent, counted on the caller's side from the SDK's own responses, independently of the
+ * monitor: the local stack's API must report the same figures.
+ */
+export interface DemoManifest {
+  mode: 'stub' | 'anthropic';
+  startedAt: string;
+  finishedAt: string;
+  calls: number;
+  successes: number;
+  errors: number;
+  /** Sum of `computeCost` over the usage each successful response reported, nano-dollars. */
+  costNanoUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+  byModel: Record<string, GroupTotals>;
+  bySession: Record<string, GroupTotals>;
+  byFunction: Record<string, GroupTotals>;
+  /** Failed calls by the HTTP status of their last attempt. */
+  errorsByStatus: Record<string, number>;
+  expectedAlerts: ExpectedAlert[];
+}
+
+export const demoManifestFile = (dir: string): string => join(dir, 'demo-manifest.json');
+
+/** The SDK's usage as token counts. Written here rather than taken from the monitor, so the check is independent. */
+export const usageOfResponse = (usage: Anthropic.Usage): TokenUsage => {
+  const split = usage.cache_creation;
+  const webSearch = usage.server_tool_use?.web_search_requests ?? 0;
+  const webFetch = (usage.server_tool_use as { web_fetch_requests?: number } | null)?.web_fetch_requests ?? 0;
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheWrite5mTokens: split ? split.ephemeral_5m_input_tokens : (usage.cache_creation_input_tokens ?? 0),
+    cacheWrite1hTokens: split ? split.ephemeral_1h_input_tokens : 0,
+    cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+    webSearchRequests: webSearch,
+    webFetchRequests: webFetch,
+  };
+};
+
+const add = (groups: Record<string, GroupTotals>, key: string | undefined, cost: number): void => {
+  if (key === undefined) return;
+  const group = groups[key] ?? { calls: 0, costNanoUsd: 0 };
+  groups[key] = { calls: group.calls + 1, costNanoUsd: group.costNanoUsd + cost };
+};
+
+/** Accumulates the manifest call by call. */
+export class ManifestBuilder {
+  private readonly manifest: DemoManifest;
+
+  public constructor(mode: DemoManifest['mode'], expectedAlerts: ExpectedAlert[]) {
+    this.manifest = {
+      mode,
+      startedAt: new Date().toISOString(),
+      finishedAt: '',
+      calls: 0,
+      successes: 0,
+      errors: 0,
+      costNanoUsd: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      cacheReadTokens: 0,
+      byModel: {},
+      bySession: {},
+      byFunction: {},
+      errorsByStatus: {},
+      expectedAlerts,
+    };
+  }
+
+  public success(message: Anthropic.Message, functionName: string, sessionId?: string): number {
+    const usage = usageOfResponse(message.usage);
+    const cost = computeCost(message.model, usage).totalNanoUsd;
+    const m = this.manifest;
+    m.calls += 1;
+    m.successes += 1;
+    m.costNanoUsd += cost;
+    m.inputTokens += usage.inputTokens;
+    m.outputTokens += usage.outputTokens;
+    m.cacheWrite5mTokens += usage.cacheWrite5mTokens;
+    m.cacheWrite1hTokens += usage.cacheWrite1hTokens;
+    m.cacheReadTokens += usage.cacheReadTokens;
+    add(m.byModel, message.model, cost);
+    add(m.bySession, sessionId, cost);
+    add(m.byFunction, functionName, cost);
+    return cost;
+  }
+
+  public failure(model: string, status: number | undefined, functionName: string, sessionId?: string): void {
+    const m = this.manifest;
+    m.calls += 1;
+    m.errors += 1;
+    const key = String(status ?? 'none');
+    m.errorsByStatus[key] = (m.errorsByStatus[key] ?? 0) + 1;
+    add(m.byModel, model, 0);
+    add(m.bySession, sessionId, 0);
+    add(m.byFunction, functionName, 0);
+  }
+
+  public finish(): DemoManifest {
+    return { ...this.manifest, finishedAt: new Date().toISOString() };
+  }
+}

@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import { ENV } from 'claude-monitor/domain';
+import { type AnthropicStub, startAnthropicStub } from './anthropic-stub';
+import { type DemoManifest, demoManifestFile, ManifestBuilder } from './demo-manifest';
+import { printExports, printSummary } from './demo-output';
+import { DEMO_MODELS, livePlan, stubPlan } from './demo-plan';
+import { runInvocation, TRAFFIC_HEADER } from './demo-traffic';
+import { LocalStackError } from './local-stack-errors';
+import { MonitorApiClient } from './monitor-api-client';
+import { isMetricsOutput } from './quiet-metrics-output';
+import { LOCAL_ENV, localDir, readStackState } from './stack-state';
+
+const log = (line: string): void => console.log(line);
+
+const main = async (): Promise<void> => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dir = localDir();
+  const state = await readStackState(dir);
+  // The monitored client records to the running stack's table, as the layer does in Lambda.
+  Object.assign(process.env, {
+    [ENV.tableName]: state.tableName,
+    [ENV.dynamodbEndpoint]: state.dynamodbEndpoint,
+    AWS_REGION: state.region,
+  });
+  const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
+  const plan = apiKey ? livePlan(process.env[LOCAL_ENV.demoModel] || DEMO_MODELS.haiku) : stubPlan();
+  const api = new MonitorApiClient(state.apiUrl, state.token);
+  const before = (await api.summary()).total_calls;
+
+  const { MonitoredAnthropic, setLogWriter } = await import('claude-monitor');
+  const verbose = process.argv.includes('--verbose');
+  // The monitor's metrics lines are for CloudWatch; its warnings and unwritten records still show.
+  setLogWriter((line) => {
+    if (verbose || !isMetricsOutput(line)) process.stderr.write(`${line}\n`);
+  });
+  let stub: AnthropicStub | undefined;
+  if (!apiKey) stub = await startAnthropicStub();
+  const client = new MonitoredAnthropic(
+    stub ? { apiKey: 'local-stub-key', baseURL: stub.url } : { apiKey: apiKey ?? '' },
+  );
+  const builder = new ManifestBuilder(apiKey ? 'anthropic' : 'stub', plan.expectedAlerts);
+  log(
+    apiKey
+      ? `Sending a few small calls to the Anthropic API with ${process.env[LOCAL_ENV.demoModel] || DEMO_MODELS.haiku}...`
+      : `Sending demo traffic to a local Messages API at ${stub!.url} (set ANTHROPIC_API_KEY to use the real API)...`,
+  );
+  log(TRAFFIC_HEADER);
+  try {
+    for (const invocation of plan.invocations) {
+      await runInvocation({ client, builder, log, ...(stub ? { stub } : {}) }, invocation);
+    }
+  } finally {
+    await stub?.close();
+  }
+  const manifest: DemoManifest = builder.finish();
+  await writeFile(demoManifestFile(dir), `${JSON.stringify(manifest, null, 2)}\n`);
+  log(
+    `\n${manifest.calls} calls recorded (${manifest.errors} failed); what was sent: ${demoManifestFile(dir)}`,
+  );
+  if (manifest.expectedAlerts.length > 0) {
+    log('Alerts to expect in the `npm start` terminal, once each:');
+    for (const alert of manifest.expectedAlerts) log(`  ${alert.rule} for ${alert.scope}`);
+  }
+
+  log('\nWaiting for the aggregator to roll the calls up...');
+  const summary = await api.waitForCalls(before + manifest.calls);
+  printSummary(log, summary, manifest, before === 0);
+  log(`\nDashboard: ${state.dashboardUrl}`);
+  await printExports(log, api, dir);
+};
+
+main().catch((error: unknown) => {
+  const known = error instanceof LocalStackError;
+  console.error(`\nThe demo failed: ${known ? (error as Error).message : String(error)}`);
+  if (!known && error instanceof Error && error.stack) console.error(error.stack);
+  process.exit(1);
+});

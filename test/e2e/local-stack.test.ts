@@ -1,0 +1,266 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoManifest, demoManifestFile } from '../../infra/local/demo-manifest';
+import { COSTLY_SESSION, FAILING_FUNCTION } from '../../infra/local/demo-plan';
+import { freePort } from '../../infra/local/dynamodb-local';
+import type { LocalAlert } from '../../infra/local/local-sns';
+import { READY_LINE, REPLAY_LINE } from '../../infra/local/local-stack-output';
+import { MonitorApiClient } from '../../infra/local/monitor-api-client';
+import { alertLogFile, type StackState, stackStateFile } from '../../infra/local/stack-state';
+import {
+  isRunning,
+  killGroup,
+  type NpmProcess,
+  processesMatching,
+  REPO_ROOT,
+  runNpm,
+} from '../helpers/local-stack-process';
+
+/**
+ * The README's quick start, run for real: `npm start` (DynamoDB Local in Java, the stream runner, the SNS
+ * emulator, the API) and `npm run demo` (the monitored SDK against the local Messages API), checked only
+ * through what a user sees: the HTTP API, the printed alerts and the process table.
+ */
+describe('local stack: npm start + npm run demo', () => {
+  let dir: string;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let stack: NpmProcess | undefined;
+  let state: StackState;
+  let manifest: DemoManifest;
+  /** What the API reported after the demo, to compare with after the stream replay. */
+  let before: unknown[];
+
+  const readAlerts = async (): Promise<LocalAlert[]> =>
+    existsSync(alertLogFile(dir))
+      ? (await readFile(alertLogFile(dir), 'utf8'))
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as LocalAlert)
+      : [];
+
+  const startStack = async (args: string[]): Promise<NpmProcess> => {
+    stack = runNpm('start', ['--data', dataDir, ...args], env);
+    await stack.waitForOutput(READY_LINE, 45_000);
+    state = JSON.parse(await readFile(stackStateFile(dir), 'utf8')) as StackState;
+    return stack;
+  };
+
+  /** The figures a restart must leave alone, read through the API. */
+  const snapshot = (api: MonitorApiClient) =>
+    Promise.all([
+      api.json('/api/monitoring/summary?hours=24'),
+      api.json('/api/monitoring/costs?days=1&group_by=model'),
+      api.json('/api/monitoring/costs?days=1&group_by=session'),
+      api.json('/api/monitoring/costs?days=1&group_by=function'),
+      api.json('/api/monitoring/costs?days=1&group_by=user'),
+    ]).then((parts) =>
+      // The window moves with the clock; the figures must not.
+      parts.map((part) => ({ ...(part as object), start: undefined, end: undefined })),
+    );
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-stack-'));
+    dataDir = join(dir, 'dynamodb');
+    env = { ...process.env, PORT: String(await freePort()), CLAUDE_MONITOR_LOCAL_DIR: dir };
+    delete env.ANTHROPIC_API_KEY;
+    delete env.CLAUDE_MONITOR_API_TOKEN;
+    delete env.CLAUDE_MONITOR_ALERT_CONFIG;
+  });
+
+  afterAll(async () => {
+    if (stack && stack.child.exitCode === null) killGroup(stack.child);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts, and the demo sends its traffic through the monitored client', async () => {
+    // Prepare
+    await startStack([]);
+
+    // Act
+    const demo = runNpm('demo', [], env);
+    const code = await demo.exited();
+
+    // Assess
+    expect(code, demo.output()).toBe(0);
+    manifest = JSON.parse(await readFile(demoManifestFile(dir), 'utf8')) as DemoManifest;
+    expect(manifest.mode).toBe('stub');
+    expect(manifest.calls).toBeGreaterThan(20);
+    expect(Object.keys(manifest.byModel).length).toBeGreaterThanOrEqual(3);
+    expect(manifest.errorsByStatus).toMatchObject({ '429': 1, '529': 3 });
+    expect(manifest.cacheWrite5mTokens).toBeGreaterThan(0);
+    expect(manifest.cacheWrite1hTokens).toBeGreaterThan(0);
+    expect(manifest.cacheReadTokens).toBeGreaterThan(0);
+    expect(demo.output()).toContain(state.dashboardUrl);
+    expect(demo.output()).toMatch(/demo-export\.csv\n\s+call_id,timestamp,model/);
+  }, 90_000);
+
+  it('reports through the HTTP API exactly what the demo sent', async () => {
+    // Prepare
+    const api = new MonitorApiClient(state.apiUrl, state.token);
+
+    // Act
+    const summary = await api.waitForCalls(manifest.calls);
+    const byModel = await api.json<{ items: { key: string; calls: number; cost_nano_usd: number }[] }>(
+      '/api/monitoring/costs?days=1&group_by=model',
+    );
+    const bySession = await api.json<{ items: { key: string; cost_nano_usd: number }[] }>(
+      '/api/monitoring/costs?days=1&group_by=session',
+    );
+    const exported = await api.exportJson();
+    const csv = await api.exportCsv();
+    const dashboard = await fetch(state.dashboardUrl, { redirect: 'manual' });
+    const anonymous = await fetch(`${state.apiUrl}/api/monitoring/summary?hours=24`);
+    before = await snapshot(api);
+
+    // Assess
+    expect(summary).toMatchObject({
+      total_calls: manifest.calls,
+      successful_calls: manifest.successes,
+      failed_calls: manifest.errors,
+      total_cost_nano_usd: manifest.costNanoUsd,
+      input_tokens: manifest.inputTokens,
+      output_tokens: manifest.outputTokens,
+      cache_write_5m_tokens: manifest.cacheWrite5mTokens,
+      cache_write_1h_tokens: manifest.cacheWrite1hTokens,
+      cache_read_tokens: manifest.cacheReadTokens,
+    });
+    expect(summary.average_latency_ms).toBeGreaterThan(0);
+    expect(
+      Object.fromEntries(
+        byModel.items.map((item) => [item.key, { calls: item.calls, costNanoUsd: item.cost_nano_usd }]),
+      ),
+    ).toEqual(manifest.byModel);
+    expect(bySession.items.find((item) => item.key === COSTLY_SESSION)?.cost_nano_usd).toBe(
+      manifest.bySession[COSTLY_SESSION]!.costNanoUsd,
+    );
+    expect(exported).toHaveLength(manifest.calls);
+    const exportedCost = exported.reduce(
+      (sum, call) => sum + (call.cost as { totalNanoUsd: number }).totalNanoUsd,
+      0,
+    );
+    expect(exportedCost).toBe(manifest.costNanoUsd);
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(rows).toHaveLength(manifest.calls + 1);
+    expect(await readFile(join(dir, 'demo-export.json'), 'utf8')).toContain(exported[0]!.callId as string);
+    // The printed dashboard link works: its token is swapped for the session cookie.
+    expect(dashboard.status).toBe(303);
+    expect(dashboard.headers.get('set-cookie')).toContain('HttpOnly');
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('prints each alert the demo triggers exactly once', async () => {
+    // Prepare
+    const expected = manifest.expectedAlerts.map((alert) => `${alert.rule} ${alert.scope}`).sort();
+
+    // Act
+    await expect.poll(async () => (await readAlerts()).length, { timeout: 15_000 }).toBe(expected.length);
+    const alerts = await readAlerts();
+
+    // Assess
+    expect(alerts.map((alert) => `${alert.attributes.rule} ${alert.attributes.scope}`).sort()).toEqual(
+      expected,
+    );
+    expect(expected).toEqual([
+      `consecutive-errors function:${FAILING_FUNCTION}`,
+      `session-cost session:${COSTLY_SESSION}`,
+    ]);
+    for (const alert of alerts) expect(stack!.output()).toContain(alert.subject);
+  });
+
+  it('stops every process on Ctrl-C and removes its state file', async () => {
+    // Prepare
+    const { pid, dynamodbPid } = state;
+
+    // Act
+    await stack!.interrupt('SIGINT');
+
+    // Assess
+    expect(stack!.output()).toContain('Stopped. Nothing is left running.');
+    expect(isRunning(pid)).toBe(false);
+    expect(isRunning(dynamodbPid)).toBe(false);
+    expect(processesMatching(dataDir)).toEqual([]);
+    expect(existsSync(stackStateFile(dir))).toBe(false);
+  });
+
+  it('replays the whole stream from TRIM_HORIZON after a restart without changing anything', async () => {
+    // Prepare
+    const alertsBefore = (await readAlerts()).length;
+
+    // Act
+    const restarted = await startStack(['--from-trim-horizon']);
+    const api = new MonitorApiClient(state.apiUrl, state.token);
+    const after = await snapshot(api);
+    // Alerts reach the console through a queue polled every second; give a duplicate the time to show.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await restarted.interrupt('SIGINT');
+
+    // Assess
+    expect(restarted.output()).toContain(`${REPLAY_LINE} ${manifest.calls} call record(s)`);
+    expect(after).toEqual(before);
+    expect((await readAlerts()).length).toBe(alertsBefore);
+    expect(restarted.output()).toContain('Stopped. Nothing is left running.');
+    expect(processesMatching(dataDir)).toEqual([]);
+    expect(isRunning(state.dynamodbPid)).toBe(false);
+  }, 60_000);
+});
+
+describe('local stack: start-up problems get a clear message', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-stack-fail-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names the port when the API port is taken, and starts nothing', async () => {
+    // Prepare
+    const port = await freePort();
+    const squatter: Server = createServer();
+    await new Promise<void>((done) => squatter.listen(port, '127.0.0.1', done));
+    const env = { ...process.env, PORT: String(port), CLAUDE_MONITOR_LOCAL_DIR: dir };
+
+    // Act
+    const stack = runNpm('start', [], env);
+    const code = await stack.exited();
+    await new Promise<void>((done) => squatter.close(() => done()));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stack.output()).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
+    expect(existsSync(stackStateFile(dir))).toBe(false);
+  }, 30_000);
+
+  it('says that Java is needed when it is not on the PATH', async () => {
+    // Prepare: a PATH that holds Node and nothing else.
+    const bin = join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, join(bin, 'node'));
+    const env = { ...process.env, PATH: bin, PORT: String(await freePort()), CLAUDE_MONITOR_LOCAL_DIR: dir };
+
+    // Act
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'infra/local/start.ts'], {
+      cwd: REPO_ROOT,
+      env,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(output).toContain('Java 17 or newer is needed to run DynamoDB Local');
+  }, 30_000);
+});
