@@ -100,6 +100,8 @@ const startWatchdog = (childPid: number): void => {
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
   const port = options.port ?? (await freePort());
+  // DynamoDB Local would otherwise try to send usage telemetry; this machine's tests talk to loopback only.
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   if (child.pid !== undefined) startWatchdog(child.pid);
   let output = '';
