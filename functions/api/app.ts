@@ -1,0 +1,194 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
+import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
+import { readCallsPage } from './calls-reader';
+import { callsWindow } from './calls-window';
+import { registerDashboard } from './dashboard-routes';
+import { BadRequestError, UnauthorizedError } from './errors';
+import { registerExport } from './export-routes';
+import { readChoice, readDays, readFilter, readFilters, readHours, readInt, routeQuery } from './params';
+import {
+  GROUP_BY,
+  INTERVAL,
+  readCosts,
+  readModels,
+  readSummary,
+  readTimeseries,
+  windowInfo,
+} from './queries';
+import { RollupReader } from './rollup-reader';
+import { ROUTES } from './routes';
+import type { TokenSource } from './token-source';
+import { lastDays, lastHours } from './window';
+
+/** Where the app logs failures; the Powertools logger fits. */
+export interface ApiLogger {
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** What the app needs from outside, injected so the same app runs in Lambda, locally and in tests. */
+export interface ApiDeps {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Resolves the token requests must carry. */
+  token: TokenSource;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** The only origin CORS allows; without it no cross-origin request is allowed. */
+  dashboardOrigin?: string;
+  /**
+   * Days raw records are kept: the longest window a request may ask for.
+   * @default 90
+   */
+  retentionDays?: number;
+  /** @default console */
+  logger?: ApiLogger;
+}
+
+/** Resolved deps handed to the route modules. */
+export interface AppContext {
+  deps: Required<Omit<ApiDeps, 'dashboardOrigin'>> & { dashboardOrigin?: string };
+  reader: RollupReader;
+}
+
+const DASHBOARD_PAGES = new Set<string>([ROUTES.dashboardRoot.path, ROUTES.dashboardIndex.path]);
+
+const authenticate = (ctx: AppContext) => async (c: Context, next: () => Promise<void>) => {
+  const path = c.req.path;
+  const page = DASHBOARD_PAGES.has(path);
+  const queryToken = page ? c.req.query(TOKEN_QUERY) : undefined;
+  const expected = await ctx.deps.token();
+  const credentials = { authorization: c.req.header('authorization'), cookies: c.req.header('cookie') };
+  if (!isAuthorized({ ...credentials, queryToken }, expected)) throw new UnauthorizedError();
+  if (page && queryToken !== undefined) {
+    // Swap the token in the address bar for an HttpOnly cookie, then drop it from the URL and history.
+    const secure = new URL(c.req.url).protocol === 'https:';
+    // Path `/`: the page's own requests go to /api/monitoring/*.
+    c.header('Set-Cookie', tokenCookie(expected, secure, '/'));
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(ROUTES.dashboardIndex.path, 303);
+  }
+  await next();
+};
+
+/** The monitoring API and dashboard as one Hono app. */
+export const createApp = (deps: ApiDeps): Hono => {
+  const ctx: AppContext = {
+    deps: {
+      now: () => new Date(),
+      retentionDays: DEFAULT_RETENTION_DAYS,
+      logger: console,
+      ...deps,
+    },
+    reader: new RollupReader(deps.client, deps.tableName),
+  };
+  const app = new Hono();
+  if (deps.dashboardOrigin) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: deps.dashboardOrigin,
+        credentials: true,
+        allowMethods: ['GET'],
+        allowHeaders: ['Authorization'],
+        exposeHeaders: ['X-Next-Cursor', 'Link', 'Content-Disposition'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+  app.use('*', authenticate(ctx));
+
+  const retention = () => ctx.deps.retentionDays;
+  app.get(ROUTES.summary.path, async (c) => {
+    const q = routeQuery('summary', c.req.query());
+    const hours = readHours(q.hours, retention());
+    const filter = readFilter(q);
+    const window = lastHours(ctx.deps.now(), hours);
+    const summary = await readSummary(ctx.reader, window, filter);
+    return c.json({
+      hours,
+      ...windowInfo(window),
+      filter: filter ? { [filter.name]: filter.value } : {},
+      ...summary,
+    });
+  });
+
+  app.get(ROUTES.costs.path, async (c) => {
+    const q = routeQuery('costs', c.req.query());
+    const days = readDays(q.days, retention());
+    const groupBy = readChoice('group_by', q.group_by, GROUP_BY, 'model');
+    const window = lastDays(ctx.deps.now(), days);
+    return c.json({
+      days,
+      group_by: groupBy,
+      ...windowInfo(window),
+      ...(await readCosts(ctx.reader, window, groupBy)),
+    });
+  });
+
+  app.get(ROUTES.timeseries.path, async (c) => {
+    const q = routeQuery('timeseries', c.req.query());
+    const hours = readHours(q.hours, retention());
+    const interval = readChoice('interval', q.interval, INTERVAL, hours <= 48 ? 'hour' : 'day');
+    const model = readFilter({ model: q.model })?.value;
+    const window = lastHours(ctx.deps.now(), hours);
+    const series = await readTimeseries(ctx.reader, window, interval, model);
+    return c.json({ hours, interval, ...windowInfo(window), ...(model ? { model } : {}), ...series });
+  });
+
+  app.get(ROUTES.models.path, async (c) => {
+    const q = routeQuery('models', c.req.query());
+    const hours = readHours(q.hours, retention());
+    const window = lastHours(ctx.deps.now(), hours);
+    return c.json({ hours, ...windowInfo(window), models: await readModels(ctx.reader, window) });
+  });
+
+  app.get(ROUTES.calls.path, async (c) => {
+    const q = routeQuery('calls', c.req.query());
+    const limit = readInt('limit', q.limit, 50, 1, 500);
+    const filters = readFilters(q);
+    const { window, cursor } = callsWindow(ctx, q.hours, q.cursor);
+    const page = await readCallsPage({
+      client: ctx.deps.client,
+      tableName: ctx.deps.tableName,
+      window,
+      filters,
+      limit,
+      newestFirst: true,
+      ...(cursor ? { cursor } : {}),
+    });
+    return c.json({
+      ...windowInfo(window),
+      count: page.calls.length,
+      calls: page.calls,
+      next_cursor: page.nextCursor ?? null,
+    });
+  });
+
+  registerExport(app, ctx);
+  registerDashboard(app);
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof BadRequestError)
+      return c.json({ error: error.message, parameter: error.parameter }, 400);
+    if (error instanceof UnauthorizedError) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return c.json({ error: error.message }, 401);
+    }
+    ctx.deps.logger.error('request failed', {
+      path: c.req.path,
+      error:
+        error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
+    });
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+};

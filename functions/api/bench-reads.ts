@@ -1,0 +1,199 @@
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  ALL_VALUE,
+  COUNTER,
+  type Dimension,
+  errorCounter,
+  type Granularity,
+  histogramIndex,
+  ITEM_TYPE,
+  latencyBucketCounter,
+  type RollupCounters,
+  rollupDimensionPk,
+  rollupDimensionSk,
+  rollupPk,
+} from 'claude-monitor/domain';
+import { createApp } from './app';
+import { countReads } from './read-counter';
+import { staticTokenSource } from './token-source';
+
+const HOUR_MS = 3_600_000;
+const BENCH_MODELS = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'claude-opus-4-5-20251101'];
+
+export interface MeasureSummaryReadsOptions {
+  client: DynamoDBClient;
+  /** A table with the monitor's layout; rollups are added to it. */
+  tableName: string;
+  /** Calls the seeded rollups stand for. @default 1000000 */
+  calls?: number;
+  /** Days of history. @default 30 */
+  days?: number;
+  /** Requests per measured summary; the median is reported. @default 15 */
+  runs?: number;
+  /** @default new Date() */
+  now?: Date;
+}
+
+export interface SummaryReadFigures {
+  hours: number;
+  /** Items DynamoDB read for one summary request. */
+  itemsRead: number;
+  /** DynamoDB requests for one summary request. */
+  requests: number;
+  /** Median time the app took to answer, ms (in-process, so no network between client and app). */
+  medianMs: number;
+  totalCalls: number;
+}
+
+export interface SummaryReadsResult {
+  seededCalls: number;
+  rollupItemsWritten: number;
+  oneDay: SummaryReadFigures;
+  thirtyDays: SummaryReadFigures;
+}
+
+/** Counters of `calls` calls of one model in one hour, with plausible tokens, errors and latencies. */
+const hourCounters = (calls: number): RollupCounters => {
+  const errors = Math.floor(calls / 50);
+  const latencies = [400, 900, 1_800, 4_000];
+  const counters: RollupCounters = {
+    [COUNTER.calls]: calls,
+    [COUNTER.successes]: calls - errors,
+    [COUNTER.errors]: errors,
+    [errorCounter('overloaded')]: errors,
+    [COUNTER.inputTokens]: calls * 1_200,
+    [COUNTER.outputTokens]: calls * 300,
+    [COUNTER.cacheReadTokens]: calls * 500,
+    [COUNTER.costNanoUsd]: calls * 8_100_000,
+    [COUNTER.latencySumMs]: 0,
+    [COUNTER.latencyCount]: calls,
+  };
+  latencies.forEach((ms, i) => {
+    const share = i === latencies.length - 1 ? calls - 3 * Math.floor(calls / 4) : Math.floor(calls / 4);
+    const name = latencyBucketCounter(histogramIndex(ms));
+    counters[name] = (counters[name] ?? 0) + share;
+    counters[COUNTER.latencySumMs] = (counters[COUNTER.latencySumMs] ?? 0) + share * ms;
+  });
+  return counters;
+};
+
+const add = (
+  sums: Map<string, Record<string, unknown>>,
+  g: Granularity,
+  dim: Dimension,
+  value: string,
+  bucket: string,
+  c: RollupCounters,
+) => {
+  const key = `${rollupPk(g, dim, value)}|${bucket}`;
+  const item = sums.get(key) ?? {
+    pk: rollupPk(g, dim, value),
+    sk: bucket,
+    type: ITEM_TYPE.rollup,
+    granularity: g,
+    dim,
+    value,
+    bucket,
+    dpk: rollupDimensionPk(g, dim),
+    dsk: rollupDimensionSk(bucket, value),
+  };
+  for (const [name, amount] of Object.entries(c))
+    item[name] = ((item[name] as number | undefined) ?? 0) + amount;
+  sums.set(key, item);
+};
+
+/** Rollups (hour, day, month × all, model) equal to `calls` calls spread evenly over the last `days` days. */
+export const benchRollupItems = (calls: number, days: number, now: Date): Record<string, unknown>[] => {
+  const endHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const hours = days * 24;
+  const cells = hours * BENCH_MODELS.length;
+  const sums = new Map<string, Record<string, unknown>>();
+  for (let h = 0; h < hours; h++) {
+    const stamp = new Date(endHour - h * HOUR_MS).toISOString();
+    BENCH_MODELS.forEach((model, m) => {
+      const cell = h * BENCH_MODELS.length + m;
+      const count = Math.floor(calls / cells) + (cell < calls % cells ? 1 : 0);
+      if (count === 0) return;
+      const c = hourCounters(count);
+      for (const [g, bucket] of [
+        ['hour', stamp.slice(0, 13)],
+        ['day', stamp.slice(0, 10)],
+        ['month', stamp.slice(0, 7)],
+      ] as const) {
+        add(sums, g, 'all', ALL_VALUE, bucket, c);
+        add(sums, g, 'model', model, bucket, c);
+      }
+    });
+  }
+  return [...sums.values()];
+};
+
+const writeAll = async (client: DynamoDBClient, tableName: string, items: Record<string, unknown>[]) => {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < items.length; i += 25) {
+    batches.push(items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } })));
+  }
+  let at = 0;
+  const worker = async () => {
+    while (at < batches.length) {
+      let pending = batches[at++]!;
+      while (pending.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+        pending = out.UnprocessedItems?.[tableName] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Seeds rollups equal to a million recorded calls over 30 days (rollup items only, no raw records) and
+ * measures what a 1-day and a 30-day summary read: items and requests per summary, and the median time.
+ */
+export const measureSummaryReads = async (
+  options: MeasureSummaryReadsOptions,
+): Promise<SummaryReadsResult> => {
+  const calls = options.calls ?? 1_000_000;
+  const days = options.days ?? 30;
+  const runs = options.runs ?? 15;
+  const now = options.now ?? new Date();
+  const items = benchRollupItems(calls, days, now);
+  await writeAll(options.client, options.tableName, items);
+  const counter = countReads(options.client);
+  const token = 'bench-token';
+  const app = createApp({
+    client: options.client,
+    tableName: options.tableName,
+    token: staticTokenSource(token),
+    now: () => now,
+  });
+  const measure = async (hours: number): Promise<SummaryReadFigures> => {
+    const times: number[] = [];
+    let figures = { itemsRead: 0, requests: 0, totalCalls: 0 };
+    for (let run = 0; run < runs; run++) {
+      counter.reset();
+      const started = performance.now();
+      const response = await app.request(`/api/monitoring/summary?hours=${hours}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await response.json()) as { total_calls: number };
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`summary answered ${response.status}`);
+      figures = { itemsRead: counter.items, requests: counter.requests, totalCalls: body.total_calls };
+    }
+    return { hours, ...figures, medianMs: Math.round(median(times) * 100) / 100 };
+  };
+  return {
+    seededCalls: calls,
+    rollupItemsWritten: items.length,
+    oneDay: await measure(24),
+    thirtyDays: await measure(days * 24),
+  };
+};

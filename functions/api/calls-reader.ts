@@ -1,0 +1,126 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { CALL_PARTITIONS, type CallRecord, callPksOfHour } from 'claude-monitor/domain';
+import { type CallsCursor, encodeCursor } from './cursor';
+import type { Filter } from './params';
+import { type HourWindow, hourBucketOf } from './window';
+
+const HOUR_MS = 3_600_000;
+
+/** Record attribute each filter matches. */
+const FILTER_ATTRIBUTE: Record<Filter['name'], string> = {
+  model: 'model',
+  user: 'userId',
+  tenant: 'tenantId',
+  session: 'sessionId',
+  function: 'functionName',
+};
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'expiresAt', 'gsi1pk', 'gsi1sk'];
+
+export interface CallsPageOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  window: HourWindow;
+  filters: readonly Filter[];
+  /** Most records in the page. */
+  limit: number;
+  /**
+   * Stop the page once the records' JSON reaches this many bytes, whatever `limit` says, so a page with large
+   * records still fits a Lambda response.
+   * @default 4000000
+   */
+  maxBytes?: number;
+  /**
+   * Most DynamoDB queries per page, so that walking many empty hours cannot exhaust a request; the page then
+   * comes back short, with a cursor.
+   * @default 400
+   */
+  maxQueries?: number;
+  /** Newest hour first (listings) instead of oldest first (exports). @default false */
+  newestFirst?: boolean;
+  cursor?: CallsCursor;
+}
+
+export interface CallsPage {
+  calls: CallRecord[];
+  /** Absent when the window has been read to the end. */
+  nextCursor?: string;
+}
+
+const toRecord = (item: Record<string, AttributeValue>): CallRecord => {
+  const record = unmarshall(item);
+  for (const name of STORAGE_ATTRIBUTES) delete record[name];
+  return record as CallRecord;
+};
+
+/**
+ * One page of raw call records of the window, read hour by hour and, within an hour, partition by partition
+ * (so records are in hour order, and in time order within each partition). Memory is bounded by the page.
+ */
+export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPage> => {
+  const { window, limit } = options;
+  const maxBytes = options.maxBytes ?? 4_000_000;
+  const maxQueries = options.maxQueries ?? 400;
+  const step = options.newestFirst ? -HOUR_MS : HOUR_MS;
+  const position: CallsCursor = options.cursor ?? {
+    v: 1,
+    s: window.startMs,
+    e: window.endMs,
+    h: options.newestFirst ? window.endMs : window.startMs,
+    p: 0,
+  };
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const conditions = options.filters.map((filter, i) => {
+    names[`#f${i}`] = FILTER_ATTRIBUTE[filter.name];
+    values[`:f${i}`] = { S: filter.value };
+    return `#f${i} = :f${i}`;
+  });
+  const calls: CallRecord[] = [];
+  let bytes = 0;
+  let queries = 0;
+  const inWindow = (hour: number) => hour >= position.s && hour <= position.e;
+  while (inWindow(position.h)) {
+    if (calls.length >= limit || bytes >= maxBytes || queries >= maxQueries) {
+      return { calls, nextCursor: encodeCursor(position) };
+    }
+    const pk = callPksOfHour(hourBucketOf(position.h))[position.p]!;
+    queries++;
+    const out = await options.client.send(
+      new QueryCommand({
+        TableName: options.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ...values },
+        ...(conditions.length > 0
+          ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
+        ScanIndexForward: !options.newestFirst,
+        Limit: limit - calls.length,
+        ...(position.k ? { ExclusiveStartKey: { pk: { S: pk }, sk: { S: position.k } } } : {}),
+      }),
+    );
+    const items = out.Items ?? [];
+    let stoppedAt: string | undefined;
+    for (const item of items) {
+      const record = toRecord(item);
+      calls.push(record);
+      bytes += Buffer.byteLength(JSON.stringify(record));
+      if (bytes >= maxBytes && item !== items[items.length - 1]) {
+        stoppedAt = item.sk?.S;
+        break;
+      }
+    }
+    if (stoppedAt !== undefined) position.k = stoppedAt;
+    else if (out.LastEvaluatedKey?.sk?.S) position.k = out.LastEvaluatedKey.sk.S;
+    else {
+      delete position.k;
+      position.p++;
+      if (position.p >= CALL_PARTITIONS) {
+        position.p = 0;
+        position.h += step;
+      }
+    }
+  }
+  return { calls };
+};

@@ -1,0 +1,18 @@
+import type { AppContext } from './app';
+import { type CallsCursor, decodeCursor } from './cursor';
+import { BadRequestError } from './errors';
+import { readHours } from './params';
+import { type HourWindow, lastHours } from './window';
+
+/** The window of a raw-calls read: the cursor's when paging, else the last `hours`. */
+export const callsWindow = (ctx: AppContext, hours: string | undefined, cursor: string | undefined) => {
+  const decoded: CallsCursor | undefined = cursor === undefined ? undefined : decodeCursor(cursor);
+  const window: HourWindow = decoded
+    ? { startMs: decoded.s, endMs: decoded.e }
+    : lastHours(ctx.deps.now(), readHours(hours, ctx.deps.retentionDays));
+  // A cursor is opaque but not trusted: it may not widen the window beyond what `hours` could ask for.
+  if ((window.endMs - window.startMs) / 3_600_000 + 1 > ctx.deps.retentionDays * 24) {
+    throw new BadRequestError('cursor', 'cursor is not a cursor returned by this API');
+  }
+  return { window, cursor: decoded };
+};

@@ -1,0 +1,39 @@
+import { CALL_PARTITIONS } from 'claude-monitor/domain';
+import { BadRequestError } from './errors';
+
+/** Where a paged read of raw calls stands. Opaque to clients: base64url of this JSON. */
+export interface CallsCursor {
+  v: 1;
+  /** Window: first and last hour start, epoch ms (fixed by the first page so paging is stable). */
+  s: number;
+  e: number;
+  /** Hour being read, epoch ms. */
+  h: number;
+  /** Partition of that hour. */
+  p: number;
+  /** Sort key after which to continue in that partition. */
+  k?: string;
+}
+
+export const encodeCursor = (cursor: CallsCursor): string =>
+  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+
+const isHour = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value % 3_600_000 === 0;
+
+/** Reads a cursor back, refusing anything this API did not hand out. */
+export const decodeCursor = (raw: string): CallsCursor => {
+  const invalid = () => new BadRequestError('cursor', 'cursor is not a cursor returned by this API');
+  let parsed: Partial<CallsCursor>;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<CallsCursor>;
+  } catch (cause) {
+    throw new BadRequestError('cursor', 'cursor is not a cursor returned by this API', { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || parsed.v !== 1) throw invalid();
+  const { s, e, h, p, k } = parsed;
+  if (!isHour(s) || !isHour(e) || !isHour(h) || s > e || h < s || h > e) throw invalid();
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= CALL_PARTITIONS) throw invalid();
+  if (k !== undefined && (typeof k !== 'string' || k.length > 512)) throw invalid();
+  return { v: 1, s, e, h, p, ...(k === undefined ? {} : { k }) };
+};

@@ -1,0 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { createApp } from './app';
+import { depsFromEnv } from './deps-from-env';
+
+const logger = new Logger({ serviceName: 'claude-monitor-api' });
+
+/** API Gateway HTTP API (payload v2) entry point of the monitoring API and dashboard. */
+export const handler = handle(
+  createApp({
+    ...depsFromEnv(),
+    logger: { error: (message, details) => logger.error(message, { details }) },
+  }),
+);

@@ -1,0 +1,268 @@
+import { EXPORT_FORMATS, EXPORT_LIMIT } from './export-routes';
+import { GROUP_BY, INTERVAL } from './queries';
+import { ROUTES, type RouteName } from './routes';
+
+type Schema = Record<string, unknown>;
+
+const FILTER_TEXT =
+  'Only calls with this value. At most one of model, user, tenant, session, function on totals.';
+
+/** Every query parameter of the API, described once. */
+const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
+  hours: {
+    description:
+      'Window: the last N hour buckets (UTC), the current hour included. At most retention days × 24.',
+    schema: { type: 'integer', minimum: 1, default: 24 },
+  },
+  days: {
+    description: 'Window: the last N UTC days, today included. At most the retention in days.',
+    schema: { type: 'integer', minimum: 1, default: 7 },
+  },
+  group_by: {
+    description: 'Grouping of the cost breakdown.',
+    schema: { type: 'string', enum: [...GROUP_BY], default: 'model' },
+  },
+  interval: {
+    description: 'Bucket size; hour up to 48 hours, day beyond, when omitted.',
+    schema: { type: 'string', enum: [...INTERVAL] },
+  },
+  format: {
+    description: 'Export format.',
+    schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
+  },
+  limit: {
+    description: 'Most records in the page (export 1–5000, default 1000; calls 1–500, default 50).',
+    schema: { type: 'integer', minimum: 1, maximum: EXPORT_LIMIT.max },
+  },
+  cursor: {
+    description: 'Opaque cursor from the previous page (`next_cursor` or `X-Next-Cursor`).',
+    schema: { type: 'string' },
+  },
+  token: {
+    description: 'API token, swapped at once for an HttpOnly cookie and a redirect to the clean URL.',
+    schema: { type: 'string' },
+  },
+  model: { description: FILTER_TEXT, schema: { type: 'string' } },
+  user: { description: FILTER_TEXT, schema: { type: 'string' } },
+  tenant: { description: FILTER_TEXT, schema: { type: 'string' } },
+  session: { description: FILTER_TEXT, schema: { type: 'string' } },
+  function: { description: FILTER_TEXT, schema: { type: 'string' } },
+};
+
+const num = { type: 'number' };
+const int = { type: 'integer' };
+const nullableNum = { type: ['number', 'null'] };
+const usage: Schema = {
+  calls: int,
+  cost_usd: num,
+  cost_nano_usd: int,
+  input_tokens: int,
+  output_tokens: int,
+  cache_write_5m_tokens: int,
+  cache_write_1h_tokens: int,
+  cache_read_tokens: int,
+  total_tokens: int,
+  web_search_requests: int,
+  web_fetch_requests: int,
+};
+const window: Schema = {
+  start: { type: 'string', format: 'date-time' },
+  end: { type: 'string', format: 'date-time' },
+};
+const object = (properties: Schema): Schema => ({ type: 'object', properties });
+const page = (extra: Schema = {}) =>
+  object({
+    ...window,
+    count: int,
+    calls: { type: 'array', items: { $ref: '#/components/schemas/CallRecord' } },
+    next_cursor: { type: ['string', 'null'] },
+    ...extra,
+  });
+
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+
+const RESPONSES: Record<RouteName, { summary: string; content: Record<string, unknown> }> = {
+  summary: {
+    summary:
+      'Totals of the window from rollups: calls, success, cost, tokens, latency and TTFT percentiles, by model',
+    content: json(
+      object({
+        hours: int,
+        ...window,
+        filter: { type: 'object' },
+        total_calls: int,
+        successful_calls: int,
+        failed_calls: int,
+        success_rate: { type: 'number', description: 'percent, 0–100' },
+        total_cost_usd: num,
+        total_cost_nano_usd: int,
+        input_tokens: int,
+        output_tokens: int,
+        cache_write_5m_tokens: int,
+        cache_write_1h_tokens: int,
+        cache_read_tokens: int,
+        total_tokens: int,
+        web_search_requests: int,
+        web_fetch_requests: int,
+        unpriced_calls: int,
+        average_latency_ms: nullableNum,
+        p50_latency_ms: nullableNum,
+        p95_latency_ms: nullableNum,
+        p99_latency_ms: nullableNum,
+        average_ttft_ms: nullableNum,
+        p50_ttft_ms: nullableNum,
+        p95_ttft_ms: nullableNum,
+        p99_ttft_ms: nullableNum,
+        errors_by_class: { type: 'object', additionalProperties: int },
+        by_model: {
+          type: ['array', 'null'],
+          items: object({
+            model: { type: 'string' },
+            ...usage,
+            successful_calls: int,
+            failed_calls: int,
+            average_latency_ms: nullableNum,
+          }),
+        },
+      }),
+    ),
+  },
+  costs: {
+    summary: 'Cost breakdown of the last N days by model, day, user, tenant, session or function',
+    content: json(
+      object({
+        days: int,
+        group_by: { type: 'string' },
+        ...window,
+        total_cost_usd: num,
+        total_cost_nano_usd: int,
+        total_calls: int,
+        unattributed_cost_usd: num,
+        unattributed_calls: int,
+        items: { type: 'array', items: object({ key: { type: 'string' }, ...usage }) },
+      }),
+    ),
+  },
+  export: {
+    summary: 'Raw call records of the window, one page per request (JSON or CSV)',
+    content: {
+      ...json(page()),
+      'text/csv': { schema: { type: 'string', description: 'See docs/api.md for the columns.' } },
+    },
+  },
+  timeseries: {
+    summary: 'Cost, calls and tokens per hour or day and per model, for charts',
+    content: json(
+      object({
+        hours: int,
+        interval: { type: 'string' },
+        ...window,
+        buckets: { type: 'array', items: { type: 'string' } },
+        series: {
+          type: 'array',
+          items: object({
+            model: { type: 'string' },
+            points: {
+              type: 'array',
+              items: object({
+                bucket: { type: 'string' },
+                calls: int,
+                cost_usd: num,
+                input_tokens: int,
+                output_tokens: int,
+                total_tokens: int,
+              }),
+            },
+          }),
+        },
+      }),
+    ),
+  },
+  calls: { summary: 'Raw calls of the window, newest hour first, paged', content: json(page()) },
+  models: {
+    summary: 'Models with calls in the window',
+    content: json(
+      object({
+        hours: int,
+        ...window,
+        models: { type: 'array', items: object({ model: { type: 'string' }, calls: int, cost_usd: num }) },
+      }),
+    ),
+  },
+  dashboardRoot: { summary: 'Redirect to the dashboard page', content: {} },
+  dashboardIndex: { summary: 'Dashboard page', content: { 'text/html': { schema: { type: 'string' } } } },
+  dashboardAsset: {
+    summary: 'Dashboard script, style sheet and Chart.js',
+    content: {
+      'text/javascript': { schema: { type: 'string' } },
+      'text/css': { schema: { type: 'string' } },
+    },
+  },
+};
+
+const ERROR = { $ref: '#/components/schemas/Error' };
+
+/** `/a/:b` → `/a/{b}` */
+export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+/** The OpenAPI 3.1 description of the app, built from the same route table the app is built from. */
+export const buildOpenApi = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Claude usage & cost monitor API',
+    version: '1.0.0',
+    description: 'Totals come from rollups (O(time buckets) reads). Authentication: see docs/api.md.',
+  },
+  security: [{ bearer: [] }, { cookie: [] }],
+  paths: Object.fromEntries(
+    (Object.keys(ROUTES) as RouteName[]).map((name) => {
+      const route = ROUTES[name];
+      const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      }));
+      const queryParams = (route.query as readonly string[]).map((param) => ({
+        name: param,
+        in: 'query',
+        required: false,
+        ...PARAMETERS[param],
+      }));
+      return [
+        openApiPath(route.path),
+        {
+          get: {
+            operationId: name,
+            summary: RESPONSES[name].summary,
+            parameters: [...pathParams, ...queryParams],
+            responses: {
+              [name === 'dashboardRoot' ? '308' : '200']: {
+                description: 'OK',
+                content: RESPONSES[name].content,
+              },
+              ...(name.startsWith('dashboard')
+                ? {}
+                : { '400': { description: 'Invalid parameter', content: json(ERROR) } }),
+              '401': { description: 'Missing or wrong token', content: json(ERROR) },
+              '500': { description: 'Internal error (no details)', content: json(ERROR) },
+            },
+          },
+        },
+      ];
+    }),
+  ),
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie', name: 'cm_token' },
+    },
+    schemas: {
+      Error: object({ error: { type: 'string' }, parameter: { type: 'string' } }),
+      CallRecord: {
+        type: 'object',
+        description: 'A call record as stored, without its table keys (see the domain call record).',
+      },
+    },
+  },
+});

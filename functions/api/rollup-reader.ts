@@ -1,0 +1,124 @@
+import { type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  COUNTER,
+  type Dimension,
+  INDEX,
+  ROLLUP_PLAN,
+  type RollupCounters,
+  rollupDimensionPk,
+  rollupPk,
+} from 'claude-monitor/domain';
+import { type HourWindow, type Segment, segmentsOf } from './window';
+
+/** Counters of one rollup item, with the bucket and dimension value it belongs to. */
+export interface RollupRow {
+  granularity: Segment['granularity'];
+  bucket: string;
+  value: string;
+  counters: RollupCounters;
+}
+
+export interface ReadOptions {
+  /**
+   * Read hourly rollups only (for hourly charts), instead of daily ones for whole days.
+   * @default false
+   */
+  hourly?: boolean;
+}
+
+const COUNTER_NAMES = new Set<string>(Object.values(COUNTER));
+const HISTOGRAM_OR_ERROR = /^(err_|lat_|ttft_)/;
+
+/** Only counter attributes are summed; key and bookkeeping attributes are left out. */
+const countersOfItem = (item: Record<string, unknown>): RollupCounters => {
+  const counters: RollupCounters = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value === 'number' && (COUNTER_NAMES.has(name) || HISTOGRAM_OR_ERROR.test(name))) {
+      counters[name] = value;
+    }
+  }
+  return counters;
+};
+
+const queryAll = async (
+  client: DynamoDBClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    for (const item of out.Items ?? []) items.push(unmarshall(item));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+const valueOfDsk = (dsk: string): string => dsk.slice(dsk.indexOf('#') + 1);
+
+const hasDaily = (dim: Dimension): boolean => ROLLUP_PLAN[dim].includes('day');
+
+/** Reads rollups from DynamoDB: O(buckets) items per key, never raw calls. */
+export class RollupReader {
+  public constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Rollups of one dimension value (`*` for `all`) over the window. */
+  public async ofValue(
+    dim: Dimension,
+    value: string,
+    window: HourWindow,
+    options: ReadOptions = {},
+  ): Promise<RollupRow[]> {
+    const reads = segmentsOf(window, hasDaily(dim) && !options.hourly).map(async (segment) => {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: rollupPk(segment.granularity, dim, value) },
+          ':from': { S: segment.from },
+          ':to': { S: segment.to },
+        },
+      });
+      return items.map((item) => ({
+        granularity: segment.granularity,
+        bucket: String(item.sk),
+        value,
+        counters: countersOfItem(item),
+      }));
+    });
+    return (await Promise.all(reads)).flat();
+  }
+
+  /** Rollups of every value of a dimension over the window, through the group-by index. */
+  public async ofDimension(
+    dim: Dimension,
+    window: HourWindow,
+    options: ReadOptions = {},
+  ): Promise<RollupRow[]> {
+    const reads = segmentsOf(window, hasDaily(dim) && !options.hourly).map(async (segment) => {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: INDEX.byDimension.name,
+        KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
+        // `$` sorts right after the `#` separator, so `<to>$` closes the range after the last value of `to`.
+        ExpressionAttributeValues: {
+          ':dpk': { S: rollupDimensionPk(segment.granularity, dim) },
+          ':from': { S: `${segment.from}#` },
+          ':to': { S: `${segment.to}$` },
+        },
+      });
+      return items.map((item) => ({
+        granularity: segment.granularity,
+        bucket: String(item.bucket ?? item.sk),
+        value: String(item.value ?? valueOfDsk(String(item[INDEX.byDimension.sort]))),
+        counters: countersOfItem(item),
+      }));
+    });
+    return (await Promise.all(reads)).flat();
+  }
+}

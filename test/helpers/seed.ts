@@ -1,0 +1,240 @@
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  addCounters,
+  bucketOf,
+  type CallRecord,
+  countersOf,
+  DEFAULT_ALERT_CONFIG,
+  type Dimension,
+  dimensionValue,
+  EMPTY_USAGE,
+  type ErrorType,
+  type Granularity,
+  ITEM_TYPE,
+  ROLLUP_PLAN,
+  type RollupCounters,
+  rollupDimensionPk,
+  rollupDimensionSk,
+  rollupPk,
+  toCallItem,
+} from 'claude-monitor/domain';
+import { aggregateStreamBatch } from '../../functions/aggregator/aggregate';
+import { NO_METRICS, SILENT_LOGGER } from '../../functions/aggregator/deps';
+import type { TestTable } from './dynamodb';
+import { readWholeStream } from './stream';
+
+/** Models the generated calls use; the last one is missing from the price table (unpriced). */
+export const SEED_MODELS = [
+  'claude-sonnet-4-5-20250929',
+  'claude-haiku-4-5-20251001',
+  'claude-opus-4-5-20251101',
+  'claude-future-9',
+] as const;
+
+const ERROR_TYPES: ErrorType[] = ['rate_limit', 'overloaded', 'server', 'client', 'timeout', 'aborted'];
+
+/** Small deterministic generator, so that a failing test sees the same data again. */
+const random = (seed: number) => {
+  let state = seed >>> 0;
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+export interface GenerateOptions {
+  count: number;
+  /** Calls are spread evenly over [startMs, endMs). */
+  startMs: number;
+  endMs: number;
+  /** @default 1 */
+  seed?: number;
+  /** Prefix of call ids, so several sets can share a table. @default 'call' */
+  idPrefix?: string;
+}
+
+/** Varied call records: several models, users, tenants, sessions, functions, errors, streams, cache use. */
+export const generateCalls = (options: GenerateOptions): CallRecord[] => {
+  const next = random(options.seed ?? 1);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const span = options.endMs - options.startMs;
+  return Array.from({ length: options.count }, (_, i) => {
+    const model = pick(SEED_MODELS);
+    const priced = model !== 'claude-future-9';
+    const failed = next() < 0.1;
+    const stream = next() < 0.4;
+    const usage = failed
+      ? { ...EMPTY_USAGE }
+      : {
+          ...EMPTY_USAGE,
+          inputTokens: 100 + Math.floor(next() * 5_000),
+          outputTokens: 10 + Math.floor(next() * 1_500),
+          cacheWrite5mTokens: next() < 0.3 ? Math.floor(next() * 2_000) : 0,
+          cacheWrite1hTokens: next() < 0.1 ? Math.floor(next() * 2_000) : 0,
+          cacheReadTokens: next() < 0.4 ? Math.floor(next() * 8_000) : 0,
+          webSearchRequests: next() < 0.05 ? 1 + Math.floor(next() * 3) : 0,
+        };
+    const inputNano = priced ? usage.inputTokens * 3_000 : 0;
+    const outputNano = priced ? usage.outputTokens * 15_000 : 0;
+    const cacheNano = priced
+      ? usage.cacheWrite5mTokens * 3_750 + usage.cacheWrite1hTokens * 6_000 + usage.cacheReadTokens * 300
+      : 0;
+    const searchNano = priced ? usage.webSearchRequests * 10_000_000 : 0;
+    const latencyMs = 20 + Math.floor(next() * next() * 12_000);
+    const record: CallRecord = {
+      callId: `${options.idPrefix ?? 'call'}-${String(i).padStart(7, '0')}`,
+      timestamp: new Date(options.startMs + Math.floor((i * span) / options.count)).toISOString(),
+      operation: stream ? 'stream' : 'create',
+      beta: false,
+      provider: 'anthropic',
+      requestedModel: model,
+      model,
+      status: failed ? 'error' : 'success',
+      usage,
+      cost: {
+        inputNanoUsd: inputNano,
+        outputNanoUsd: outputNano,
+        cacheWrite5mNanoUsd: 0,
+        cacheWrite1hNanoUsd: 0,
+        cacheReadNanoUsd: cacheNano,
+        webSearchNanoUsd: searchNano,
+        totalNanoUsd: inputNano + outputNano + cacheNano + searchNano,
+        priced,
+        priceVersion: '2026-11-01',
+        modifiers: [],
+      },
+      latencyMs,
+      attempts: 1,
+      functionName: pick(['fn-chat', 'fn-summarise', 'fn-batch']),
+      tenantId: pick(['tenant-a', 'tenant-b']),
+      sessionId: `session-${Math.floor(next() * 20)}`,
+    };
+    if (next() < 0.85) record.userId = `user-${Math.floor(next() * 6)}`;
+    if (stream) record.ttftMs = Math.min(latencyMs, 10 + Math.floor(next() * 1_500));
+    if (failed) {
+      record.errorType = pick(ERROR_TYPES);
+      record.errorMessage = 'request failed';
+    }
+    return record;
+  });
+};
+
+const writeBatches = async (
+  client: DynamoDBClient,
+  tableName: string,
+  requests: WriteRequest[],
+  concurrency = 12,
+) => {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  let at = 0;
+  const worker = async () => {
+    while (at < chunks.length) {
+      let pending = chunks[at++]!;
+      while (pending.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+        pending = out.UnprocessedItems?.[tableName] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+/** Writes call records as the layer stores them, in parallel batches of 25. */
+export const writeCallItems = (
+  client: DynamoDBClient,
+  tableName: string,
+  records: readonly CallRecord[],
+  concurrency?: number,
+) =>
+  writeBatches(
+    client,
+    tableName,
+    records.map((record) => ({
+      PutRequest: { Item: marshall(toCallItem(record, 90), { removeUndefinedValues: true }) },
+    })),
+    concurrency,
+  );
+
+/**
+ * The rollup items the aggregator keeps for these records: `countersOf` summed with `addCounters` for every
+ * key of `ROLLUP_PLAN`, in the layout of the domain's rollup keys.
+ */
+export const rollupItemsOf = (records: readonly CallRecord[]): Record<string, unknown>[] => {
+  const sums = new Map<
+    string,
+    { g: Granularity; dim: Dimension; value: string; bucket: string; c: RollupCounters }
+  >();
+  for (const record of records) {
+    const counters = countersOf(record);
+    for (const [dim, granularities] of Object.entries(ROLLUP_PLAN) as [Dimension, readonly Granularity[]][]) {
+      const value = dimensionValue(record, dim);
+      if (value === undefined || value === '') continue;
+      for (const g of granularities) {
+        const bucket = bucketOf(record.timestamp, g);
+        const key = `${rollupPk(g, dim, value)}|${bucket}`;
+        const entry = sums.get(key) ?? { g, dim, value, bucket, c: {} };
+        addCounters(entry.c, counters);
+        sums.set(key, entry);
+      }
+    }
+  }
+  return [...sums.values()].map(({ g, dim, value, bucket, c }) => ({
+    pk: rollupPk(g, dim, value),
+    sk: bucket,
+    type: ITEM_TYPE.rollup,
+    granularity: g,
+    dim,
+    value,
+    bucket,
+    ...(g === 'total' ? {} : { dpk: rollupDimensionPk(g, dim), dsk: rollupDimensionSk(bucket, value) }),
+    ...c,
+  }));
+};
+
+/** Writes rollup items as given. */
+export const writeRollupItems = (
+  client: DynamoDBClient,
+  tableName: string,
+  items: Record<string, unknown>[],
+) =>
+  writeBatches(
+    client,
+    tableName,
+    items.map((item) => ({ PutRequest: { Item: marshall(item) } })),
+  );
+
+/** Raw records plus the rollups computed from them directly (fast; no stream). */
+export const seedDirect = async (table: TestTable, records: readonly CallRecord[]): Promise<void> => {
+  await writeCallItems(table.client, table.tableName, records);
+  await writeRollupItems(table.client, table.tableName, rollupItemsOf(records));
+};
+
+/**
+ * Raw records written to the table, then the table's stream read back and handed to the real aggregator in
+ * Lambda-sized batches: the rollups the API reads are the ones production would have.
+ */
+export const seedThroughPipeline = async (
+  table: TestTable,
+  records: readonly CallRecord[],
+): Promise<void> => {
+  await writeCallItems(table.client, table.tableName, records);
+  const streamRecords = await readWholeStream(table.endpoint, table.streamArn);
+  const deps = {
+    client: table.client,
+    tableName: table.tableName,
+    alertConfig: DEFAULT_ALERT_CONFIG,
+    logger: SILENT_LOGGER,
+    metrics: NO_METRICS,
+  };
+  for (let i = 0; i < streamRecords.length; i += 100) {
+    const result = await aggregateStreamBatch(deps, { Records: streamRecords.slice(i, i + 100) });
+    if (result.batchItemFailures.length > 0) {
+      throw new Error(`the aggregator failed ${result.batchItemFailures.length} stream records`);
+    }
+  }
+};

@@ -1,0 +1,145 @@
+import type { CallRecord } from 'claude-monitor/domain';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../functions/api/app';
+import { staticTokenSource } from '../../../functions/api/token-source';
+import { createTestTable } from '../../helpers/dynamodb';
+import { generateCalls, SEED_MODELS, seedDirect } from '../../helpers/seed';
+import { groupBy, inLastDays, inLastHours, type Json, rawTotals, usd } from './expectations';
+
+const NOW = new Date('2026-11-29T10:30:00.000Z');
+const TOKEN = 'costs-test-token';
+const DAY = 86_400_000;
+
+let records: CallRecord[];
+let app: ReturnType<typeof createApp>;
+
+const get = async (path: string) => {
+  const response = await app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, Json> };
+};
+
+beforeAll(async () => {
+  const table = await createTestTable('api-costs');
+  records = generateCalls({
+    count: 1_500,
+    startMs: NOW.getTime() - 12 * DAY,
+    endMs: NOW.getTime(),
+    seed: 11,
+  });
+  await seedDirect(table, records);
+  app = createApp({
+    client: table.client,
+    tableName: table.tableName,
+    token: staticTokenSource(TOKEN),
+    now: () => NOW,
+  });
+}, 300_000);
+
+describe('GET /api/monitoring/costs', () => {
+  it.each([
+    ['model', (r: CallRecord) => r.model],
+    ['user', (r: CallRecord) => r.userId],
+    ['tenant', (r: CallRecord) => r.tenantId],
+    ['session', (r: CallRecord) => r.sessionId],
+    ['function', (r: CallRecord) => r.functionName],
+    ['day', (r: CallRecord) => r.timestamp.slice(0, 10)],
+  ])('group_by=%s equals the raw records grouped the same way', async (group, key) => {
+    // Prepare
+    const window = inLastDays(records, NOW, 7);
+    const expected = groupBy(window, key);
+
+    // Act
+    const { status, body } = await get(`/api/monitoring/costs?days=7&group_by=${group}`);
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body.total_cost_nano_usd).toBe(rawTotals(window).costNano);
+    expect(body.total_calls).toBe(window.length);
+    expect(body.items.map((i: { key: string }) => i.key).sort()).toEqual([...expected.keys()].sort());
+    for (const item of body.items) {
+      const t = rawTotals(expected.get(item.key)!);
+      expect(item).toMatchObject({ calls: t.calls, cost_nano_usd: t.costNano, cost_usd: usd(t.costNano) });
+      expect(item.input_tokens).toBe(t.input);
+    }
+    const unattributed = window.filter((r) => key(r) === undefined);
+    expect(body.unattributed_calls).toBe(unattributed.length);
+  });
+
+  it('defaults to seven days grouped by model', async () => {
+    // Act
+    const { body } = await get('/api/monitoring/costs');
+
+    // Assess
+    expect(body).toMatchObject({ days: 7, group_by: 'model' });
+    expect(body.items.length).toBeGreaterThan(0);
+  });
+
+  it('lists day groups in date order and model groups by cost', async () => {
+    // Act
+    const days = (await get('/api/monitoring/costs?days=10&group_by=day')).body;
+    const models = (await get('/api/monitoring/costs?days=10&group_by=model')).body;
+
+    // Assess
+    const keys = days.items.map((i: { key: string }) => i.key);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toHaveLength(10);
+    const costs = models.items.map((i: { cost_nano_usd: number }) => i.cost_nano_usd);
+    expect(costs).toEqual([...costs].sort((a, b) => b - a));
+  });
+});
+
+describe('GET /api/monitoring/timeseries', () => {
+  it.each([
+    [24, 'hour', (r: CallRecord) => r.timestamp.slice(0, 13)],
+    [72, 'hour', (r: CallRecord) => r.timestamp.slice(0, 13)],
+    [168, 'day', (r: CallRecord) => r.timestamp.slice(0, 10)],
+  ] as const)(
+    'over %i hours per %s has every model and bucket equal to the raw records',
+    async (hours, interval, bucketOf) => {
+      // Prepare
+      const window = inLastHours(records, NOW, hours);
+
+      // Act
+      const { status, body } = await get(`/api/monitoring/timeseries?hours=${hours}&interval=${interval}`);
+
+      // Assess
+      expect(status).toBe(200);
+      expect(body.interval).toBe(interval);
+      expect(body.buckets).toHaveLength(interval === 'hour' ? hours : 8);
+      expect(body.series.map((s: { model: string }) => s.model)).toEqual(
+        [...new Set(window.map((r) => r.model))].sort(),
+      );
+      for (const series of body.series) {
+        for (const point of series.points) {
+          const t = rawTotals(window.filter((r) => r.model === series.model && bucketOf(r) === point.bucket));
+          expect(point).toMatchObject({ calls: t.calls, cost_usd: usd(t.costNano), input_tokens: t.input });
+        }
+      }
+    },
+  );
+
+  it('keeps only the model asked for', async () => {
+    // Act
+    const { body } = await get(`/api/monitoring/timeseries?hours=48&model=${SEED_MODELS[0]}`);
+
+    // Assess
+    expect(body.series.map((s: { model: string }) => s.model)).toEqual([SEED_MODELS[0]]);
+    const calls = body.series[0].points.reduce((sum: number, p: { calls: number }) => sum + p.calls, 0);
+    expect(calls).toBe(inLastHours(records, NOW, 48).filter((r) => r.model === SEED_MODELS[0]).length);
+  });
+});
+
+describe('GET /api/monitoring/models', () => {
+  it('lists the models seen in the window with their calls', async () => {
+    // Prepare
+    const expected = groupBy(inLastHours(records, NOW, 24), (r) => r.model);
+
+    // Act
+    const { body } = await get('/api/monitoring/models?hours=24');
+
+    // Assess
+    expect(
+      Object.fromEntries(body.models.map((m: { model: string; calls: number }) => [m.model, m.calls])),
+    ).toEqual(Object.fromEntries([...expected].map(([model, list]) => [model, list.length])));
+  });
+});
