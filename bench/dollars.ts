@@ -1,0 +1,137 @@
+import { computeCost } from 'claude-monitor';
+import { EMPTY_USAGE, NANO_PER_USD, type TokenUsage } from 'claude-monitor/domain';
+import { AWS_PRICES, HOSTED_ALTERNATIVES } from './prices';
+
+/** Assumptions of the cost model that are not measured; printed next to the figures. */
+export const COST_ASSUMPTIONS = {
+  /** A Lambda handles one request with one Claude call, then flushes: the most flushes and EMF lines per call. */
+  callsPerInvocation: 1,
+  /** Memory of the caller's Lambda, whose added duration monitoring pays for. */
+  callerMemoryMb: 512,
+  /** Memory of the aggregator and API functions, as the CDK stack deploys them. */
+  aggregatorMemoryMb: 512,
+  apiMemoryMb: 512,
+  /** Stream batch size of the aggregator's event source. */
+  aggregatorBatchSize: 1_000,
+  /** Summary requests (dashboard refreshes, scripts) per million monitored calls. */
+  apiRequestsPerMillionCalls: 1_000,
+  /** Share of calls with a session id, which are also written to the session index. */
+  sessionShare: 1,
+  /** Days raw call records are kept (the default TTL). */
+  retentionDays: 90,
+} as const;
+
+/** What the dollar figures are computed from: every number here is measured by the benchmark. */
+export interface CostInputs {
+  /** Write units of one call record (table only). */
+  recordWriteUnits: number;
+  /** Average stored size of a call record, bytes. */
+  recordBytes: number;
+  aggregatorWriteUnitsPerCall: number;
+  aggregatorReadUnitsPerCall: number;
+  aggregatorRecordsPerSecond: number;
+  /** Added time per call in the caller's Lambda: overhead of the call plus the flush at invocation end. */
+  callerAddedMsPerCall: number;
+  /** Bytes of EMF metric log lines one flush of one record writes. */
+  emfBytesPerFlush: number;
+  /** Items one 30-day summary reads, and its server-side median time. */
+  summaryItems: number;
+  summaryMs: number;
+}
+
+export interface DollarFigures {
+  /** USD per million monitored calls, by part. */
+  parts: {
+    recordWrites: number;
+    aggregatorDynamo: number;
+    aggregatorLambda: number;
+    callerLambdaDuration: number;
+    metricLogs: number;
+    api: number;
+  };
+  awsUsdPerMillionCalls: number;
+  /** Storage of one million raw records kept for the retention period (not in the per-million figure). */
+  storageUsdPerMillionCallsRetained: number;
+  claudeUsdPerMillionCalls: number;
+  awsShareOfClaudeSpendPercent: number;
+  hosted: {
+    name: string;
+    plan: string;
+    usdPerMillionCalls: number | undefined;
+    assumption: string;
+    source: string;
+  }[];
+}
+
+/** A typical mix of calls: mostly Sonnet with prompt caching, some Haiku, a little Opus. */
+export const TYPICAL_CALL_MIX: readonly { model: string; share: number; usage: TokenUsage }[] = [
+  {
+    model: 'claude-sonnet-4-6',
+    share: 0.6,
+    usage: { ...EMPTY_USAGE, inputTokens: 3_000, cacheReadTokens: 2_000, outputTokens: 500 },
+  },
+  { model: 'claude-haiku-4-5', share: 0.3, usage: { ...EMPTY_USAGE, inputTokens: 1_500, outputTokens: 300 } },
+  {
+    model: 'claude-opus-4-8',
+    share: 0.1,
+    usage: { ...EMPTY_USAGE, inputTokens: 5_000, cacheReadTokens: 10_000, outputTokens: 1_000 },
+  },
+];
+
+const MILLION = 1_000_000;
+const gbSeconds = (ms: number, memoryMb: number): number => (ms / 1_000) * (memoryMb / 1_024);
+
+/** Claude spend of one million calls of `TYPICAL_CALL_MIX`, in USD, from the layer's own price table. */
+export const claudeUsdPerMillionCalls = (): number =>
+  TYPICAL_CALL_MIX.reduce((sum, { model, share, usage }) => {
+    const cost = computeCost(model, usage);
+    if (!cost.priced) throw new Error(`typical call mix names an unpriced model: ${model}`);
+    return sum + (share * MILLION * cost.totalNanoUsd) / NANO_PER_USD;
+  }, 0);
+
+/** AWS charges of monitoring one million Claude calls, from measured counts and `AWS_PRICES`. */
+export const computeDollars = (inputs: CostInputs): DollarFigures => {
+  const a = COST_ASSUMPTIONS;
+  const p = AWS_PRICES;
+  const recordUnits = inputs.recordWriteUnits * (1 + a.sessionShare);
+  const invocations = MILLION / a.aggregatorBatchSize;
+  const aggregatorSeconds = MILLION / inputs.aggregatorRecordsPerSecond;
+  const parts = {
+    recordWrites: MILLION * recordUnits * p.dynamoWriteRequestUnit.usd,
+    aggregatorDynamo:
+      MILLION *
+      (inputs.aggregatorWriteUnitsPerCall * p.dynamoWriteRequestUnit.usd +
+        inputs.aggregatorReadUnitsPerCall * p.dynamoReadRequestUnit.usd),
+    aggregatorLambda:
+      invocations * p.lambdaRequest.usd +
+      gbSeconds(aggregatorSeconds * 1_000, a.aggregatorMemoryMb) * p.lambdaArmGbSecond.usd,
+    callerLambdaDuration:
+      MILLION * gbSeconds(inputs.callerAddedMsPerCall, a.callerMemoryMb) * p.lambdaArmGbSecond.usd,
+    metricLogs:
+      ((MILLION / a.callsPerInvocation) * inputs.emfBytesPerFlush * p.cloudwatchLogsIngestGb.usd) / 1024 ** 3,
+    api:
+      a.apiRequestsPerMillionCalls *
+      (p.httpApiRequest.usd +
+        p.lambdaRequest.usd +
+        gbSeconds(inputs.summaryMs, a.apiMemoryMb) * p.lambdaArmGbSecond.usd +
+        // Upper bound: one read unit per item (rollups are well under 4 KB).
+        inputs.summaryItems * p.dynamoReadRequestUnit.usd),
+  };
+  const awsUsdPerMillionCalls = Object.values(parts).reduce((sum, usd) => sum + usd, 0);
+  const claude = claudeUsdPerMillionCalls();
+  const storedGb = (MILLION * inputs.recordBytes * (1 + a.sessionShare)) / 1024 ** 3;
+  return {
+    parts,
+    awsUsdPerMillionCalls,
+    storageUsdPerMillionCallsRetained: storedGb * p.dynamoStorageGbMonth.usd * (a.retentionDays / 30),
+    claudeUsdPerMillionCalls: claude,
+    awsShareOfClaudeSpendPercent: (100 * awsUsdPerMillionCalls) / claude,
+    hosted: HOSTED_ALTERNATIVES.map((h) => ({
+      name: h.name,
+      plan: h.plan,
+      usdPerMillionCalls: h.usdForCalls(MILLION),
+      assumption: h.assumption,
+      source: h.source,
+    })),
+  };
+};

@@ -1,0 +1,83 @@
+/**
+ * Every figure the benchmark produces, by its key in `bench-results.json`. A figure is a number, or null
+ * when the part it measures could not run (the report then says why).
+ */
+
+/** Key prefix of each measured configuration; the monitored client's figures carry none. */
+export const CONFIGURATION_PREFIX = {
+  monitored: '',
+  otel_builtin: 'otel_builtin_',
+  openllmetry: 'openllmetry_',
+  openinference: 'openinference_',
+} as const;
+type Prefix = (typeof CONFIGURATION_PREFIX)[keyof typeof CONFIGURATION_PREFIX];
+
+/** What is measured for each configuration against the plain SDK. */
+export const PER_CONFIGURATION = [
+  'added_median_ms',
+  'added_p99_ms',
+  'added_median_ratio',
+  'stream_added_median_ms',
+  'stream_added_p99_ms',
+  'stream_added_median_ratio',
+  'added_heap_kb_per_1000_calls',
+] as const;
+type PerConfiguration = (typeof PER_CONFIGURATION)[number];
+
+export type ConfigurationFigureKey = `client.${Prefix}${PerConfiguration}`;
+
+const OTHER_KEYS = [
+  'client.plain_median_ms',
+  'client.plain_p99_ms',
+  'client.plain_stream_median_ms',
+  'client.plain_stream_p99_ms',
+  'client.flush_median_ms',
+  'client.flush_p99_ms',
+  'client.records_per_flush',
+  'client.records_written',
+  'client.records_not_written',
+  'client.record_bytes',
+  'client.record_write_units',
+  'client.cold_start_plain_ms',
+  'client.cold_start_monitored_ms',
+  'client.cold_start_added_ms',
+  'client.layer_zip_bytes',
+  'aggregator.write_requests_per_call',
+  'aggregator.write_units_per_call',
+  'aggregator.write_units_per_call_reported_local',
+  'aggregator.read_units_per_call',
+  'aggregator.records_per_second',
+  'aggregator.calls',
+  'aggregator.batch_size',
+  'reads.items_1d',
+  'reads.items_30d',
+  'reads.median_ms_1d',
+  'reads.median_ms_30d',
+  'reads.calls_seeded',
+  'reads.items_30d_small',
+  'dollars.aws_usd_per_million_calls',
+  'dollars.dynamodb_record_writes_usd',
+  'dollars.dynamodb_aggregator_usd',
+  'dollars.aggregator_lambda_usd',
+  'dollars.caller_lambda_added_usd',
+  'dollars.metric_logs_usd',
+  'dollars.api_usd',
+  'dollars.storage_usd_per_million_calls_retained',
+  'dollars.claude_usd_per_million_calls',
+  'dollars.aws_share_of_claude_spend_percent',
+] as const;
+
+export type FigureKey = ConfigurationFigureKey | (typeof OTHER_KEYS)[number];
+
+/** The key of a per-configuration figure, e.g. `client.openllmetry_added_median_ms`. */
+export const configurationKey = (prefix: Prefix, figure: PerConfiguration): ConfigurationFigureKey =>
+  `client.${prefix}${figure}`;
+
+export const FIGURE_KEYS: readonly FigureKey[] = [
+  ...Object.values(CONFIGURATION_PREFIX).flatMap((prefix) =>
+    PER_CONFIGURATION.map((figure) => configurationKey(prefix, figure)),
+  ),
+  ...OTHER_KEYS,
+];
+
+export type BenchFigures = Record<FigureKey, number | null>;

@@ -1,0 +1,230 @@
+import { cpus } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setLogWriter } from 'claude-monitor';
+import { ENV } from 'claude-monitor/domain';
+import { startAnthropicStub } from '../infra/local/anthropic-stub';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { measureAggregationFigures } from './aggregation-figures';
+import { measureClientFigures } from './client-figures';
+import { measureColdStart } from './cold-start';
+import { computeDollars, type DollarFigures } from './dollars';
+import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
+import { buildBenchLayer } from './layer-build';
+import { withFreshTable } from './local-table';
+import { measureReadFigures } from './read-figures';
+
+export interface BenchOptions {
+  /** Timed rounds per mode (one call per configuration each). @default 2000 (quick: 20) */
+  calls?: number;
+  /** Small workloads everywhere, for the smoke test. @default false */
+  quick?: boolean;
+  /** An already running DynamoDB Local; one is started and stopped when omitted. */
+  dynamoEndpoint?: string;
+  /** Repository root. @default the current directory */
+  repoRoot?: string;
+  /** Progress lines. @default none */
+  log?: (line: string) => void;
+}
+
+export interface BenchResults {
+  meta: {
+    runDate: string;
+    nodeVersion: string;
+    cpuModel: string;
+    cpus: number;
+    quick: boolean;
+    calls: number;
+  };
+  figures: BenchFigures;
+  /** Figures that could not be produced, with why. */
+  missing: Record<string, string>;
+  notes: string[];
+  dollars?: DollarFigures;
+}
+
+const localClient = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+const keysStarting = (pattern: RegExp): FigureKey[] => FIGURE_KEYS.filter((key) => pattern.test(key));
+const COLD_START_KEYS = keysStarting(/^client\.(cold_start|layer_zip)/);
+const CLIENT_KEYS = FIGURE_KEYS.filter((key) => key.startsWith('client.') && !COLD_START_KEYS.includes(key));
+
+/** Environment the monitored client reads, set for the run and restored after it. */
+const MONITOR_ENV = [ENV.tableName, ENV.dynamodbEndpoint, ENV.flushTimeoutMs] as const;
+const BENCH_FLUSH_TIMEOUT_MS = 60_000;
+
+const restoreEnv = (name: string, value: string | undefined): void => {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+};
+
+/**
+ * One orchestrated benchmark run against one local Anthropic stub and one DynamoDB Local: aggregation,
+ * summary reads, per-call overhead, layer size and cold start, then the dollar figures derived from them.
+ * A part that fails leaves its figures null and says why in `missing`; the run goes on.
+ */
+export const runBench = async (options: BenchOptions = {}): Promise<BenchResults> => {
+  const quick = options.quick ?? false;
+  const rounds = options.calls ?? (quick ? 20 : 2_000);
+  const repoRoot = options.repoRoot ?? process.cwd();
+  const started = performance.now();
+  const log = (line: string) =>
+    options.log?.(`${((performance.now() - started) / 1_000).toFixed(1).padStart(6)} s  ${line}`);
+  const figures = Object.fromEntries(FIGURE_KEYS.map((key) => [key, null])) as BenchFigures;
+  const missing: Record<string, string> = {};
+  const notes: string[] = [];
+  const phase = async (name: string, keys: readonly FigureKey[], step: () => Promise<void>) => {
+    log(name);
+    try {
+      await step();
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      log(`  failed: ${reason}`);
+      for (const key of keys) missing[key] ??= reason;
+    }
+  };
+
+  const stub = await startAnthropicStub({ logRequests: false });
+  const dynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
+  const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+  const client = localClient(endpoint);
+  const savedEnv = Object.fromEntries(MONITOR_ENV.map((name) => [name, process.env[name]]));
+  let warnings = 0;
+  // The monitor's log lines (EMF metrics, warnings) would flood the report; warnings are counted instead.
+  const previousWriter = setLogWriter((line) => {
+    if (line.includes('"WARN"')) warnings++;
+  });
+  let emfBytesPerFlush = Number.NaN;
+  try {
+    await phase(
+      'aggregation: the aggregation workload through the aggregator',
+      keysStarting(/^aggregator\./),
+      () =>
+        withFreshTable(client, 'bench-aggregation', async (tableName) => {
+          const a = await measureAggregationFigures({ client, tableName, quick });
+          Object.assign(figures, {
+            'aggregator.write_requests_per_call': a.writeRequestsPerCall,
+            'aggregator.write_units_per_call': a.writeUnitsPerCall,
+            'aggregator.write_units_per_call_reported_local': a.reportedWriteUnitsPerCall,
+            'aggregator.read_units_per_call': a.readUnitsPerCall,
+            'aggregator.records_per_second': a.recordsPerSecond,
+            'aggregator.calls': a.calls,
+            'aggregator.batch_size': a.batchSize,
+          });
+        }),
+    );
+
+    await phase(
+      'reads: 1-day and 30-day summaries over rollups of 1,000,000 calls',
+      keysStarting(/^reads\./),
+      async () => {
+        const r = await measureReadFigures({ newClient: () => localClient(endpoint), quick });
+        Object.assign(figures, {
+          'reads.items_1d': r.items1d,
+          'reads.items_30d': r.items30d,
+          'reads.median_ms_1d': r.medianMs1d,
+          'reads.median_ms_30d': r.medianMs30d,
+          'reads.calls_seeded': r.calls,
+          'reads.items_30d_small': r.items30dSmall,
+        });
+      },
+    );
+
+    await phase(
+      `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
+      CLIENT_KEYS,
+      () =>
+        withFreshTable(client, 'bench-calls', async (tableName) => {
+          process.env[ENV.tableName] = tableName;
+          process.env[ENV.dynamodbEndpoint] = endpoint;
+          // The heap phase flushes a thousand records at once into a DynamoDB Local shared with other
+          // work; the 2 s production bound would turn that into log lines and leave the table short.
+          process.env[ENV.flushTimeoutMs] = String(BENCH_FLUSH_TIMEOUT_MS);
+          const c = await measureClientFigures({ stubUrl: stub.url, client, tableName, rounds, quick });
+          Object.assign(figures, c.figures);
+          emfBytesPerFlush = c.emfBytesPerFlush;
+          notes.push(...c.notes);
+        }),
+    );
+
+    await phase(
+      'layer zip and cold start (import + construct in fresh processes)',
+      COLD_START_KEYS,
+      async () => {
+        const layer = await buildBenchLayer();
+        try {
+          figures['client.layer_zip_bytes'] = layer.zipBytes;
+          const cold = await measureColdStart({ layer, cwd: repoRoot, repetitions: quick ? 1 : 10 });
+          figures['client.cold_start_plain_ms'] = cold.plainMs;
+          figures['client.cold_start_monitored_ms'] = cold.monitoredMs;
+          figures['client.cold_start_added_ms'] = cold.addedMs;
+        } finally {
+          layer.remove();
+        }
+      },
+    );
+  } finally {
+    setLogWriter(previousWriter);
+    for (const name of MONITOR_ENV) restoreEnv(name, savedEnv[name]);
+    client.destroy();
+    await stub.close();
+    await dynamo?.stop();
+  }
+  if (warnings > 0) notes.push(`the monitor logged ${warnings} warning lines during the run`);
+
+  const dollars = dollarsOf(figures, emfBytesPerFlush);
+  if (dollars) Object.assign(figures, dollarFigures(dollars));
+  else {
+    for (const key of keysStarting(/^dollars\./))
+      missing[key] ??= 'an input figure of the cost model is missing';
+  }
+  log('done');
+
+  return {
+    meta: {
+      runDate: new Date().toISOString(),
+      nodeVersion: process.version,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      cpus: cpus().length,
+      quick,
+      calls: rounds,
+    },
+    figures,
+    missing,
+    notes,
+    ...(dollars ? { dollars } : {}),
+  };
+};
+
+/** The cost model over this run's figures, or undefined when one of its inputs is missing. */
+const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | undefined => {
+  const inputs = {
+    recordWriteUnits: f['client.record_write_units'],
+    recordBytes: f['client.record_bytes'],
+    aggregatorWriteUnitsPerCall: f['aggregator.write_units_per_call'],
+    aggregatorReadUnitsPerCall: f['aggregator.read_units_per_call'],
+    aggregatorRecordsPerSecond: f['aggregator.records_per_second'],
+    callerAddedMsPerCall:
+      f['client.added_median_ms'] === null || f['client.flush_median_ms'] === null
+        ? null
+        : Math.max(0, f['client.added_median_ms']) + f['client.flush_median_ms'],
+    emfBytesPerFlush: Number.isFinite(emfBytesPerFlush) ? emfBytesPerFlush : null,
+    summaryItems: f['reads.items_30d'],
+    summaryMs: f['reads.median_ms_30d'],
+  };
+  if (Object.values(inputs).some((value) => value === null)) return undefined;
+  return computeDollars(inputs as { [K in keyof typeof inputs]: number });
+};
+
+const dollarFigures = (d: DollarFigures): Partial<Record<FigureKey, number>> => ({
+  'dollars.aws_usd_per_million_calls': d.awsUsdPerMillionCalls,
+  'dollars.dynamodb_record_writes_usd': d.parts.recordWrites,
+  'dollars.dynamodb_aggregator_usd': d.parts.aggregatorDynamo,
+  'dollars.aggregator_lambda_usd': d.parts.aggregatorLambda,
+  'dollars.caller_lambda_added_usd': d.parts.callerLambdaDuration,
+  'dollars.metric_logs_usd': d.parts.metricLogs,
+  'dollars.api_usd': d.parts.api,
+  'dollars.storage_usd_per_million_calls_retained': d.storageUsdPerMillionCallsRetained,
+  'dollars.claude_usd_per_million_calls': d.claudeUsdPerMillionCalls,
+  'dollars.aws_share_of_claude_spend_percent': d.awsShareOfClaudeSpendPercent,
+});

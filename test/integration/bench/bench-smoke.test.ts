@@ -1,0 +1,41 @@
+import { describe, expect, inject, it } from 'vitest';
+import { FIGURE_KEYS } from '../../../bench/figures';
+import { formatReport, toJson } from '../../../bench/report';
+import { runBench } from '../../../bench/run-bench';
+
+/** The keys the benchmark issue requires in `bench-results.json`. */
+const REQUIRED_KEYS = [
+  'client.added_median_ms',
+  'client.added_median_ratio',
+  'client.added_p99_ms',
+  'client.otel_builtin_added_median_ms',
+  'client.openllmetry_added_median_ms',
+  'client.layer_zip_bytes',
+  'aggregator.write_requests_per_call',
+  'aggregator.write_units_per_call',
+  'aggregator.records_per_second',
+  'reads.items_1d',
+  'reads.items_30d',
+  'dollars.aws_usd_per_million_calls',
+];
+
+describe('benchmark harness on a tiny workload', () => {
+  it('produces every figure as a finite number, the JSON keys and a verdict for every target', async () => {
+    // Prepare
+    const options = { calls: 20, quick: true, dynamoEndpoint: inject('dynamoEndpoint') };
+
+    // Act
+    const results = await runBench(options);
+    const json = toJson(results);
+    const report = formatReport(results);
+
+    // Assess
+    expect(results.missing).toEqual({});
+    for (const key of FIGURE_KEYS) expect(Number.isFinite(results.figures[key]), key).toBe(true);
+    for (const key of REQUIRED_KEYS) expect(typeof json[key], key).toBe('number');
+    expect(json).toMatchObject({ node_version: process.version, quick: true });
+    expect(typeof json.cpu_model).toBe('string');
+    expect(report).not.toMatch(/missing|MISSING/);
+    expect(report.match(/^ {2}(PASS|MISS) /gm)).toHaveLength(9);
+  }, 90_000);
+});
