@@ -20,7 +20,7 @@ Options:
 
 Environment:
   ${LOCAL_ENV.port}                          port of the API and dashboard on 127.0.0.1 (default ${DEFAULT_PORT})
-  ${ENV.apiToken}      API token (default: a new random token at each start)
+  ${ENV.apiToken}      API token, or ${LOCAL_ENV.apiToken} (default: a new random token at each start)
   ${ENV.alertConfig}   alert rules as JSON (default: session alert at $1, 5 consecutive errors)
   ${LOCAL_ENV.localDir}      where stack.json, alerts.jsonl and demo output go (default .local-data/)`;
 

@@ -13,6 +13,8 @@ export const LOCAL_ENV = {
   localDir: 'CLAUDE_MONITOR_LOCAL_DIR',
   /** Model of the demo against the real API (`ANTHROPIC_API_KEY` set); the cheapest current Haiku by default. */
   demoModel: 'CLAUDE_MONITOR_DEMO_MODEL',
+  /** Short name of the API token for the local stack; `CLAUDE_MONITOR_API_TOKEN` wins when both are set. */
+  apiToken: 'MONITOR_API_TOKEN',
 } as const;
 
 /** @default 8000 */

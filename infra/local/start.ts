@@ -103,6 +103,7 @@ const main = async (): Promise<void> => {
     console.log(formatAlert(alert));
     appendFileSync(alertLogFile(dir), `${JSON.stringify(alert)}\n`);
   };
+  const givenToken = process.env[ENV.apiToken] || process.env[LOCAL_ENV.apiToken];
   console.log(`Starting DynamoDB Local, the SNS emulator, the aggregator and the API on port ${port}...`);
   stack = await startLocalStack({
     port,
@@ -110,7 +111,7 @@ const main = async (): Promise<void> => {
     onAlert,
     onFatal: (reason) => void stop(reason, dir, 1),
     ...(dataDir ? { dataDir } : {}),
-    ...(process.env[ENV.apiToken] ? { token: process.env[ENV.apiToken] } : {}),
+    ...(givenToken ? { token: givenToken } : {}),
   });
   if (stopRequested) return stop(stopRequested, dir);
 

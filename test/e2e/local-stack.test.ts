@@ -11,7 +11,8 @@ import { freePort } from '../../infra/local/dynamodb-local';
 import type { LocalAlert } from '../../infra/local/local-sns';
 import { READY_LINE, REPLAY_LINE } from '../../infra/local/local-stack-output';
 import { MonitorApiClient } from '../../infra/local/monitor-api-client';
-import { alertLogFile, type StackState, stackStateFile } from '../../infra/local/stack-state';
+import { alertLogFile, LOCAL_ENV, type StackState, stackStateFile } from '../../infra/local/stack-state';
+import { launchChromium } from '../helpers/browser';
 import {
   isRunning,
   killGroup,
@@ -44,8 +45,8 @@ describe('local stack: npm start + npm run demo', () => {
           .map((line) => JSON.parse(line) as LocalAlert)
       : [];
 
-  const startStack = async (args: string[]): Promise<NpmProcess> => {
-    stack = runNpm('start', ['--data', dataDir, ...args], env);
+  const startStack = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<NpmProcess> => {
+    stack = runNpm('start', ['--data', dataDir, ...args], { ...env, ...extraEnv });
     await stack.waitForOutput(READY_LINE, 45_000);
     state = JSON.parse(await readFile(stackStateFile(dir), 'utf8')) as StackState;
     return stack;
@@ -70,6 +71,7 @@ describe('local stack: npm start + npm run demo', () => {
     env = { ...process.env, PORT: String(await freePort()), CLAUDE_MONITOR_LOCAL_DIR: dir };
     delete env.ANTHROPIC_API_KEY;
     delete env.CLAUDE_MONITOR_API_TOKEN;
+    delete env[LOCAL_ENV.apiToken];
     delete env.CLAUDE_MONITOR_ALERT_CONFIG;
   });
 
@@ -176,6 +178,27 @@ describe('local stack: npm start + npm run demo', () => {
     for (const alert of alerts) expect(stack!.output()).toContain(alert.subject);
   });
 
+  it('shows the demo traffic on the dashboard in Chromium, through the printed link', async () => {
+    // Prepare
+    const browser = await launchChromium();
+
+    try {
+      // Act
+      const page = await browser.context.newPage();
+      await page.goto(state.dashboardUrl);
+      await page.waitForSelector('body[data-state="ready"]');
+      const shown = await page.textContent('#total-calls');
+      await mkdir('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/dashboard-demo.png', fullPage: true });
+
+      // Assess
+      expect(shown).toBe(new Intl.NumberFormat('en-US').format(manifest.calls));
+      expect(page.url()).not.toContain('token=');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('stops every process on Ctrl-C and removes its state file', async () => {
     // Prepare
     const { pid, dynamodbPid } = state;
@@ -196,7 +219,7 @@ describe('local stack: npm start + npm run demo', () => {
     const alertsBefore = (await readAlerts()).length;
 
     // Act
-    const restarted = await startStack(['--from-trim-horizon']);
+    const restarted = await startStack(['--from-trim-horizon'], { [LOCAL_ENV.apiToken]: 'replaytoken42' });
     const api = new MonitorApiClient(state.apiUrl, state.token);
     const after = await snapshot(api);
     // Alerts reach the console through a queue polled every second; give a duplicate the time to show.
@@ -205,6 +228,7 @@ describe('local stack: npm start + npm run demo', () => {
 
     // Assess
     expect(restarted.output()).toContain(`${REPLAY_LINE} ${manifest.calls} call record(s)`);
+    expect(state.token).toBe('replaytoken42');
     expect(after).toEqual(before);
     expect((await readAlerts()).length).toBe(alertsBefore);
     expect(restarted.output()).toContain('Stopped. Nothing is left running.');
