@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths';
 
@@ -18,8 +20,32 @@ const offlineEnv = (): NodeJS.ProcessEnv => {
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 };
 
+/** A dashboard request as API Gateway (HTTP API, payload v2) hands it to the function. */
+const dashboardEvent = (rawPath: string, token: string): APIGatewayProxyEventV2 =>
+  ({
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', authorization: `Bearer ${token}` },
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc',
+      domainName: 'abc.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc',
+      time: '01/Dec/2026:12:00:00 +0000',
+      timeEpoch: 0,
+      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'r1',
+      routeKey: '$default',
+      stage: '$default',
+    },
+  }) as APIGatewayProxyEventV2;
+
 describe('cdk synth', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'monitor-synth-'));
+  let apiAsset: string | undefined;
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('builds the layer and the bundles offline, with no AWS credentials', { timeout: 300_000 }, async () => {
@@ -45,5 +71,38 @@ describe('cdk synth', () => {
     for (const file of ['index.mjs', 'dashboard.js', 'dashboard.css', 'chart.umd.js']) {
       expect(existsSync(join(apiAssets[0]!, file))).toBe(true);
     }
+    apiAsset = apiAssets[0];
+  });
+
+  it('serves the dashboard from the API bundle as deployed', async () => {
+    // Prepare: the bundle reads its configuration at cold start, as in Lambda.
+    if (!apiAsset) throw new Error('the synth test did not produce the API bundle');
+    Object.assign(process.env, {
+      CLAUDE_MONITOR_TABLE: 'bundle-check',
+      CLAUDE_MONITOR_API_TOKEN: 'bundle-token',
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = (await import(pathToFileURL(join(apiAsset, 'index.mjs')).href)) as {
+      handler: (
+        event: APIGatewayProxyEventV2,
+        context: unknown,
+      ) => Promise<APIGatewayProxyStructuredResultV2>;
+    };
+
+    // Act
+    const page = await handler(dashboardEvent('/dashboard/claude-monitoring/', 'bundle-token'), {});
+    const chart = await handler(
+      dashboardEvent('/dashboard/claude-monitoring/chart.umd.js', 'bundle-token'),
+      {},
+    );
+    const refused = await handler(dashboardEvent('/dashboard/claude-monitoring/', 'wrong'), {});
+
+    // Assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<canvas id="chart-cost"');
+    expect(chart.statusCode).toBe(200);
+    expect(chart.body?.length).toBe(readFileSync(join(apiAsset, 'chart.umd.js'), 'utf8').length);
+    expect(refused.statusCode).toBe(401);
   });
 });
