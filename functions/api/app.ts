@@ -3,12 +3,11 @@ import { DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
-import { readCallsPage } from './calls-reader';
-import { callsWindow } from './calls-window';
+import { readRequestedCalls } from './calls-window';
 import { registerDashboard } from './dashboard-routes';
 import { BadRequestError, UnauthorizedError } from './errors';
 import { registerExport } from './export-routes';
-import { readChoice, readDays, readFilter, readFilters, readHours, readInt, routeQuery } from './params';
+import { readChoice, readDays, readFilter, readHours, readInt, routeQuery } from './params';
 import {
   GROUP_BY,
   INTERVAL,
@@ -153,17 +152,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   app.get(ROUTES.calls.path, async (c) => {
     const q = routeQuery('calls', c.req.query());
     const limit = readInt('limit', q.limit, 50, 1, 500);
-    const filters = readFilters(q);
-    const { window, cursor } = callsWindow(ctx, q.hours, q.cursor);
-    const page = await readCallsPage({
-      client: ctx.deps.client,
-      tableName: ctx.deps.tableName,
-      window,
-      filters,
-      limit,
-      newestFirst: true,
-      ...(cursor ? { cursor } : {}),
-    });
+    const { window, page } = await readRequestedCalls(ctx, q, limit, true);
     return c.json({
       ...windowInfo(window),
       count: page.calls.length,

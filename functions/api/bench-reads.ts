@@ -1,19 +1,20 @@
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   ALL_VALUE,
+  addCounters,
   COUNTER,
   type Dimension,
   errorCounter,
   type Granularity,
   histogramIndex,
-  ITEM_TYPE,
   latencyBucketCounter,
   type RollupCounters,
-  rollupDimensionPk,
-  rollupDimensionSk,
   rollupPk,
 } from 'claude-monitor/domain';
+import type { RollupDelta } from '../aggregator/pre-aggregate';
+import { rollupItemOf, writeBatches } from '../aggregator/recompute-store';
+import { rollupKeyId } from '../aggregator/rollup-keys';
 import { createApp } from './app';
 import { countReads } from './read-counter';
 import { staticTokenSource } from './token-source';
@@ -79,28 +80,17 @@ const hourCounters = (calls: number): RollupCounters => {
 };
 
 const add = (
-  sums: Map<string, Record<string, unknown>>,
-  g: Granularity,
+  sums: Map<string, RollupDelta>,
+  granularity: Granularity,
   dim: Dimension,
   value: string,
   bucket: string,
   c: RollupCounters,
 ) => {
-  const key = `${rollupPk(g, dim, value)}|${bucket}`;
-  const item = sums.get(key) ?? {
-    pk: rollupPk(g, dim, value),
-    sk: bucket,
-    type: ITEM_TYPE.rollup,
-    granularity: g,
-    dim,
-    value,
-    bucket,
-    dpk: rollupDimensionPk(g, dim),
-    dsk: rollupDimensionSk(bucket, value),
-  };
-  for (const [name, amount] of Object.entries(c))
-    item[name] = ((item[name] as number | undefined) ?? 0) + amount;
-  sums.set(key, item);
+  const key = { pk: rollupPk(granularity, dim, value), sk: bucket, granularity, dim, value, bucket };
+  const delta = sums.get(rollupKeyId(key)) ?? { key, counters: {} };
+  addCounters(delta.counters, c);
+  sums.set(rollupKeyId(key), delta);
 };
 
 /** Rollups (hour, day, month × all, model) equal to `calls` calls spread evenly over the last `days` days. */
@@ -108,7 +98,7 @@ export const benchRollupItems = (calls: number, days: number, now: Date): Record
   const endHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const hours = days * 24;
   const cells = hours * BENCH_MODELS.length;
-  const sums = new Map<string, Record<string, unknown>>();
+  const sums = new Map<string, RollupDelta>();
   for (let h = 0; h < hours; h++) {
     const stamp = new Date(endHour - h * HOUR_MS).toISOString();
     BENCH_MODELS.forEach((model, m) => {
@@ -126,25 +116,7 @@ export const benchRollupItems = (calls: number, days: number, now: Date): Record
       }
     });
   }
-  return [...sums.values()];
-};
-
-const writeAll = async (client: DynamoDBClient, tableName: string, items: Record<string, unknown>[]) => {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < items.length; i += 25) {
-    batches.push(items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } })));
-  }
-  let at = 0;
-  const worker = async () => {
-    while (at < batches.length) {
-      let pending = batches[at++]!;
-      while (pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-        pending = out.UnprocessedItems?.[tableName] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  return [...sums.values()].map(rollupItemOf);
 };
 
 const median = (values: number[]): number => {
@@ -165,7 +137,11 @@ export const measureSummaryReads = async (
   const runs = options.runs ?? 15;
   const now = options.now ?? new Date();
   const items = benchRollupItems(calls, days, now);
-  await writeAll(options.client, options.tableName, items);
+  await writeBatches(
+    options.client,
+    options.tableName,
+    items.map((item) => ({ PutRequest: { Item: marshall(item) } })),
+  );
   const counter = countReads(options.client);
   const token = 'bench-token';
   const app = createApp({

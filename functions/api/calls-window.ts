@@ -1,7 +1,8 @@
 import type { AppContext } from './app';
+import { readCallsPage } from './calls-reader';
 import { type CallsCursor, decodeCursor } from './cursor';
 import { BadRequestError } from './errors';
-import { readHours } from './params';
+import { readFilters, readHours } from './params';
 import { type HourWindow, lastHours } from './window';
 
 /** The window of a raw-calls read: the cursor's when paging, else the last `hours`. */
@@ -15,4 +16,25 @@ export const callsWindow = (ctx: AppContext, hours: string | undefined, cursor: 
     throw new BadRequestError('cursor', 'cursor is not a cursor returned by this API');
   }
   return { window, cursor: decoded };
+};
+
+/** One page of the raw calls a request asks for (window or cursor, filters), with the window read. */
+export const readRequestedCalls = async (
+  ctx: AppContext,
+  query: Partial<Record<string, string>>,
+  limit: number,
+  newestFirst: boolean,
+) => {
+  const filters = readFilters(query);
+  const { window, cursor } = callsWindow(ctx, query.hours, query.cursor);
+  const page = await readCallsPage({
+    client: ctx.deps.client,
+    tableName: ctx.deps.tableName,
+    window,
+    filters,
+    limit,
+    newestFirst,
+    ...(cursor ? { cursor } : {}),
+  });
+  return { window, cursor, page };
 };

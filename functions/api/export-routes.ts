@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import type { AppContext } from './app';
-import { readCallsPage } from './calls-reader';
-import { callsWindow } from './calls-window';
+import { readRequestedCalls } from './calls-window';
 import { callsToCsv } from './csv-export';
-import { readChoice, readFilters, readInt, routeQuery } from './params';
+import { readChoice, readInt, routeQuery } from './params';
 import { windowInfo } from './queries';
 import { ROUTES } from './routes';
 
@@ -22,16 +21,7 @@ export const registerExport = (app: Hono, ctx: AppContext): void => {
     const q = routeQuery('export', c.req.query());
     const format = readChoice('format', q.format, EXPORT_FORMATS, 'json');
     const limit = readInt('limit', q.limit, EXPORT_LIMIT.default, 1, EXPORT_LIMIT.max);
-    const filters = readFilters(q);
-    const { window, cursor } = callsWindow(ctx, q.hours, q.cursor);
-    const page = await readCallsPage({
-      client: ctx.deps.client,
-      tableName: ctx.deps.tableName,
-      window,
-      filters,
-      limit,
-      ...(cursor ? { cursor } : {}),
-    });
+    const { window, cursor, page } = await readRequestedCalls(ctx, q, limit, false);
     const next = page.nextCursor ?? null;
     if (format === 'json') {
       return c.json({

@@ -1,21 +1,8 @@
+import type { Summary } from '../../functions/api/queries';
 import { LocalStackError, MonitorApiError } from './local-stack-errors';
 
-/** The summary fields the demo prints and checks (the API returns more). */
-export interface SummaryView {
-  total_calls: number;
-  successful_calls: number;
-  failed_calls: number;
-  success_rate: number;
-  total_cost_usd: number;
-  total_cost_nano_usd: number;
-  average_latency_ms: number | null;
-  p95_latency_ms: number | null;
-  average_ttft_ms: number | null;
-  cache_read_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  by_model: { model: string; calls: number; cost_usd: number }[] | null;
-}
+/** The summary as the API answers it. */
+export type SummaryView = Summary;
 
 export interface ExportPage {
   count: number;

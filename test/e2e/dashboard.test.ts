@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApi, serveApi } from '../../functions/api/local-server';
 import { launchChromium, type TestBrowser } from '../helpers/browser';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
-import { generateCalls, SEED_MODELS, seedDirect } from '../helpers/seed';
+import { generateCalls, SEED_MODELS, seedThroughPipeline } from '../helpers/seed';
 
 const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'dashboard-e2e-token';
@@ -69,7 +69,7 @@ beforeAll(async () => {
     endMs: NOW.getTime(),
     seed: 21,
   });
-  await seedDirect(table, records);
+  await seedThroughPipeline(table, records);
   api = await serveApi({
     port: 0,
     token: TOKEN,

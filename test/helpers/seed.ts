@@ -1,26 +1,16 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
-  addCounters,
-  bucketOf,
   type CallRecord,
-  countersOf,
   DEFAULT_ALERT_CONFIG,
-  type Dimension,
-  dimensionValue,
   EMPTY_USAGE,
   type ErrorType,
-  type Granularity,
-  ITEM_TYPE,
-  ROLLUP_PLAN,
-  type RollupCounters,
-  rollupDimensionPk,
-  rollupDimensionSk,
-  rollupPk,
   toCallItem,
 } from 'claude-monitor/domain';
 import { aggregateStreamBatch } from '../../functions/aggregator/aggregate';
 import { NO_METRICS, SILENT_LOGGER } from '../../functions/aggregator/deps';
+import { preAggregate } from '../../functions/aggregator/pre-aggregate';
+import { rollupItemOf } from '../../functions/aggregator/recompute-store';
 import type { TestTable } from './dynamodb';
 import { readWholeStream } from './stream';
 
@@ -160,41 +150,9 @@ export const writeCallItems = (
     concurrency,
   );
 
-/**
- * The rollup items the aggregator keeps for these records: `countersOf` summed with `addCounters` for every
- * key of `ROLLUP_PLAN`, in the layout of the domain's rollup keys.
- */
-export const rollupItemsOf = (records: readonly CallRecord[]): Record<string, unknown>[] => {
-  const sums = new Map<
-    string,
-    { g: Granularity; dim: Dimension; value: string; bucket: string; c: RollupCounters }
-  >();
-  for (const record of records) {
-    const counters = countersOf(record);
-    for (const [dim, granularities] of Object.entries(ROLLUP_PLAN) as [Dimension, readonly Granularity[]][]) {
-      const value = dimensionValue(record, dim);
-      if (value === undefined || value === '') continue;
-      for (const g of granularities) {
-        const bucket = bucketOf(record.timestamp, g);
-        const key = `${rollupPk(g, dim, value)}|${bucket}`;
-        const entry = sums.get(key) ?? { g, dim, value, bucket, c: {} };
-        addCounters(entry.c, counters);
-        sums.set(key, entry);
-      }
-    }
-  }
-  return [...sums.values()].map(({ g, dim, value, bucket, c }) => ({
-    pk: rollupPk(g, dim, value),
-    sk: bucket,
-    type: ITEM_TYPE.rollup,
-    granularity: g,
-    dim,
-    value,
-    bucket,
-    ...(g === 'total' ? {} : { dpk: rollupDimensionPk(g, dim), dsk: rollupDimensionSk(bucket, value) }),
-    ...c,
-  }));
-};
+/** The rollup items the aggregator keeps for these records, from its own pre-aggregation. */
+export const rollupItemsOf = (records: readonly CallRecord[]): Record<string, unknown>[] =>
+  [...preAggregate(records).values()].map(rollupItemOf);
 
 /** Writes rollup items as given. */
 export const writeRollupItems = (

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths';
+import { httpApiEvent } from '../helpers/api-event';
 
 const run = promisify(execFile);
 const STACK = 'SynthCheck';
@@ -20,28 +21,8 @@ const offlineEnv = (): NodeJS.ProcessEnv => {
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 };
 
-/** A dashboard request as API Gateway (HTTP API, payload v2) hands it to the function. */
 const dashboardEvent = (rawPath: string, token: string): APIGatewayProxyEventV2 =>
-  ({
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: '',
-    headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', authorization: `Bearer ${token}` },
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc',
-      domainName: 'abc.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'abc',
-      time: '01/Dec/2026:12:00:00 +0000',
-      timeEpoch: 0,
-      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: '$default',
-      stage: '$default',
-    },
-  }) as APIGatewayProxyEventV2;
+  httpApiEvent(rawPath, '', { authorization: `Bearer ${token}` });
 
 describe('cdk synth', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'monitor-synth-'));

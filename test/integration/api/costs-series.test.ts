@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../functions/api/app';
 import { staticTokenSource } from '../../../functions/api/token-source';
 import { createTestTable } from '../../helpers/dynamodb';
-import { generateCalls, SEED_MODELS, seedDirect } from '../../helpers/seed';
+import { generateCalls, SEED_MODELS, seedThroughPipeline } from '../../helpers/seed';
 import { groupBy, inLastDays, inLastHours, type Json, rawTotals, usd } from './expectations';
 
 const NOW = new Date('2026-11-29T10:30:00.000Z');
@@ -26,7 +26,7 @@ beforeAll(async () => {
     endMs: NOW.getTime(),
     seed: 11,
   });
-  await seedDirect(table, records);
+  await seedThroughPipeline(table, records);
   app = createApp({
     client: table.client,
     tableName: table.tableName,

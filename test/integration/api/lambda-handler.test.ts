@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { httpApiEvent } from '../../helpers/api-event';
 import { createTestTable } from '../../helpers/dynamodb';
-import { generateCalls, seedDirect } from '../../helpers/seed';
+import { generateCalls, seedThroughPipeline } from '../../helpers/seed';
 
 const TOKEN = 'lambda-handler-token';
 
@@ -12,38 +13,12 @@ type Handler = (
 let handler: Handler;
 let seeded: number;
 
-const event = (
-  rawPath: string,
-  rawQueryString = '',
-  headers: Record<string, string> = {},
-): APIGatewayProxyEventV2 =>
-  ({
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', ...headers },
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc',
-      domainName: 'abc.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'abc',
-      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '29/Nov/2026:10:30:00 +0000',
-      timeEpoch: 0,
-    },
-  }) as APIGatewayProxyEventV2;
-
 beforeAll(async () => {
   const table = await createTestTable('api-lambda');
   const now = Date.now();
   const records = generateCalls({ count: 30, startMs: now - 3_600_000, endMs: now - 1_000 });
   seeded = records.length;
-  await seedDirect(table, records);
+  await seedThroughPipeline(table, records);
   // The handler reads its configuration at cold start, as in Lambda.
   Object.assign(process.env, {
     CLAUDE_MONITOR_TABLE: table.tableName,
@@ -59,7 +34,7 @@ describe('Lambda handler (HTTP API payload v2)', () => {
   it('answers an authenticated summary from the table', async () => {
     // Act
     const result = await handler(
-      event('/api/monitoring/summary', 'hours=3', { authorization: `Bearer ${TOKEN}` }),
+      httpApiEvent('/api/monitoring/summary', 'hours=3', { authorization: `Bearer ${TOKEN}` }),
       {} as Context,
     );
 
@@ -70,7 +45,7 @@ describe('Lambda handler (HTTP API payload v2)', () => {
 
   it('refuses a request without the token', async () => {
     // Act
-    const result = await handler(event('/api/monitoring/summary'), {} as Context);
+    const result = await handler(httpApiEvent('/api/monitoring/summary'), {} as Context);
 
     // Assess
     expect(result.statusCode).toBe(401);
@@ -78,7 +53,10 @@ describe('Lambda handler (HTTP API payload v2)', () => {
 
   it('sets a Secure cookie for the dashboard, since API Gateway is https', async () => {
     // Act
-    const result = await handler(event('/dashboard/claude-monitoring/', `token=${TOKEN}`), {} as Context);
+    const result = await handler(
+      httpApiEvent('/dashboard/claude-monitoring/', `token=${TOKEN}`),
+      {} as Context,
+    );
 
     // Assess
     expect(result.statusCode).toBe(303);
