@@ -59,8 +59,8 @@ const restoreEnv = (name: string, value: string | undefined): void => {
 };
 
 /**
- * One orchestrated benchmark run against one local Anthropic stub and one DynamoDB Local: aggregation,
- * summary reads, per-call overhead, layer size and cold start, then the dollar figures derived from them.
+ * One orchestrated benchmark run against one local Anthropic stub and one DynamoDB Local: per-call overhead,
+ * aggregation, summary reads, layer size and cold start, then the dollar figures derived from them.
  * A part that fails leaves its figures null and says why in `missing`; the run goes on.
  */
 export const runBench = async (options: BenchOptions = {}): Promise<BenchResults> => {
@@ -85,9 +85,21 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   };
 
   const stub = await startAnthropicStub({ logRequests: false });
-  const dynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
-  const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
-  const client = localClient(endpoint);
+  /**
+   * Each phase gets a DynamoDB Local of its own (unless one is given): after a phase's heavy writes the Java
+   * process stays busy for minutes, which would slow the next phase and skew its figures.
+   */
+  const withDynamo = async (use: (client: DynamoDBClient, endpoint: string) => Promise<void>) => {
+    const dynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
+    const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+    const client = localClient(endpoint);
+    try {
+      await use(client, endpoint);
+    } finally {
+      client.destroy();
+      await dynamo?.stop();
+    }
+  };
   const savedEnv = Object.fromEntries(MONITOR_ENV.map((name) => [name, process.env[name]]));
   let warnings = 0;
   // The monitor's log lines (EMF metrics, warnings) would flood the report; warnings are counted instead.
@@ -97,53 +109,58 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   let emfBytesPerFlush = Number.NaN;
   try {
     await phase(
+      `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
+      CLIENT_KEYS,
+      () =>
+        withDynamo((client, endpoint) =>
+          withFreshTable(client, 'bench-calls', async (tableName) => {
+            process.env[ENV.tableName] = tableName;
+            process.env[ENV.dynamodbEndpoint] = endpoint;
+            // The heap phase flushes a thousand records at once; the 2 s production bound would turn that
+            // into log lines and leave the table short.
+            process.env[ENV.flushTimeoutMs] = String(BENCH_FLUSH_TIMEOUT_MS);
+            const c = await measureClientFigures({ stubUrl: stub.url, client, tableName, rounds, quick });
+            Object.assign(figures, c.figures);
+            emfBytesPerFlush = c.emfBytesPerFlush;
+            notes.push(...c.notes);
+          }),
+        ),
+    );
+
+    await phase(
       'aggregation: the aggregation workload through the aggregator',
       keysStarting(/^aggregator\./),
       () =>
-        withFreshTable(client, 'bench-aggregation', async (tableName) => {
-          const a = await measureAggregationFigures({ client, tableName, quick });
-          Object.assign(figures, {
-            'aggregator.write_requests_per_call': a.writeRequestsPerCall,
-            'aggregator.write_units_per_call': a.writeUnitsPerCall,
-            'aggregator.write_units_per_call_reported_local': a.reportedWriteUnitsPerCall,
-            'aggregator.read_units_per_call': a.readUnitsPerCall,
-            'aggregator.records_per_second': a.recordsPerSecond,
-            'aggregator.calls': a.calls,
-            'aggregator.batch_size': a.batchSize,
-          });
-        }),
+        withDynamo((client) =>
+          withFreshTable(client, 'bench-aggregation', async (tableName) => {
+            const a = await measureAggregationFigures({ client, tableName, quick });
+            Object.assign(figures, {
+              'aggregator.write_requests_per_call': a.writeRequestsPerCall,
+              'aggregator.write_units_per_call': a.writeUnitsPerCall,
+              'aggregator.write_units_per_call_reported_local': a.reportedWriteUnitsPerCall,
+              'aggregator.read_units_per_call': a.readUnitsPerCall,
+              'aggregator.records_per_second': a.recordsPerSecond,
+              'aggregator.calls': a.calls,
+              'aggregator.batch_size': a.batchSize,
+            });
+          }),
+        ),
     );
 
     await phase(
       'reads: 1-day and 30-day summaries over rollups of 1,000,000 calls',
       keysStarting(/^reads\./),
-      async () => {
-        const r = await measureReadFigures({ newClient: () => localClient(endpoint), quick });
-        Object.assign(figures, {
-          'reads.items_1d': r.items1d,
-          'reads.items_30d': r.items30d,
-          'reads.median_ms_1d': r.medianMs1d,
-          'reads.median_ms_30d': r.medianMs30d,
-          'reads.calls_seeded': r.calls,
-          'reads.items_30d_small': r.items30dSmall,
-        });
-      },
-    );
-
-    await phase(
-      `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
-      CLIENT_KEYS,
       () =>
-        withFreshTable(client, 'bench-calls', async (tableName) => {
-          process.env[ENV.tableName] = tableName;
-          process.env[ENV.dynamodbEndpoint] = endpoint;
-          // The heap phase flushes a thousand records at once into a DynamoDB Local shared with other
-          // work; the 2 s production bound would turn that into log lines and leave the table short.
-          process.env[ENV.flushTimeoutMs] = String(BENCH_FLUSH_TIMEOUT_MS);
-          const c = await measureClientFigures({ stubUrl: stub.url, client, tableName, rounds, quick });
-          Object.assign(figures, c.figures);
-          emfBytesPerFlush = c.emfBytesPerFlush;
-          notes.push(...c.notes);
+        withDynamo(async (_client, endpoint) => {
+          const r = await measureReadFigures({ newClient: () => localClient(endpoint), quick });
+          Object.assign(figures, {
+            'reads.items_1d': r.items1d,
+            'reads.items_30d': r.items30d,
+            'reads.median_ms_1d': r.medianMs1d,
+            'reads.median_ms_30d': r.medianMs30d,
+            'reads.calls_seeded': r.calls,
+            'reads.items_30d_small': r.items30dSmall,
+          });
         }),
     );
 
@@ -166,9 +183,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   } finally {
     setLogWriter(previousWriter);
     for (const name of MONITOR_ENV) restoreEnv(name, savedEnv[name]);
-    client.destroy();
     await stub.close();
-    await dynamo?.stop();
   }
   if (warnings > 0) notes.push(`the monitor logged ${warnings} warning lines during the run`);
 

@@ -21,7 +21,7 @@ const get = async (path: string) => {
 beforeAll(async () => {
   const table = await createTestTable('api-costs');
   records = generateCalls({
-    count: 1_500,
+    count: 500,
     startMs: NOW.getTime() - 12 * DAY,
     endMs: NOW.getTime(),
     seed: 11,
