@@ -4,7 +4,7 @@ import type { CallRecord } from '../domain/call-record';
 import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV, readPositiveInt } from '../domain/env';
 import { drainDeferred } from './deferred';
 import { emfDocuments } from './emf';
-import { reportMonitorFailure, takeMonitorFailures, writeLogLine } from './log-line';
+import { NOT_WRITTEN_MESSAGE, reportMonitorFailure, takeMonitorFailures, writeLogLine } from './log-line';
 import { registerSink } from './registry';
 import type { FlushResult, RecordSink } from './sink';
 
@@ -125,7 +125,7 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
     for (const item of items) {
       writeLogLine({
         level: 'ERROR',
-        message: 'claude-monitor: record not written',
+        message: NOT_WRITTEN_MESSAGE,
         reason,
         tableName,
         item,

@@ -4,6 +4,9 @@
  */
 export type LogWriter = (line: string) => void;
 
+/** `message` of the line a record that could not be written is printed as; `npm run replay-records` reads it. */
+export const NOT_WRITTEN_MESSAGE = 'claude-monitor: record not written';
+
 let writer: LogWriter = (line) => {
   process.stdout.write(`${line}\n`);
 };

@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
+import {
+  createDynamoSink,
+  MonitoredAnthropic,
+  setLogWriter,
+  withMonitoring,
+} from '../../../layers/claude-monitor/src';
+import { ENV } from '../../../layers/claude-monitor/src/domain';
+import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { REPO_ROOT } from '../../helpers/local-stack-process';
+import { readWholeStream } from '../../helpers/stream';
+
+const run = promisify(execFile);
+const CALLS = 6;
+
+let table: TestTable;
+let stub: AnthropicStub;
+let dir: string;
+let logFile: string;
+let callIds: string[];
+
+const closedPort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
+/** `npm run replay-records` as a user runs it, against the test table. */
+const replay = async (...args: string[]) => {
+  const env = {
+    ...process.env,
+    [ENV.dynamodbEndpoint]: table.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+  const cli = ['node_modules/tsx/dist/cli.mjs', 'layers/claude-monitor/scripts/replay-records.ts'];
+  try {
+    const { stdout } = await run(process.execPath, [...cli, '--table', table.tableName, ...args], {
+      cwd: REPO_ROOT,
+      env,
+    });
+    return { code: 0, report: JSON.parse(stdout) as Record<string, unknown> };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, report: JSON.parse(failed.stdout) as Record<string, unknown> };
+  }
+};
+
+const callInserts = async () =>
+  (await readWholeStream(table.endpoint, table.streamArn)).filter(
+    (record) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.type?.S === 'call',
+  );
+
+beforeAll(async () => {
+  table = await createTestTable('replay');
+  stub = await startAnthropicStub();
+  dir = await mkdtemp(join(tmpdir(), 'replay-records-'));
+  // The monitored calls run while DynamoDB is unreachable: their records come out as log lines.
+  const lines: string[] = [];
+  const restore = setLogWriter((line) => lines.push(line));
+  try {
+    const port = await closedPort();
+    const sink = createDynamoSink({
+      env: { [ENV.tableName]: table.tableName, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${port}` },
+      flushTimeoutMs: 1_000,
+    });
+    const client = new MonitoredAnthropic({ ...stubClientOptions(stub), monitor: { sink } });
+    const handler = withMonitoring(async () => {
+      for (let i = 0; i < CALLS; i++) await client.messages.create(USER_MESSAGE);
+    });
+    await handler({}, { awsRequestId: 'replay-req' } as never);
+  } finally {
+    setLogWriter(restore);
+  }
+  const notWritten = lines.filter((line) => line.includes('record not written'));
+  callIds = notWritten.map((line) => (JSON.parse(line) as { item: { callId: string } }).item.callId);
+  // As they reach CloudWatch Logs from a function using the text log format, amid other output.
+  const prefixed = notWritten.map((line) => `2026-12-01T10:00:00.000Z\treplay-req\tINFO\t${line}`);
+  logFile = join(dir, 'function.log');
+  await writeFile(
+    logFile,
+    ['START RequestId: replay-req', ...prefixed, 'END RequestId: replay-req'].join('\n'),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await stub?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('npm run replay-records', () => {
+  it('stores every record the monitor logged as not written, once', async () => {
+    // Act
+    const { code, report } = await replay(logFile);
+
+    // Assess
+    expect(callIds).toHaveLength(CALLS);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ recordsFound: CALLS, written: CALLS, alreadyStored: 0, failed: [] });
+    expect(report.otherLines).toBe(2);
+    const inserts = await callInserts();
+    expect(inserts.map((record) => record.dynamodb?.NewImage?.callId?.S).sort()).toEqual([...callIds].sort());
+  });
+
+  it('changes nothing when the same lines are replayed again', async () => {
+    // Act
+    const { code, report } = await replay(logFile);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ recordsFound: CALLS, written: 0, alreadyStored: CALLS });
+    expect(await callInserts()).toHaveLength(CALLS);
+  });
+
+  it('reads the JSON of aws logs filter-log-events too', async () => {
+    // Prepare
+    const firstRecord = (await readFile(logFile, 'utf8')).split('\n')[1];
+    const events = { events: [{ message: 'unrelated' }, { message: firstRecord }] };
+    const file = join(dir, 'events.json');
+    await writeFile(file, JSON.stringify(events));
+
+    // Act
+    const { code, report } = await replay('--dry-run', file);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ recordsFound: 1, otherLines: 1, malformedLines: [] });
+  });
+
+  it('names the lines it cannot read and exits with 1', async () => {
+    // Prepare
+    const file = join(dir, 'broken.log');
+    await writeFile(
+      file,
+      [
+        '{"level":"ERROR","message":"claude-monitor: record not written","item":{"callId":"x"',
+        '{"level":"ERROR","message":"claude-monitor: record not written","item":{"type":"rollup"}}',
+      ].join('\n'),
+    );
+
+    // Act
+    const { code, report } = await replay(file);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(report.malformedLines).toEqual([
+      { line: 1, reason: 'not a JSON document' },
+      { line: 2, reason: expect.stringContaining('type') },
+    ]);
+  });
+});
