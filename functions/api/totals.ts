@@ -25,8 +25,8 @@ export interface UsageTotals {
   web_fetch_requests: number;
 }
 
-/** The full set of summary figures. */
-export interface SummaryTotals {
+/** The full set of summary figures: the token and request totals of `UsageTotals`, and more. */
+export interface SummaryTotals extends Omit<UsageTotals, 'calls' | 'cost_usd' | 'cost_nano_usd'> {
   total_calls: number;
   successful_calls: number;
   failed_calls: number;
@@ -34,14 +34,6 @@ export interface SummaryTotals {
   success_rate: number;
   total_cost_usd: number;
   total_cost_nano_usd: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  cache_read_tokens: number;
-  total_tokens: number;
-  web_search_requests: number;
-  web_fetch_requests: number;
   unpriced_calls: number;
   average_latency_ms: number | null;
   p50_latency_ms: number | null;

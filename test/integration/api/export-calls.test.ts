@@ -1,13 +1,12 @@
 import type { CallRecord } from 'claude-monitor/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../functions/api/app';
+import type { createApp } from '../../../functions/api/app';
 import { CSV_COLUMNS, UTF8_BOM } from '../../../functions/api/csv-export';
-import { staticTokenSource } from '../../../functions/api/token-source';
 import { createTestTable } from '../../helpers/dynamodb';
 import { generateCalls, seedDirect } from '../../helpers/seed';
+import { createTestApp, NOW } from './app-under-test';
 import { inLastHours, type Json, rawTotals } from './expectations';
 
-const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'export-test-token';
 const HOUR = 3_600_000;
 
@@ -61,12 +60,7 @@ beforeAll(async () => {
   });
   records.push(...hostile);
   await seedDirect(table, records);
-  app = createApp({
-    client: table.client,
-    tableName: table.tableName,
-    token: staticTokenSource(TOKEN),
-    now: () => NOW,
-  });
+  app = createTestApp(table, TOKEN);
 }, 300_000);
 
 describe('GET /api/monitoring/export', () => {

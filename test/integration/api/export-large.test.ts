@@ -2,8 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../functions/api/app';
-import { staticTokenSource } from '../../../functions/api/token-source';
+import type { createApp } from '../../../functions/api/app';
 import { createMonitorTable } from '../../../infra/local/create-table';
 import {
   type DynamoDbLocal,
@@ -12,8 +11,8 @@ import {
   startDynamoDbLocal,
 } from '../../../infra/local/dynamodb-local';
 import { generateCalls, writeCallItems } from '../../helpers/seed';
+import { createTestApp, NOW } from './app-under-test';
 
-const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'large-export-token';
 const CALLS = 100_000;
 const PAGE = 5_000;
@@ -45,12 +44,7 @@ beforeAll(async () => {
     seed: 2,
   });
   await writeCallItems(table.client, table.tableName, records, 24);
-  app = createApp({
-    client: table.client,
-    tableName: table.tableName,
-    token: staticTokenSource(TOKEN),
-    now: () => NOW,
-  });
+  app = createTestApp(table, TOKEN);
 }, 600_000);
 
 afterAll(async () => {

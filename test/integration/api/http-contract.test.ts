@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiLogger, createApp } from '../../../functions/api/app';
+import type { ApiLogger, createApp } from '../../../functions/api/app';
 import { encodeCursor } from '../../../functions/api/cursor';
-import { staticTokenSource } from '../../../functions/api/token-source';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { generateCalls, seedDirect } from '../../helpers/seed';
+import { createTestApp, NOW } from './app-under-test';
 
-const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'contract-test-token';
 const ORIGIN = 'https://dashboard.example.test';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -19,14 +18,7 @@ beforeAll(async () => {
     table,
     generateCalls({ count: 20, startMs: NOW.getTime() - 3_600_000, endMs: NOW.getTime() }),
   );
-  app = createApp({
-    client: table.client,
-    tableName: table.tableName,
-    token: staticTokenSource(TOKEN),
-    now: () => NOW,
-    dashboardOrigin: ORIGIN,
-    retentionDays: 30,
-  });
+  app = createTestApp(table, TOKEN, { dashboardOrigin: ORIGIN, retentionDays: 30 });
 }, 300_000);
 
 describe('bad input', () => {
@@ -77,12 +69,7 @@ describe('bad input', () => {
     // Prepare: a table that does not exist makes DynamoDB Local fail for real.
     const logged: unknown[] = [];
     const logger: ApiLogger = { error: (message, details) => logged.push({ message, details }) };
-    const broken = createApp({
-      client: table.client,
-      tableName: 'missing-table',
-      token: staticTokenSource(TOKEN),
-      logger,
-    });
+    const broken = createTestApp({ client: table.client, tableName: 'missing-table' }, TOKEN, { logger });
 
     // Act
     const response = await broken.request('/api/monitoring/summary', { headers: auth });

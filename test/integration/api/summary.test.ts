@@ -1,22 +1,18 @@
 import type { CallRecord } from 'claude-monitor/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../functions/api/app';
-import { staticTokenSource } from '../../../functions/api/token-source';
+import type { createApp } from '../../../functions/api/app';
 import { createTestTable } from '../../helpers/dynamodb';
 import { generateCalls, SEED_MODELS, seedThroughPipeline } from '../../helpers/seed';
+import { authorizedGet, createTestApp, NOW } from './app-under-test';
 import { bucketedPercentile, groupBy, inLastHours, type Json, rawTotals, usd } from './expectations';
 
-const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'summary-test-token';
 const DAY = 86_400_000;
 
 let records: CallRecord[];
 let app: ReturnType<typeof createApp>;
 
-const get = async (path: string) => {
-  const response = await app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, Json> };
-};
+const get = authorizedGet(() => app, TOKEN);
 
 const expectTotals = (body: Record<string, Json>, expected: CallRecord[]) => {
   const t = rawTotals(expected);
@@ -49,12 +45,7 @@ beforeAll(async () => {
   const table = await createTestTable('api-summary');
   records = generateCalls({ count: 400, startMs: NOW.getTime() - 10 * DAY, endMs: NOW.getTime(), seed: 7 });
   await seedThroughPipeline(table, records);
-  app = createApp({
-    client: table.client,
-    tableName: table.tableName,
-    token: staticTokenSource(TOKEN),
-    now: () => NOW,
-  });
+  app = createTestApp(table, TOKEN);
 }, 300_000);
 
 describe('GET /api/monitoring/summary', () => {

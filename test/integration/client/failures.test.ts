@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../infra/local/dynamodb-local';
 import { MonitoredAnthropic } from '../../../layers/claude-monitor/src';
 import {
   type MonitoredSetup,
@@ -31,13 +31,8 @@ const thrownBy = async (call: () => Promise<unknown>): Promise<unknown> => {
 };
 
 /** A loopback port with nothing listening on it. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
+/** A loopback port nothing listens on: connections to it are refused at once. */
+const closedPort = freePort;
 
 describe('MonitoredAnthropic, failed and retried calls', () => {
   it.each([

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnthropicStub } from '../../../infra/local/anthropic-stub';
 import { startAnthropicStub } from '../../../infra/local/anthropic-stub';
+import { freePort } from '../../../infra/local/dynamodb-local';
 import {
   createDynamoSink,
   getMonitoringSummary,
@@ -69,13 +70,8 @@ const storedCalls = async (hour: string): Promise<CallRecord[]> => {
   return pages.flatMap((page) => (page.Items ?? []).map((item) => fromCallItem(unmarshall(item))));
 };
 
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
+/** A loopback port nothing listens on: connections to it are refused at once. */
+const closedPort = freePort;
 
 describe('recording to DynamoDB', () => {
   it('stores 100 calls from concurrent handlers, each with its own attribution, and sends none of it to the API', async () => {

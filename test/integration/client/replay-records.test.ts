@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
-import { LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
+import { freePort, LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
 import {
   createDynamoSink,
   MonitoredAnthropic,
@@ -28,13 +27,8 @@ let dir: string;
 let logFile: string;
 let callIds: string[];
 
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
+/** A loopback port nothing listens on: connections to it are refused at once. */
+const closedPort = freePort;
 
 /** `npm run replay-records` as a user runs it, against the test table. */
 const replay = async (...args: string[]) => {
