@@ -2,8 +2,6 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandInput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -19,23 +17,10 @@ import {
   rollupDimensionPk,
   rollupDimensionSk,
 } from 'claude-monitor/domain';
+import { queryAll } from '../shared/query-all';
 import { sleep } from './deps';
 import type { RollupDelta } from './pre-aggregate';
 import { rollupKeyId } from './rollup-keys';
-
-const queryAll = async (
-  client: DynamoDBClient,
-  input: QueryCommandInput,
-): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let start: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
 
 /** Raw call records of the hours; unreadable items are counted, not summed (as the aggregator does). */
 export const readCallsOfHours = async (

@@ -1,5 +1,4 @@
-import { type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   COUNTER,
   type Dimension,
@@ -9,6 +8,7 @@ import {
   rollupDimensionPk,
   rollupPk,
 } from 'claude-monitor/domain';
+import { queryAll } from '../shared/query-all';
 import { type HourWindow, type Segment, segmentsOf } from './window';
 
 /** Counters of one rollup item, with the bucket and dimension value it belongs to. */
@@ -39,20 +39,6 @@ const countersOfItem = (item: Record<string, unknown>): RollupCounters => {
     }
   }
   return counters;
-};
-
-const queryAll = async (
-  client: DynamoDBClient,
-  input: QueryCommandInput,
-): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    for (const item of out.Items ?? []) items.push(unmarshall(item));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 };
 
 const valueOfDsk = (dsk: string): string => dsk.slice(dsk.indexOf('#') + 1);
