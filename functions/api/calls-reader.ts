@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { CALL_PARTITIONS, type CallRecord, callPksOfHour } from 'claude-monitor/domain';
+import { type CallRecord, callPksOfHour } from 'claude-monitor/domain';
 import { type CallsCursor, encodeCursor } from './cursor';
 import type { Filter } from './params';
 import { type HourWindow, hourBucketOf } from './window';
@@ -81,13 +81,8 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
   let bytes = 0;
   let queries = 0;
   const inWindow = (hour: number) => hour >= position.s && hour <= position.e;
-  while (inWindow(position.h)) {
-    if (calls.length >= limit || bytes >= maxBytes || queries >= maxQueries) {
-      return { calls, nextCursor: encodeCursor(position) };
-    }
-    const pk = callPksOfHour(hourBucketOf(position.h))[position.p]!;
-    queries++;
-    const out = await options.client.send(
+  const query = (pk: string, startAfter: string | undefined) =>
+    options.client.send(
       new QueryCommand({
         TableName: options.tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -97,30 +92,61 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
           : {}),
         ScanIndexForward: !options.newestFirst,
         Limit: limit - calls.length,
-        ...(position.k ? { ExclusiveStartKey: { pk: { S: pk }, sk: { S: position.k } } } : {}),
+        ...(startAfter ? { ExclusiveStartKey: { pk: { S: pk }, sk: { S: startAfter } } } : {}),
       }),
     );
-    const items = out.Items ?? [];
-    let stoppedAt: string | undefined;
-    for (const item of items) {
-      const record = toRecord(item);
-      calls.push(record);
-      bytes += Buffer.byteLength(JSON.stringify(record));
-      if (bytes >= maxBytes && item !== items[items.length - 1]) {
-        stoppedAt = item.sk?.S;
-        break;
+  /** Reading goes on in partition `p` after sort key `k` (from the partition's start without one). */
+  const moveTo = (p: number, k: string | undefined): void => {
+    position.p = p;
+    if (k === undefined) delete position.k;
+    else position.k = k;
+  };
+  hours: while (inWindow(position.h)) {
+    if (calls.length >= limit || bytes >= maxBytes || queries >= maxQueries) {
+      return { calls, nextCursor: encodeCursor(position) };
+    }
+    // Partition by partition; but when the first one read shows the hour to be sparse (the whole hour would
+    // fit in what is left of the page), the rest of the hour is read at once: two round trips instead of
+    // sixteen, at the price of rereading a little on the next page when this one ends inside the hour.
+    const first = position.p;
+    const pks = callPksOfHour(hourBucketOf(position.h));
+    const head = await query(pks[first]!, position.k);
+    const outs = [head];
+    // Items evaluated, not matched: a filter makes few matches, not a small partition.
+    const headSize = head.ScannedCount ?? head.Items?.length ?? 0;
+    const left = pks.length - first;
+    if (!head.LastEvaluatedKey && left > 1 && headSize * left < limit - calls.length) {
+      outs.push(...(await Promise.all(pks.slice(first + 1).map((pk) => query(pk, undefined)))));
+    }
+    queries += outs.length;
+    for (let i = 0; i < outs.length; i++) {
+      const p = first + i;
+      const items = outs[i]!.Items ?? [];
+      let last = i === 0 ? position.k : undefined;
+      for (const item of items) {
+        if (calls.length >= limit || bytes >= maxBytes) {
+          moveTo(p, last);
+          return { calls, nextCursor: encodeCursor(position) };
+        }
+        const record = toRecord(item);
+        calls.push(record);
+        bytes += Buffer.byteLength(JSON.stringify(record));
+        last = item.sk?.S;
+      }
+      const more = outs[i]!.LastEvaluatedKey?.sk?.S;
+      if (more) {
+        // The partition has more than this query returned: carry on from there (the later partitions'
+        // answers are dropped and read again).
+        moveTo(p, more);
+        continue hours;
       }
     }
-    if (stoppedAt !== undefined) position.k = stoppedAt;
-    else if (out.LastEvaluatedKey?.sk?.S) position.k = out.LastEvaluatedKey.sk.S;
-    else {
-      delete position.k;
-      position.p++;
-      if (position.p >= CALL_PARTITIONS) {
-        position.p = 0;
-        position.h += step;
-      }
+    if (first + outs.length < pks.length) {
+      moveTo(first + outs.length, undefined);
+      continue;
     }
+    moveTo(0, undefined);
+    position.h += step;
   }
   return { calls };
 };

@@ -63,7 +63,8 @@ beforeAll(async () => {
   app = createTestApp(table, TOKEN);
 }, 300_000);
 
-describe('GET /api/monitoring/export', () => {
+// Paging walks every hour partition of the window: give it room on a busy shared machine.
+describe('GET /api/monitoring/export', { timeout: 120_000 }, () => {
   it('pages JSON through every raw record of the window exactly once', async () => {
     // Prepare
     const expected = inLastHours(records, NOW, 24);
@@ -134,7 +135,7 @@ describe('GET /api/monitoring/export', () => {
   });
 });
 
-describe('GET /api/monitoring/calls', () => {
+describe('GET /api/monitoring/calls', { timeout: 120_000 }, () => {
   it('lists filtered calls newest hour first, paged to completion without duplicates', async () => {
     // Prepare
     const expected = inLastHours(records, NOW, 24).filter(
