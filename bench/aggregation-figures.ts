@@ -1,6 +1,7 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { INDEX, ITEM_TYPE } from 'claude-monitor/domain';
 import { measureAggregation } from '../functions/aggregator/bench-workload';
+import { CLAUDE_MONITOR_DEFAULTS } from '../infra/constructs/claude-monitor';
 import { writeUnits } from './item-size';
 import { scanItemsOfType } from './local-table';
 
@@ -16,8 +17,8 @@ export interface AggregationFigures {
   batchSize: number;
 }
 
-/** The aggregation issue's workload: 10,000 calls over one hour in batches of 1,000. */
-const WORKLOAD = { calls: 10_000, batchSize: 1_000 } as const;
+/** The aggregation workload: 10,000 calls over one hour, in stream batches of the size the stack deploys. */
+const WORKLOAD = { calls: 10_000, batchSize: CLAUDE_MONITOR_DEFAULTS.batchSize } as const;
 const QUICK_WORKLOAD = { calls: 50, batchSize: 50 } as const;
 
 /** A write inside `TransactWriteItems` is billed twice (prepare and commit). */

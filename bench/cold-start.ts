@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { ENV } from 'claude-monitor/domain';
+import { median } from '../functions/shared/stats';
 import { ColdStartError } from './errors';
 import type { BenchLayer } from './layer-build';
-import { median } from './stats';
 
 const run = promisify(execFile);
 

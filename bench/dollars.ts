@@ -1,24 +1,22 @@
 import { computeCost } from 'claude-monitor';
-import { EMPTY_USAGE, NANO_PER_USD, type TokenUsage } from 'claude-monitor/domain';
+import { DEFAULT_RETENTION_DAYS, EMPTY_USAGE, NANO_PER_USD, type TokenUsage } from 'claude-monitor/domain';
 import { AWS_PRICES, HOSTED_ALTERNATIVES } from './prices';
 
 /** Assumptions of the cost model that are not measured; printed next to the figures. */
 export const COST_ASSUMPTIONS = {
-  /** A Lambda handles one request with one Claude call, then flushes: the most flushes and EMF lines per call. */
-  callsPerInvocation: 1,
   /** Memory of the caller's Lambda, whose added duration monitoring pays for. */
   callerMemoryMb: 512,
   /** Memory of the aggregator and API functions, as the CDK stack deploys them. */
   aggregatorMemoryMb: 512,
   apiMemoryMb: 512,
-  /** Stream batch size of the aggregator's event source. */
-  aggregatorBatchSize: 1_000,
   /** Summary requests (dashboard refreshes, scripts) per million monitored calls. */
   apiRequestsPerMillionCalls: 1_000,
   /** Share of calls with a session id, which are also written to the session index. */
   sessionShare: 1,
   /** Days raw call records are kept (the default TTL). */
-  retentionDays: 90,
+  retentionDays: DEFAULT_RETENTION_DAYS,
+  /** Storage DynamoDB adds to every item, and to every index entry (DynamoDB's item-size rules). */
+  itemOverheadBytes: 100,
 } as const;
 
 /** What the dollar figures are computed from: every number here is measured by the benchmark. */
@@ -30,9 +28,14 @@ export interface CostInputs {
   aggregatorWriteUnitsPerCall: number;
   aggregatorReadUnitsPerCall: number;
   aggregatorRecordsPerSecond: number;
-  /** Added time per call in the caller's Lambda: overhead of the call plus the flush at invocation end. */
-  callerAddedMsPerCall: number;
-  /** Bytes of EMF metric log lines one flush of one record writes. */
+  /** Stream records per aggregator invocation, as measured (the deployed default). */
+  aggregatorBatchSize: number;
+  /** Records per flush in the measured invocations (one Claude call per invocation: the most flushes). */
+  recordsPerFlush: number;
+  /** Added median time of one call in the caller's Lambda, and of the flush at the invocation's end. */
+  callerAddedMs: number;
+  flushMs: number;
+  /** Bytes of EMF metric log lines one flush writes. */
   emfBytesPerFlush: number;
   /** Items one 30-day summary reads, and its server-side median time. */
   summaryItems: number;
@@ -94,7 +97,8 @@ export const computeDollars = (inputs: CostInputs): DollarFigures => {
   const a = COST_ASSUMPTIONS;
   const p = AWS_PRICES;
   const recordUnits = inputs.recordWriteUnits * (1 + a.sessionShare);
-  const invocations = MILLION / a.aggregatorBatchSize;
+  const invocations = MILLION / inputs.aggregatorBatchSize;
+  const flushes = MILLION / inputs.recordsPerFlush;
   const aggregatorSeconds = MILLION / inputs.aggregatorRecordsPerSecond;
   const parts = {
     recordWrites: MILLION * recordUnits * p.dynamoWriteRequestUnit.usd,
@@ -106,9 +110,10 @@ export const computeDollars = (inputs: CostInputs): DollarFigures => {
       invocations * p.lambdaRequest.usd +
       gbSeconds(aggregatorSeconds * 1_000, a.aggregatorMemoryMb) * p.lambdaArmGbSecond.usd,
     callerLambdaDuration:
-      MILLION * gbSeconds(inputs.callerAddedMsPerCall, a.callerMemoryMb) * p.lambdaArmGbSecond.usd,
-    metricLogs:
-      ((MILLION / a.callsPerInvocation) * inputs.emfBytesPerFlush * p.cloudwatchLogsIngestGb.usd) / 1024 ** 3,
+      (MILLION * gbSeconds(Math.max(0, inputs.callerAddedMs), a.callerMemoryMb) +
+        flushes * gbSeconds(inputs.flushMs, a.callerMemoryMb)) *
+      p.lambdaArmGbSecond.usd,
+    metricLogs: (flushes * inputs.emfBytesPerFlush * p.cloudwatchLogsIngestGb.usd) / 1024 ** 3,
     api:
       a.apiRequestsPerMillionCalls *
       (p.httpApiRequest.usd +
@@ -119,7 +124,7 @@ export const computeDollars = (inputs: CostInputs): DollarFigures => {
   };
   const awsUsdPerMillionCalls = Object.values(parts).reduce((sum, usd) => sum + usd, 0);
   const claude = claudeUsdPerMillionCalls();
-  const storedGb = (MILLION * inputs.recordBytes * (1 + a.sessionShare)) / 1024 ** 3;
+  const storedGb = (MILLION * (inputs.recordBytes + a.itemOverheadBytes) * (1 + a.sessionShare)) / 1024 ** 3;
   return {
     parts,
     awsUsdPerMillionCalls,

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { median, pairwiseDifferences, percentile } from '../functions/shared/stats';
 import {
   CALL_MODE,
   type CallMode,
@@ -8,7 +9,6 @@ import {
   type ConfigurationName,
 } from './configurations';
 import { BenchVerificationError } from './errors';
-import { median, pairwiseDifferences, percentile } from './stats';
 
 export interface OverheadOptions {
   /** Timed rounds per mode; each round makes one call per configuration. @default 2000 */

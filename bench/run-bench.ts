@@ -219,10 +219,10 @@ const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | u
     aggregatorWriteUnitsPerCall: f['aggregator.write_units_per_call'],
     aggregatorReadUnitsPerCall: f['aggregator.read_units_per_call'],
     aggregatorRecordsPerSecond: f['aggregator.records_per_second'],
-    callerAddedMsPerCall:
-      f['client.added_median_ms'] === null || f['client.flush_median_ms'] === null
-        ? null
-        : Math.max(0, f['client.added_median_ms']) + f['client.flush_median_ms'],
+    aggregatorBatchSize: f['aggregator.batch_size'],
+    recordsPerFlush: f['client.records_per_flush'],
+    callerAddedMs: f['client.added_median_ms'],
+    flushMs: f['client.flush_median_ms'],
     emfBytesPerFlush: Number.isFinite(emfBytesPerFlush) ? emfBytesPerFlush : null,
     summaryItems: f['reads.items_30d'],
     summaryMs: f['reads.median_ms_30d'],

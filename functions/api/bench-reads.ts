@@ -4,6 +4,7 @@ import {
   ALL_VALUE,
   addCounters,
   COUNTER,
+  DEFAULT_RETENTION_DAYS,
   type Dimension,
   errorCounter,
   type Granularity,
@@ -11,10 +12,13 @@ import {
   latencyBucketCounter,
   type RollupCounters,
   rollupPk,
+  toCallItem,
 } from 'claude-monitor/domain';
+import { benchWorkload } from '../aggregator/bench-workload';
 import type { RollupDelta } from '../aggregator/pre-aggregate';
 import { rollupItemOf, writeBatches } from '../aggregator/recompute-store';
 import { rollupKeyId } from '../aggregator/rollup-keys';
+import { median } from '../shared/stats';
 import { createApp } from './app';
 import { countReads } from './read-counter';
 import { staticTokenSource } from './token-source';
@@ -32,6 +36,12 @@ export interface MeasureSummaryReadsOptions {
   days?: number;
   /** Requests per measured summary; the median is reported. @default 15 */
   runs?: number;
+  /**
+   * Raw call records to store as well, spread over the window. A summary must not read them: with them the
+   * item count of a summary has to stay what the rollups alone give.
+   * @default 0
+   */
+  rawCalls?: number;
   /** @default new Date() */
   now?: Date;
 }
@@ -119,14 +129,8 @@ export const benchRollupItems = (calls: number, days: number, now: Date): Record
   return [...sums.values()].map(rollupItemOf);
 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /**
- * Seeds rollups equal to a million recorded calls over 30 days (rollup items only, no raw records) and
+ * Seeds rollups equal to a million recorded calls over 30 days (and `rawCalls` raw records, none by default) and
  * measures what a 1-day and a 30-day summary read: items and requests per summary, and the median time.
  */
 export const measureSummaryReads = async (
@@ -137,11 +141,20 @@ export const measureSummaryReads = async (
   const runs = options.runs ?? 15;
   const now = options.now ?? new Date();
   const items = benchRollupItems(calls, days, now);
-  await writeBatches(
-    options.client,
-    options.tableName,
-    items.map((item) => ({ PutRequest: { Item: marshall(item) } })),
+  const windowMs = days * 24 * HOUR_MS;
+  const raw = benchWorkload(options.rawCalls ?? 0).map((record, i, all) =>
+    toCallItem(
+      {
+        ...record,
+        timestamp: new Date(now.getTime() - windowMs + Math.floor((i * windowMs) / all.length)).toISOString(),
+      },
+      DEFAULT_RETENTION_DAYS,
+    ),
   );
+  await writeBatches(options.client, options.tableName, [
+    ...items.map((item) => ({ PutRequest: { Item: marshall(item) } })),
+    ...raw.map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } })),
+  ]);
   const counter = countReads(options.client);
   const token = 'bench-token';
   const app = createApp({

@@ -19,7 +19,7 @@ export interface MonitorConfig {
   retentionDays?: number;
   /** Days logs are kept; one of CloudWatch Logs' allowed retentions. @default 30 */
   logRetentionDays?: number;
-  /** @default { batchSize: 500, batchingWindowSeconds: 5 } */
+  /** @default { batchSize: 1000, batchingWindowSeconds: 5 } */
   aggregator?: { batchSize?: number; batchingWindowSeconds?: number };
   /** @default { rateLimit: 20, burstLimit: 40 } */
   apiThrottle?: { rateLimit?: number; burstLimit?: number };

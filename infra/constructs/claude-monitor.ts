@@ -42,7 +42,7 @@ export interface AttachOptions {
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
   stageName: 'prod',
-  batchSize: 500,
+  batchSize: 1_000,
   batchingWindowSeconds: 5,
   rateLimit: 20,
   burstLimit: 40,

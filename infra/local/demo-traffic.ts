@@ -65,7 +65,7 @@ const runCall = async (ctx: TrafficContext, call: DemoCall, invocation: DemoInvo
     const cache = (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
     const retried = replies.length > 1 ? `, after ${replies.length - 1} retry` : '';
     ctx.log(
-      `  ok    ${label}in ${u.input_tokens} out ${u.output_tokens}${cache ? ` cache ${cache}` : ''}  $${nanoToUsd(cost, 6)}${retried}`,
+      `  ${pad('ok', 7)}${label}in ${u.input_tokens} out ${u.output_tokens}${cache ? ` cache ${cache}` : ''}  $${nanoToUsd(cost, 6)}${retried}`,
     );
   } catch (error) {
     const status = (error as { status?: number }).status;

@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createDynamoClient } from '../src/aws/clients';
-import { ENV } from '../src/domain';
+import { ENV, readRequired } from '../src/domain';
 import { notWrittenItems, replayItems } from '../src/recorder/replay';
 
-const USAGE = 'usage: npm run replay-records -- [--table <name>] [--dry-run] <log file>... (- for stdin)';
+const USAGE = `usage: npm run replay-records -- [--table <name>] [--dry-run] <log file>... (- for stdin); the table defaults to ${ENV.tableName}`;
 
 const readInput = async (path: string): Promise<string> => {
   if (path !== '-') return readFile(path, 'utf8');
@@ -24,19 +24,23 @@ const main = async (): Promise<number> => {
     allowPositionals: true,
     options: { table: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
   });
-  const tableName = values.table ?? process.env[ENV.tableName]?.trim();
-  if (positionals.length === 0 || !tableName) {
-    process.stderr.write(`${USAGE}\nThe table comes from --table or ${ENV.tableName}.\n`);
+  if (positionals.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const parsed = notWrittenItems((await Promise.all(positionals.map(readInput))).join('\n'));
+  const dryRun = values['dry-run'];
+  // Only a real replay needs the table: from --table, else the monitor's own variable.
+  const tableName = values.table ?? (dryRun ? undefined : readRequired(process.env, ENV.tableName));
+  const parsed = notWrittenItems(
+    await Promise.all(positionals.map(async (source) => ({ source, text: await readInput(source) }))),
+  );
   const report: Record<string, unknown> = {
     tableName,
     recordsFound: parsed.items.length,
     otherLines: parsed.skipped,
     malformedLines: parsed.malformed,
   };
-  if (!values['dry-run'] && parsed.items.length > 0) {
+  if (tableName && !dryRun && parsed.items.length > 0) {
     const client = createDynamoClient();
     try {
       Object.assign(report, await replayItems({ client, tableName, items: parsed.items }));

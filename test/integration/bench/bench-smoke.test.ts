@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { FIGURE_KEYS } from '../../../bench/figures';
+import { FIGURE_KEYS, type FigureKey } from '../../../bench/figures';
 import { formatReport, toJson } from '../../../bench/report';
 import { runBench } from '../../../bench/run-bench';
 
@@ -17,7 +17,16 @@ const REQUIRED_KEYS = [
   'reads.items_1d',
   'reads.items_30d',
   'dollars.aws_usd_per_million_calls',
-];
+] as const satisfies readonly FigureKey[];
+
+const DOLLAR_PARTS = [
+  'dollars.dynamodb_record_writes_usd',
+  'dollars.dynamodb_aggregator_usd',
+  'dollars.aggregator_lambda_usd',
+  'dollars.caller_lambda_added_usd',
+  'dollars.metric_logs_usd',
+  'dollars.api_usd',
+] as const satisfies readonly FigureKey[];
 
 describe('benchmark harness on a tiny workload', () => {
   it('produces every figure as a finite number, the JSON keys and a verdict for every target', async () => {
@@ -37,5 +46,14 @@ describe('benchmark harness on a tiny workload', () => {
     expect(typeof json.cpu_model).toBe('string');
     expect(report).not.toMatch(/missing|MISSING/);
     expect(report.match(/^ {2}(PASS|MISS) /gm)).toHaveLength(9);
+    // Figures that say the run did real work: every monitored call stored, every ledger put a
+    // transactional write (2 units at least), summaries reading rollups only, dollars adding up.
+    const f = results.figures;
+    expect(f['client.records_written']).toBeGreaterThanOrEqual(2 * options.calls);
+    expect(f['client.records_not_written']).toBe(0);
+    expect(f['aggregator.write_units_per_call']).toBeGreaterThanOrEqual(2);
+    expect(f['reads.items_30d_small']).toBe(f['reads.items_30d']);
+    const parts = DOLLAR_PARTS.reduce((sum, key) => sum + f[key]!, 0);
+    expect(parts).toBeCloseTo(f['dollars.aws_usd_per_million_calls']!, 9);
   }, 90_000);
 });

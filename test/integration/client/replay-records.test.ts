@@ -13,6 +13,7 @@ import {
   withMonitoring,
 } from '../../../layers/claude-monitor/src';
 import { ENV } from '../../../layers/claude-monitor/src/domain';
+import { NOT_WRITTEN_MESSAGE } from '../../../layers/claude-monitor/src/recorder/log-line';
 import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { REPO_ROOT } from '../../helpers/local-stack-process';
@@ -39,12 +40,9 @@ const replay = async (...args: string[]) => {
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   };
-  const cli = ['node_modules/tsx/dist/cli.mjs', 'layers/claude-monitor/scripts/replay-records.ts'];
   try {
-    const { stdout } = await run(process.execPath, [...cli, '--table', table.tableName, ...args], {
-      cwd: REPO_ROOT,
-      env,
-    });
+    const npmArgs = ['run', '--silent', 'replay-records', '--', '--table', table.tableName, ...args];
+    const { stdout } = await run('npm', npmArgs, { cwd: REPO_ROOT, env });
     return { code: 0, report: JSON.parse(stdout) as Record<string, unknown> };
   } catch (error) {
     const failed = error as { code: number; stdout: string };
@@ -78,7 +76,7 @@ beforeAll(async () => {
   } finally {
     setLogWriter(restore);
   }
-  const notWritten = lines.filter((line) => line.includes('record not written'));
+  const notWritten = lines.filter((line) => line.includes(NOT_WRITTEN_MESSAGE));
   callIds = notWritten.map((line) => (JSON.parse(line) as { item: { callId: string } }).item.callId);
   // As they reach CloudWatch Logs from a function using the text log format, amid other output.
   const prefixed = notWritten.map((line) => `2026-12-01T10:00:00.000Z\treplay-req\tINFO\t${line}`);
@@ -123,24 +121,36 @@ describe('npm run replay-records', () => {
     const firstRecord = (await readFile(logFile, 'utf8')).split('\n')[1];
     const events = { events: [{ message: 'unrelated' }, { message: firstRecord }] };
     const file = join(dir, 'events.json');
-    await writeFile(file, JSON.stringify(events));
+    // Indented, as the AWS CLI prints it.
+    await writeFile(file, JSON.stringify(events, null, 4));
 
     // Act
     const { code, report } = await replay('--dry-run', file);
+    const together = await replay('--dry-run', file, logFile);
 
     // Assess
     expect(code).toBe(0);
     expect(report).toMatchObject({ recordsFound: 1, otherLines: 1, malformedLines: [] });
+    // Each file is read on its own, and a record found in both counts once.
+    expect(together.code).toBe(0);
+    expect(together.report).toMatchObject({ recordsFound: CALLS, otherLines: 3, malformedLines: [] });
   });
 
   it('names the lines it cannot read and exits with 1', async () => {
     // Prepare
     const file = join(dir, 'broken.log');
+    const valid = (await readFile(logFile, 'utf8')).split('\n')[1]!;
+    // A record under another key would slip past the "not stored yet" condition and count twice.
+    const rekeyed = valid.replace(
+      /"pk":"CALL#([^"#]+)#(\d+)"/,
+      (_, hour, p) => `"pk":"CALL#${hour}#${(Number(p) + 1) % 16}"`,
+    );
     await writeFile(
       file,
       [
         '{"level":"ERROR","message":"claude-monitor: record not written","item":{"callId":"x"',
         '{"level":"ERROR","message":"claude-monitor: record not written","item":{"type":"rollup"}}',
+        rekeyed,
       ].join('\n'),
     );
 
@@ -149,9 +159,11 @@ describe('npm run replay-records', () => {
 
     // Assess
     expect(code).toBe(1);
+    expect(rekeyed).not.toBe(valid);
     expect(report.malformedLines).toEqual([
-      { line: 1, reason: 'not a JSON document' },
-      { line: 2, reason: expect.stringContaining('type') },
+      { source: file, line: 1, reason: 'not a JSON document' },
+      { source: file, line: 2, reason: expect.stringContaining('type') },
+      { source: file, line: 3, reason: 'the item key is not the key of its record' },
     ]);
   });
 });

@@ -4,8 +4,14 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type CallItem, fromCallItem, KEY } from '../domain';
+import { type CallItem, type CallRecord, callPk, callSk, fromCallItem, KEY } from '../domain';
 import { NOT_WRITTEN_MESSAGE } from './log-line';
+
+/** One input: its name (a file path) and its text. */
+export interface LogInput {
+  source: string;
+  text: string;
+}
 
 export interface NotWrittenLines {
   /** Call items found, each once (a line seen twice, e.g. in overlapping log exports, counts once). */
@@ -13,7 +19,7 @@ export interface NotWrittenLines {
   /** Lines that are not records of the monitor (other log output): left alone. */
   skipped: number;
   /** Lines that name the monitor's message but hold no valid call item, with where and why. */
-  malformed: { line: number; reason: string }[];
+  malformed: { source: string; line: number; reason: string }[];
 }
 
 /**
@@ -33,42 +39,50 @@ const linesOf = (text: string): string[] => {
   return text.split(/\r?\n/);
 };
 
-/** Finds the records the monitor printed because it could not write them. */
-export const notWrittenItems = (text: string): NotWrittenLines => {
+/** The call item of one line, or why there is none. */
+const itemOfLine = (line: string): CallItem | string => {
+  let document: { message?: unknown; item?: unknown };
+  try {
+    document = JSON.parse(line.slice(line.indexOf('{'))) as typeof document;
+  } catch {
+    return 'not a JSON document';
+  }
+  if (document.message !== NOT_WRITTEN_MESSAGE || typeof document.item !== 'object' || !document.item) {
+    return 'no call item in the line';
+  }
+  const item = document.item as CallItem;
+  let record: CallRecord;
+  try {
+    record = fromCallItem(document.item as Record<string, unknown>);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  // The key must be the record's own: another key would slip past the "not stored yet" condition.
+  if (
+    item.pk !== callPk(record.timestamp, record.callId) ||
+    item.sk !== callSk(record.timestamp, record.callId)
+  ) {
+    return 'the item key is not the key of its record';
+  }
+  return item;
+};
+
+/** Finds the records the monitor printed because it could not write them; each input is read on its own. */
+export const notWrittenItems = (inputs: readonly LogInput[]): NotWrittenLines => {
   const found = new Map<string, CallItem>();
   const malformed: NotWrittenLines['malformed'] = [];
   let skipped = 0;
-  linesOf(text).forEach((line, index) => {
-    const start = line.indexOf('{');
-    if (start < 0 || !line.includes(NOT_WRITTEN_MESSAGE)) {
-      if (line.trim() !== '') skipped++;
-      return;
-    }
-    const problem = (reason: string) => malformed.push({ line: index + 1, reason });
-    let document: { message?: unknown; item?: unknown };
-    try {
-      document = JSON.parse(line.slice(start)) as typeof document;
-    } catch {
-      problem('not a JSON document');
-      return;
-    }
-    if (document.message !== NOT_WRITTEN_MESSAGE || typeof document.item !== 'object' || !document.item) {
-      problem('no call item in the line');
-      return;
-    }
-    const item = document.item as CallItem;
-    try {
-      fromCallItem(document.item as Record<string, unknown>);
-    } catch (error) {
-      problem(error instanceof Error ? error.message : String(error));
-      return;
-    }
-    if (typeof item.pk !== 'string' || !item.pk.startsWith('CALL#') || typeof item.sk !== 'string') {
-      problem('the item has no call-record key');
-      return;
-    }
-    found.set(`${item.pk}|${item.sk}`, item);
-  });
+  for (const { source, text } of inputs) {
+    linesOf(text).forEach((line, index) => {
+      if (!line.includes('{') || !line.includes(NOT_WRITTEN_MESSAGE)) {
+        if (line.trim() !== '') skipped++;
+        return;
+      }
+      const item = itemOfLine(line);
+      if (typeof item === 'string') malformed.push({ source, line: index + 1, reason: item });
+      else found.set(`${item.pk}|${item.sk}`, item);
+    });
+  }
   return { items: [...found.values()], skipped, malformed };
 };
 
