@@ -1,7 +1,7 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type Dimension, KEY, ROLLUP_PLAN, type RollupCounters } from 'claude-monitor/domain';
-import { counterDrift, countersOfItem } from './drift';
+import { countersOfItem, type Dimension, KEY, ROLLUP_PLAN, type RollupCounters } from 'claude-monitor/domain';
+import { counterDrift } from './drift';
 import { preAggregate, type RollupDelta } from './pre-aggregate';
 import { recomputeBuckets } from './recompute-buckets';
 import {

@@ -3,9 +3,9 @@ import { DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
-import { readRequestedCalls } from './calls-window';
+import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
 import { registerDashboard } from './dashboard-routes';
-import { BadRequestError, UnauthorizedError } from './errors';
+import { ApiError, BadRequestError, UnauthorizedError } from './errors';
 import { registerExport } from './export-routes';
 import { readChoice, readDays, readFilter, readHours, readInt, routeQuery } from './params';
 import {
@@ -18,7 +18,7 @@ import {
   windowInfo,
 } from './queries';
 import { RollupReader } from './rollup-reader';
-import { ROUTES } from './routes';
+import { DASHBOARD_CORS, isDashboardPage, ROUTES } from './routes';
 import type { TokenSource } from './token-source';
 import { lastDays, lastHours } from './window';
 
@@ -52,11 +52,9 @@ export interface AppContext {
   reader: RollupReader;
 }
 
-const DASHBOARD_PAGES = new Set<string>([ROUTES.dashboardRoot.path, ROUTES.dashboardIndex.path]);
-
 const authenticate = (ctx: AppContext) => async (c: Context, next: () => Promise<void>) => {
   const path = c.req.path;
-  const page = DASHBOARD_PAGES.has(path);
+  const page = isDashboardPage(path);
   const queryToken = page ? c.req.query(TOKEN_QUERY) : undefined;
   const expected = await ctx.deps.token();
   const credentials = { authorization: c.req.header('authorization'), cookies: c.req.header('cookie') };
@@ -90,10 +88,10 @@ export const createApp = (deps: ApiDeps): Hono => {
       cors({
         origin: deps.dashboardOrigin,
         credentials: true,
-        allowMethods: ['GET'],
-        allowHeaders: ['Authorization'],
-        exposeHeaders: ['X-Next-Cursor', 'Link', 'Content-Disposition'],
-        maxAge: 600,
+        allowMethods: [...DASHBOARD_CORS.allowMethods],
+        allowHeaders: [...DASHBOARD_CORS.allowHeaders],
+        exposeHeaders: [...DASHBOARD_CORS.exposeHeaders],
+        maxAge: DASHBOARD_CORS.maxAgeSeconds,
       }),
     );
   }
@@ -151,7 +149,7 @@ export const createApp = (deps: ApiDeps): Hono => {
 
   app.get(ROUTES.calls.path, async (c) => {
     const q = routeQuery('calls', c.req.query());
-    const limit = readInt('limit', q.limit, 50, 1, 500);
+    const limit = readInt('limit', q.limit, CALLS_LIMIT.default, 1, CALLS_LIMIT.max);
     const { window, page } = await readRequestedCalls(ctx, q, limit, true);
     return c.json({
       ...windowInfo(window),
@@ -166,11 +164,11 @@ export const createApp = (deps: ApiDeps): Hono => {
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
-    if (error instanceof BadRequestError)
-      return c.json({ error: error.message, parameter: error.parameter }, 400);
-    if (error instanceof UnauthorizedError) {
-      c.header('WWW-Authenticate', 'Bearer');
-      return c.json({ error: error.message }, 401);
+    // Errors raised on purpose below 500 say what is wrong; anything else is a bare 500, logged.
+    if (error instanceof ApiError && error.status < 500) {
+      if (error instanceof UnauthorizedError) c.header('WWW-Authenticate', 'Bearer');
+      const parameter = error instanceof BadRequestError ? { parameter: error.parameter } : {};
+      return c.json({ error: error.message, ...parameter }, error.status as 400 | 401);
     }
     ctx.deps.logger.error('request failed', {
       path: c.req.path,

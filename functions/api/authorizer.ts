@@ -1,10 +1,9 @@
 import type { APIGatewayRequestSimpleAuthorizerHandlerV2 } from 'aws-lambda';
 import { isAuthorized, TOKEN_QUERY } from './auth';
 import { tokenSourceFromEnv } from './deps-from-env';
-import { ROUTES } from './routes';
+import { isDashboardPage } from './routes';
 
 const tokenSource = tokenSourceFromEnv();
-const DASHBOARD_PAGES = new Set<string>([ROUTES.dashboardRoot.path, ROUTES.dashboardIndex.path]);
 
 /**
  * API Gateway HTTP API Lambda authorizer (payload v2, simple responses): the same check as the app's own,
@@ -14,7 +13,7 @@ const DASHBOARD_PAGES = new Set<string>([ROUTES.dashboardRoot.path, ROUTES.dashb
 export const handler: APIGatewayRequestSimpleAuthorizerHandlerV2 = async (event) => {
   try {
     const expected = await tokenSource();
-    const page = DASHBOARD_PAGES.has(event.rawPath);
+    const page = isDashboardPage(event.rawPath);
     const isAuthorizedRequest = isAuthorized(
       {
         authorization: event.headers?.authorization,

@@ -5,6 +5,9 @@ import { BadRequestError } from './errors';
 import { readFilters, readHours } from './params';
 import { type HourWindow, lastHours } from './window';
 
+/** Page size of `GET /api/monitoring/calls`. */
+export const CALLS_LIMIT = { default: 50, max: 500 } as const;
+
 /** The window of a raw-calls read: the cursor's when paging, else the last `hours`. */
 export const callsWindow = (ctx: AppContext, hours: string | undefined, cursor: string | undefined) => {
   const decoded: CallsCursor | undefined = cursor === undefined ? undefined : decodeCursor(cursor);

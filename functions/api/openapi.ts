@@ -1,3 +1,5 @@
+import { TOKEN_COOKIE } from './auth';
+import { CALLS_LIMIT } from './calls-window';
 import { EXPORT_FORMATS, EXPORT_LIMIT } from './export-routes';
 import { GROUP_BY, INTERVAL } from './queries';
 import { ROUTES, type RouteName } from './routes';
@@ -31,7 +33,7 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
   },
   limit: {
-    description: 'Most records in the page (export 1–5000, default 1000; calls 1–500, default 50).',
+    description: `Most records in the page (export 1–${EXPORT_LIMIT.max}, default ${EXPORT_LIMIT.default}; calls 1–${CALLS_LIMIT.max}, default ${CALLS_LIMIT.default}).`,
     schema: { type: 'integer', minimum: 1, maximum: EXPORT_LIMIT.max },
   },
   cursor: {
@@ -52,10 +54,8 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
 const num = { type: 'number' };
 const int = { type: 'integer' };
 const nullableNum = { type: ['number', 'null'] };
-const usage: Schema = {
-  calls: int,
-  cost_usd: num,
-  cost_nano_usd: int,
+/** Token and server-tool totals, as `UsageTotals` and `SummaryTotals` both carry them. */
+const tokens: Schema = {
   input_tokens: int,
   output_tokens: int,
   cache_write_5m_tokens: int,
@@ -65,6 +65,7 @@ const usage: Schema = {
   web_search_requests: int,
   web_fetch_requests: int,
 };
+const usage: Schema = { calls: int, cost_usd: num, cost_nano_usd: int, ...tokens };
 const window: Schema = {
   start: { type: 'string', format: 'date-time' },
   end: { type: 'string', format: 'date-time' },
@@ -96,14 +97,7 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
         success_rate: { type: 'number', description: 'percent, 0–100' },
         total_cost_usd: num,
         total_cost_nano_usd: int,
-        input_tokens: int,
-        output_tokens: int,
-        cache_write_5m_tokens: int,
-        cache_write_1h_tokens: int,
-        cache_read_tokens: int,
-        total_tokens: int,
-        web_search_requests: int,
-        web_fetch_requests: int,
+        ...tokens,
         unpriced_calls: int,
         average_latency_ms: nullableNum,
         p50_latency_ms: nullableNum,
@@ -255,7 +249,7 @@ export const buildOpenApi = () => ({
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
-      cookie: { type: 'apiKey', in: 'cookie', name: 'cm_token' },
+      cookie: { type: 'apiKey', in: 'cookie', name: TOKEN_COOKIE },
     },
     schemas: {
       Error: object({ error: { type: 'string' }, parameter: { type: 'string' } }),

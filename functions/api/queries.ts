@@ -1,4 +1,11 @@
-import { ALL_VALUE, addCounters, COUNTER, type Dimension, type RollupCounters } from 'claude-monitor/domain';
+import {
+  ALL_VALUE,
+  addCounters,
+  COUNTER,
+  type Dimension,
+  nanoToUsd,
+  type RollupCounters,
+} from 'claude-monitor/domain';
 import type { Filter } from './params';
 import type { RollupReader, RollupRow } from './rollup-reader';
 import { type SummaryTotals, summaryOf, type UsageTotals, usageOf } from './totals';
@@ -117,7 +124,7 @@ export const readCosts = async (
     total_cost_usd: total.cost_usd,
     total_cost_nano_usd: total.cost_nano_usd,
     total_calls: total.calls,
-    unattributed_cost_usd: usageOf({ [COUNTER.costNanoUsd]: unattributed }).cost_usd,
+    unattributed_cost_usd: nanoToUsd(unattributed),
     unattributed_calls: Math.max(0, total.calls - groupedCalls),
     items,
   };
@@ -180,7 +187,10 @@ export const readTimeseries = async (
 export const readModels = async (reader: RollupReader, window: HourWindow) => {
   const sums = sumBy(await reader.ofDimension('model', window), (row) => row.value);
   return [...sums]
-    .map(([model, c]) => ({ model, calls: usageOf(c).calls, cost_usd: usageOf(c).cost_usd }))
+    .map(([model, c]) => {
+      const { calls, cost_usd } = usageOf(c);
+      return { model, calls, cost_usd };
+    })
     .filter((m) => m.calls > 0)
     .sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model));
 };

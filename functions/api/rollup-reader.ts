@@ -1,6 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
-  COUNTER,
+  countersOfItem,
   type Dimension,
   INDEX,
   ROLLUP_PLAN,
@@ -27,22 +27,6 @@ export interface ReadOptions {
   hourly?: boolean;
 }
 
-const COUNTER_NAMES = new Set<string>(Object.values(COUNTER));
-const HISTOGRAM_OR_ERROR = /^(err_|lat_|ttft_)/;
-
-/** Only counter attributes are summed; key and bookkeeping attributes are left out. */
-const countersOfItem = (item: Record<string, unknown>): RollupCounters => {
-  const counters: RollupCounters = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (typeof value === 'number' && (COUNTER_NAMES.has(name) || HISTOGRAM_OR_ERROR.test(name))) {
-      counters[name] = value;
-    }
-  }
-  return counters;
-};
-
-const valueOfDsk = (dsk: string): string => dsk.slice(dsk.indexOf('#') + 1);
-
 const hasDaily = (dim: Dimension): boolean => ROLLUP_PLAN[dim].includes('day');
 
 /** Reads rollups from DynamoDB: O(buckets) items per key, never raw calls. */
@@ -53,55 +37,45 @@ export class RollupReader {
   ) {}
 
   /** Rollups of one dimension value (`*` for `all`) over the window. */
-  public async ofValue(
-    dim: Dimension,
-    value: string,
-    window: HourWindow,
-    options: ReadOptions = {},
-  ): Promise<RollupRow[]> {
-    const reads = segmentsOf(window, hasDaily(dim) && !options.hourly).map(async (segment) => {
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': { S: rollupPk(segment.granularity, dim, value) },
-          ':from': { S: segment.from },
-          ':to': { S: segment.to },
-        },
-      });
-      return items.map((item) => ({
-        granularity: segment.granularity,
-        bucket: String(item.sk),
-        value,
-        counters: countersOfItem(item),
-      }));
-    });
-    return (await Promise.all(reads)).flat();
+  public ofValue(dim: Dimension, value: string, window: HourWindow, options: ReadOptions = {}) {
+    return this.read(dim, window, options, (segment) => ({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': { S: rollupPk(segment.granularity, dim, value) },
+        ':from': { S: segment.from },
+        ':to': { S: segment.to },
+      },
+    }));
   }
 
   /** Rollups of every value of a dimension over the window, through the group-by index. */
-  public async ofDimension(
+  public ofDimension(dim: Dimension, window: HourWindow, options: ReadOptions = {}) {
+    return this.read(dim, window, options, (segment) => ({
+      IndexName: INDEX.byDimension.name,
+      KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
+      // `$` sorts right after the `#` separator, so `<to>$` closes the range after the last value of `to`.
+      ExpressionAttributeValues: {
+        ':dpk': { S: rollupDimensionPk(segment.granularity, dim) },
+        ':from': { S: `${segment.from}#` },
+        ':to': { S: `${segment.to}$` },
+      },
+    }));
+  }
+
+  /** One query per segment of the window; every rollup item carries its `bucket` and `value`. */
+  private async read(
     dim: Dimension,
     window: HourWindow,
-    options: ReadOptions = {},
+    options: ReadOptions,
+    queryOf: (segment: Segment) => Omit<QueryCommandInput, 'TableName'>,
   ): Promise<RollupRow[]> {
     const reads = segmentsOf(window, hasDaily(dim) && !options.hourly).map(async (segment) => {
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        IndexName: INDEX.byDimension.name,
-        KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
-        // `$` sorts right after the `#` separator, so `<to>$` closes the range after the last value of `to`.
-        ExpressionAttributeValues: {
-          ':dpk': { S: rollupDimensionPk(segment.granularity, dim) },
-          ':from': { S: `${segment.from}#` },
-          ':to': { S: `${segment.to}$` },
-        },
-      });
+      const items = await queryAll(this.client, { TableName: this.tableName, ...queryOf(segment) });
       return items.map((item) => ({
         granularity: segment.granularity,
-        bucket: String(item.bucket ?? item.sk),
-        value: String(item.value ?? valueOfDsk(String(item[INDEX.byDimension.sort]))),
+        bucket: String(item.bucket),
+        value: String(item.value),
         counters: countersOfItem(item),
       }));
     });

@@ -31,3 +31,20 @@ export const FILTER_DIMENSION = {
 } as const;
 export type FilterName = keyof typeof FILTER_DIMENSION;
 export const FILTER_NAMES: readonly FilterName[] = FILTERS;
+
+/**
+ * CORS for a dashboard hosted on another origin, used by the app (local server) and by API Gateway (which
+ * answers CORS itself in AWS and ignores the backend's headers), so both behave alike.
+ */
+export const DASHBOARD_CORS = {
+  allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+  allowHeaders: ['authorization', 'content-type'],
+  /** What a cross-origin page must read to page through exports and name downloads. */
+  exposeHeaders: ['x-next-cursor', 'link', 'content-disposition'],
+  maxAgeSeconds: 600,
+} as const;
+
+const DASHBOARD_PAGES = new Set<string>([ROUTES.dashboardRoot.path, ROUTES.dashboardIndex.path]);
+
+/** The dashboard page itself: the one place a `?token=` is accepted (and swapped for a cookie). */
+export const isDashboardPage = (path: string): boolean => DASHBOARD_PAGES.has(path);

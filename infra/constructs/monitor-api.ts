@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnAuthorizer,
-  CorsHttpMethod,
+  type CorsHttpMethod,
   HttpApi,
   type HttpStage,
   LogGroupLogDestination,
@@ -15,6 +15,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ENV, METRIC_NAMESPACE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
+import { DASHBOARD_CORS } from '../../functions/api/routes';
 import { MonitorFunction } from './monitor-function';
 import { grantTableRead } from './table-access';
 
@@ -119,12 +120,14 @@ export class MonitorApi extends Construct {
       }),
       ...(props.dashboardOrigin
         ? {
+            // API Gateway answers CORS itself and drops the function's CORS headers: same rules as the app.
             corsPreflight: {
               allowOrigins: [props.dashboardOrigin],
-              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.HEAD, CorsHttpMethod.OPTIONS],
-              allowHeaders: ['authorization', 'content-type'],
+              allowMethods: DASHBOARD_CORS.allowMethods.map((method) => method as CorsHttpMethod),
+              allowHeaders: [...DASHBOARD_CORS.allowHeaders],
+              exposeHeaders: [...DASHBOARD_CORS.exposeHeaders],
               allowCredentials: true,
-              maxAge: Duration.hours(1),
+              maxAge: Duration.seconds(DASHBOARD_CORS.maxAgeSeconds),
             },
           }
         : {}),

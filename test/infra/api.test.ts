@@ -65,5 +65,11 @@ describe('monitor API', () => {
     withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: [origin] }),
     });
+    // API Gateway answers CORS itself: a cross-origin dashboard must be able to read the paging headers.
+    withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        ExposeHeaders: Match.arrayWith(['x-next-cursor', 'link', 'content-disposition']),
+      }),
+    });
   });
 });

@@ -1,8 +1,13 @@
 import { type DynamoDBClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type AlertConfig, type CallRecord, fromCallItem, resolveAlertConfig } from 'claude-monitor/domain';
+import {
+  type AlertConfig,
+  type CallRecord,
+  countersOfItem,
+  fromCallItem,
+  resolveAlertConfig,
+} from 'claude-monitor/domain';
 import type { AggregatorDeps } from '../../../functions/aggregator/deps';
-import { countersOfItem } from '../../../functions/aggregator/drift';
 import { preAggregate } from '../../../functions/aggregator/pre-aggregate';
 import type { TestTable } from '../../helpers/dynamodb';
 

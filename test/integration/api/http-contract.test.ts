@@ -165,6 +165,7 @@ describe('CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.test');
     expect([200, 204]).toContain(preflight.status);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(allowed.headers.get('access-control-expose-headers')?.toLowerCase()).toContain('x-next-cursor');
   });
 });
 

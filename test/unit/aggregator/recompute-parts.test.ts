@@ -1,5 +1,6 @@
+import { countersOfItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
-import { counterDrift, countersOfItem } from '../../../functions/aggregator/drift';
+import { counterDrift } from '../../../functions/aggregator/drift';
 import { RecomputeInputError } from '../../../functions/aggregator/errors';
 import { compareSequenceNumbers, parseStreamRecords } from '../../../functions/aggregator/parse-records';
 import { recomputeBuckets } from '../../../functions/aggregator/recompute-buckets';

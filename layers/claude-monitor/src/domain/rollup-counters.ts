@@ -14,6 +14,20 @@ import {
 /** Counter attribute name → amount. Only the counters a record touches are present. */
 export type RollupCounters = Record<string, number>;
 
+const COUNTER_NAMES = new Set<string>(Object.values(COUNTER));
+const BUCKET_COUNTER = /^(err_|lat_|ttft_)/;
+
+/** The counters of a stored rollup item: counter attributes only, keys and descriptions left out. */
+export const countersOfItem = (item: Record<string, unknown>): RollupCounters => {
+  const counters: RollupCounters = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value === 'number' && (COUNTER_NAMES.has(name) || BUCKET_COUNTER.test(name))) {
+      counters[name] = value;
+    }
+  }
+  return counters;
+};
+
 /** What one call record adds to every rollup it belongs to. Pure: the aggregator and recompute share it. */
 export const countersOf = (record: CallRecord): RollupCounters => {
   const counters: RollupCounters = {
