@@ -1,7 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, callPksOfHour } from 'claude-monitor/domain';
-import { type CallsCursor, encodeCursor } from './cursor';
+import { type CallsCursor, encodeCursor, filtersKey } from './cursor';
 import type { Filter } from './params';
 import { type HourWindow, hourBucketOf } from './window';
 
@@ -69,6 +69,8 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
     e: window.endMs,
     h: options.newestFirst ? window.endMs : window.startMs,
     p: 0,
+    d: options.newestFirst ? 'desc' : 'asc',
+    f: filtersKey(options.filters),
   };
   const names: Record<string, string> = {};
   const values: Record<string, AttributeValue> = {};

@@ -1,6 +1,6 @@
 import type { AppContext } from './app';
 import { readCallsPage } from './calls-reader';
-import { type CallsCursor, decodeCursor } from './cursor';
+import { type CallsCursor, decodeCursor, filtersKey } from './cursor';
 import { BadRequestError } from './errors';
 import { readFilters, readHours } from './params';
 import { type HourWindow, lastHours } from './window';
@@ -30,6 +30,12 @@ export const readRequestedCalls = async (
 ) => {
   const filters = readFilters(query);
   const { window, cursor } = callsWindow(ctx, query.hours, query.cursor);
+  if (cursor && (cursor.d !== (newestFirst ? 'desc' : 'asc') || cursor.f !== filtersKey(filters))) {
+    throw new BadRequestError(
+      'cursor',
+      'cursor belongs to another listing: use it with the same route and filters',
+    );
+  }
   const page = await readCallsPage({
     client: ctx.deps.client,
     tableName: ctx.deps.tableName,

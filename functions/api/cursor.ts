@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CALL_PARTITIONS } from 'claude-monitor/domain';
 import { BadRequestError } from './errors';
 
@@ -13,7 +14,18 @@ export interface CallsCursor {
   p: number;
   /** Sort key after which to continue in that partition. */
   k?: string;
+  /** Order of the listing it belongs to: oldest hour first (export) or newest first (calls). */
+  d: 'asc' | 'desc';
+  /** The filters it was made with (`filtersKey`): a cursor only continues the listing it came from. */
+  f: string;
 }
+
+/** A short, stable key of a set of filters, to tell cursors of different listings apart. */
+export const filtersKey = (filters: readonly { name: string; value: string }[]): string =>
+  createHash('sha256')
+    .update(JSON.stringify(filters.map(({ name, value }) => [name, value])))
+    .digest('base64url')
+    .slice(0, 12);
 
 export const encodeCursor = (cursor: CallsCursor): string =>
   Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
@@ -31,9 +43,10 @@ export const decodeCursor = (raw: string): CallsCursor => {
     throw new BadRequestError('cursor', 'cursor is not a cursor returned by this API', { cause });
   }
   if (typeof parsed !== 'object' || parsed === null || parsed.v !== 1) throw invalid();
-  const { s, e, h, p, k } = parsed;
+  const { s, e, h, p, k, d, f } = parsed;
+  if ((d !== 'asc' && d !== 'desc') || typeof f !== 'string' || f.length > 32) throw invalid();
   if (!isHour(s) || !isHour(e) || !isHour(h) || s > e || h < s || h > e) throw invalid();
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= CALL_PARTITIONS) throw invalid();
   if (k !== undefined && (typeof k !== 'string' || k.length > 512)) throw invalid();
-  return { v: 1, s, e, h, p, ...(k === undefined ? {} : { k }) };
+  return { v: 1, s, e, h, p, d, f, ...(k === undefined ? {} : { k }) };
 };

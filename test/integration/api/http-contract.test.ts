@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiLogger, createApp } from '../../../functions/api/app';
-import { encodeCursor } from '../../../functions/api/cursor';
+import { encodeCursor, filtersKey } from '../../../functions/api/cursor';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { generateCalls, seedDirect } from '../../helpers/seed';
 import { createTestApp, NOW } from './app-under-test';
@@ -41,7 +41,16 @@ describe('bad input', () => {
     ['/api/monitoring/calls?cursor=eyJ2IjoyfQ', 'cursor'],
     ['/api/monitoring/timeseries?interval=minute', 'interval'],
     [
-      `/api/monitoring/export?cursor=${encodeCursor({ v: 1, s: 0, e: 800 * 3_600_000, h: 0, p: 0 })}`,
+      `/api/monitoring/export?cursor=${encodeCursor({ v: 1, s: 0, e: 800 * 3_600_000, h: 0, p: 0, d: 'asc', f: filtersKey([]) })}`,
+      'cursor',
+    ],
+    // A cursor continues only the listing it came from: same order, same filters.
+    [
+      `/api/monitoring/export?cursor=${encodeCursor({ v: 1, s: 0, e: 3_600_000, h: 0, p: 0, d: 'desc', f: filtersKey([]) })}`,
+      'cursor',
+    ],
+    [
+      `/api/monitoring/calls?model=x&cursor=${encodeCursor({ v: 1, s: 0, e: 3_600_000, h: 0, p: 0, d: 'desc', f: filtersKey([]) })}`,
       'cursor',
     ],
     ['/api/monitoring/models?hours=', 'hours'],
