@@ -1,20 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nanoToUsd } from 'claude-monitor/domain';
+import type { Summary } from '../../functions/api/queries';
 import type { DemoManifest } from './demo-manifest';
-import type { MonitorApiClient, SummaryView } from './monitor-api-client';
+import type { MonitorApiClient } from './monitor-api-client';
 
 type Log = (line: string) => void;
 
 const ms = (value: number | null): string => (value === null ? 'n/a' : `${value} ms`);
 
 /** The summary as the API reports it, next to what the demo itself counted. */
-export const printSummary = (
-  log: Log,
-  summary: SummaryView,
-  manifest: DemoManifest,
-  fresh: boolean,
-): void => {
+export const printSummary = (log: Log, summary: Summary, manifest: DemoManifest, fresh: boolean): void => {
   log('\nMonitoring summary, last 24 hours (GET /api/monitoring/summary):');
   log(
     `  Calls            ${summary.total_calls} (${summary.successful_calls} succeeded, ${summary.failed_calls} failed, ${summary.success_rate}% success)`,

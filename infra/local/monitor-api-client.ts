@@ -1,9 +1,6 @@
 import type { Summary } from '../../functions/api/queries';
 import { LocalStackError, MonitorApiError } from './local-stack-errors';
 
-/** The summary as the API answers it. */
-export type SummaryView = Summary;
-
 export interface ExportPage {
   count: number;
   calls: Record<string, unknown>[];
@@ -29,15 +26,15 @@ export class MonitorApiClient {
     return (await (await this.get(path)).json()) as T;
   }
 
-  public summary(hours = 24): Promise<SummaryView> {
-    return this.json<SummaryView>(`/api/monitoring/summary?hours=${hours}`);
+  public summary(hours = 24): Promise<Summary> {
+    return this.json<Summary>(`/api/monitoring/summary?hours=${hours}`);
   }
 
   /**
    * Polls the summary until it counts at least `calls` calls: the aggregator runs behind the table's
    * stream, so what was just recorded shows up a moment later.
    */
-  public async waitForCalls(calls: number, timeoutMs = 30_000): Promise<SummaryView> {
+  public async waitForCalls(calls: number, timeoutMs = 30_000): Promise<Summary> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const summary = await this.summary();

@@ -6,8 +6,9 @@ import { type LocalApi, serveApi } from '../../functions/api/local-server';
 import { launchChromium, type TestBrowser } from '../helpers/browser';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { generateCalls, SEED_MODELS, seedThroughPipeline } from '../helpers/seed';
+import { NOW } from '../integration/api/app-under-test';
+import type { Json } from '../integration/api/expectations';
 
-const NOW = new Date('2026-11-29T10:30:00.000Z');
 const TOKEN = 'dashboard-e2e-token';
 const DAY = 86_400_000;
 const PAGE = '/dashboard/claude-monitoring/';
@@ -22,10 +23,6 @@ const apiGet = async (path: string) => {
   const response = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return (await response.json()) as Record<string, Json>;
 };
-
-/** A parsed response body, read field by field by the assertions. */
-// biome-ignore lint/suspicious/noExplicitAny: the shape is what the assertions check
-type Json = any;
 
 interface ChartView {
   type: string;

@@ -47,22 +47,28 @@ export const makeErrorRecord = (overrides: Partial<CallRecord> = {}): CallRecord
     ...overrides,
   });
 
-/** Writes call records as the layer stores them (25 per BatchWriteItem). */
+/** Writes call records as the layer stores them (25 per BatchWriteItem), `concurrency` requests at a time. */
 export const putCallRecords = async (
   client: DynamoDBClient,
   tableName: string,
   records: readonly CallRecord[],
-  retentionDays = 90,
+  concurrency = 1,
 ): Promise<void> => {
-  for (let start = 0; start < records.length; start += 25) {
-    let requests = records.slice(start, start + 25).map((record) => ({
-      PutRequest: { Item: marshall(toCallItem(record, retentionDays), { removeUndefinedValues: true }) },
-    }));
-    while (requests.length > 0) {
-      const result = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+  const chunks: CallRecord[][] = [];
+  for (let start = 0; start < records.length; start += 25) chunks.push(records.slice(start, start + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let requests = chunks[next++]!.map((record) => ({
+        PutRequest: { Item: marshall(toCallItem(record, 90), { removeUndefinedValues: true }) },
+      }));
+      while (requests.length > 0) {
+        const result = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 };

@@ -1,16 +1,7 @@
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import {
-  type CallRecord,
-  DEFAULT_ALERT_CONFIG,
-  EMPTY_USAGE,
-  type ErrorType,
-  toCallItem,
-} from 'claude-monitor/domain';
+import { type CallRecord, DEFAULT_ALERT_CONFIG, EMPTY_USAGE, type ErrorType } from 'claude-monitor/domain';
 import { aggregateStreamBatch } from '../../functions/aggregator/aggregate';
 import { NO_METRICS, SILENT_LOGGER } from '../../functions/aggregator/deps';
-import { preAggregate } from '../../functions/aggregator/pre-aggregate';
-import { rollupItemOf } from '../../functions/aggregator/recompute-store';
+import { putCallRecords } from './call-records';
 import type { TestTable } from './dynamodb';
 import { readWholeStream } from './stream';
 
@@ -113,65 +104,6 @@ export const generateCalls = (options: GenerateOptions): CallRecord[] => {
   });
 };
 
-const writeBatches = async (
-  client: DynamoDBClient,
-  tableName: string,
-  requests: WriteRequest[],
-  concurrency = 12,
-) => {
-  const chunks: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-  let at = 0;
-  const worker = async () => {
-    while (at < chunks.length) {
-      let pending = chunks[at++]!;
-      while (pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-        pending = out.UnprocessedItems?.[tableName] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-};
-
-/** Writes call records as the layer stores them, in parallel batches of 25. */
-export const writeCallItems = (
-  client: DynamoDBClient,
-  tableName: string,
-  records: readonly CallRecord[],
-  concurrency?: number,
-) =>
-  writeBatches(
-    client,
-    tableName,
-    records.map((record) => ({
-      PutRequest: { Item: marshall(toCallItem(record, 90), { removeUndefinedValues: true }) },
-    })),
-    concurrency,
-  );
-
-/** The rollup items the aggregator keeps for these records, from its own pre-aggregation. */
-export const rollupItemsOf = (records: readonly CallRecord[]): Record<string, unknown>[] =>
-  [...preAggregate(records).values()].map(rollupItemOf);
-
-/** Writes rollup items as given. */
-export const writeRollupItems = (
-  client: DynamoDBClient,
-  tableName: string,
-  items: Record<string, unknown>[],
-) =>
-  writeBatches(
-    client,
-    tableName,
-    items.map((item) => ({ PutRequest: { Item: marshall(item) } })),
-  );
-
-/** Raw records plus the rollups computed from them directly (fast; no stream). */
-export const seedDirect = async (table: TestTable, records: readonly CallRecord[]): Promise<void> => {
-  await writeCallItems(table.client, table.tableName, records);
-  await writeRollupItems(table.client, table.tableName, rollupItemsOf(records));
-};
-
 /**
  * Raw records written to the table, then the table's stream read back and handed to the real aggregator in
  * Lambda-sized batches: the rollups the API reads are the ones production would have.
@@ -180,7 +112,7 @@ export const seedThroughPipeline = async (
   table: TestTable,
   records: readonly CallRecord[],
 ): Promise<void> => {
-  await writeCallItems(table.client, table.tableName, records);
+  await putCallRecords(table.client, table.tableName, records, 12);
   const streamRecords = await readWholeStream(table.endpoint, table.streamArn);
   const deps = {
     client: table.client,

@@ -5,6 +5,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSourceError } from '../../../functions/api/errors';
 import { secretTokenSource } from '../../../functions/api/token-source';
+import { freePort } from '../../../infra/local/dynamodb-local';
 
 const TOKEN = 'authorizer-test-token';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token';
@@ -120,8 +121,9 @@ describe('secretTokenSource', () => {
   });
 
   it('fails with TokenSourceError when Secrets Manager cannot be reached', async () => {
-    // Prepare: nothing listens on port 9 of loopback.
-    const source = secretTokenSource({ client: client('http://127.0.0.1:9'), secretArn: SECRET_ARN });
+    // Prepare: a loopback port nothing listens on.
+    const port = await freePort();
+    const source = secretTokenSource({ client: client(`http://127.0.0.1:${port}`), secretArn: SECRET_ARN });
 
     // Act
     const result = source();

@@ -100,7 +100,13 @@ describe('GET /api/monitoring/timeseries', () => {
       expect(body.series.map((s: { model: string }) => s.model)).toEqual(
         [...new Set(window.map((r) => r.model))].sort(),
       );
+      // Every series has a point for every bucket, and together they hold every call of the window.
+      const allCalls = body.series.flatMap((series: { points: { calls: number }[] }) =>
+        series.points.map((point) => point.calls),
+      );
+      expect(allCalls.reduce((sum: number, calls: number) => sum + calls, 0)).toBe(window.length);
       for (const series of body.series) {
+        expect(series.points.map((point: { bucket: string }) => point.bucket)).toEqual(body.buckets);
         for (const point of series.points) {
           const t = rawTotals(window.filter((r) => r.model === series.model && bucketOf(r) === point.bucket));
           expect(point).toMatchObject({ calls: t.calls, cost_usd: usd(t.costNano), input_tokens: t.input });

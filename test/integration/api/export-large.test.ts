@@ -10,7 +10,8 @@ import {
   LOCAL_REGION,
   startDynamoDbLocal,
 } from '../../../infra/local/dynamodb-local';
-import { generateCalls, writeCallItems } from '../../helpers/seed';
+import { putCallRecords } from '../../helpers/call-records';
+import { generateCalls } from '../../helpers/seed';
 import { createTestApp, NOW } from './app-under-test';
 
 const TOKEN = 'large-export-token';
@@ -43,7 +44,7 @@ beforeAll(async () => {
     endMs: NOW.getTime(),
     seed: 2,
   });
-  await writeCallItems(table.client, table.tableName, records, 24);
+  await putCallRecords(table.client, table.tableName, records, 24);
   app = createTestApp(table, TOKEN);
 }, 600_000);
 

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiLogger, createApp } from '../../../functions/api/app';
 import { encodeCursor, filtersKey } from '../../../functions/api/cursor';
+import { putCallRecords } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
-import { generateCalls, seedDirect } from '../../helpers/seed';
+import { generateCalls } from '../../helpers/seed';
 import { createTestApp, NOW } from './app-under-test';
 
 const TOKEN = 'contract-test-token';
@@ -14,8 +15,9 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   table = await createTestTable('api-contract');
-  await seedDirect(
-    table,
+  await putCallRecords(
+    table.client,
+    table.tableName,
     generateCalls({ count: 20, startMs: NOW.getTime() - 3_600_000, endMs: NOW.getTime() }),
   );
   app = createTestApp(table, TOKEN, { dashboardOrigin: ORIGIN, retentionDays: 30 });

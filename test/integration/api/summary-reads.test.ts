@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureSummaryReads } from '../../../functions/api/bench-reads';
 import { createTestTable } from '../../helpers/dynamodb';
-
-const NOW = new Date('2026-11-29T10:30:00.000Z');
+import { NOW } from './app-under-test';
 
 describe('summary read cost', () => {
   it('reads O(buckets) rollup items, the same for 2,160 as for 1,000,000 calls', async () => {

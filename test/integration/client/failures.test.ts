@@ -30,10 +30,6 @@ const thrownBy = async (call: () => Promise<unknown>): Promise<unknown> => {
   }
 };
 
-/** A loopback port with nothing listening on it. */
-/** A loopback port nothing listens on: connections to it are refused at once. */
-const closedPort = freePort;
-
 describe('MonitoredAnthropic, failed and retried calls', () => {
   it.each([
     [400, 'client', 'BadRequestError'],
@@ -84,7 +80,7 @@ describe('MonitoredAnthropic, failed and retried calls', () => {
 
   it('records a refused connection as a connection error', async () => {
     // Prepare
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there: connections are refused at once
     const client = new MonitoredAnthropic({
       ...stubClientOptions(setup.stub),
       baseURL: `http://127.0.0.1:${port}`,

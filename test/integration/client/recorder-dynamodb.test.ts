@@ -70,9 +70,6 @@ const storedCalls = async (hour: string): Promise<CallRecord[]> => {
   return pages.flatMap((page) => (page.Items ?? []).map((item) => fromCallItem(unmarshall(item))));
 };
 
-/** A loopback port nothing listens on: connections to it are refused at once. */
-const closedPort = freePort;
-
 describe('recording to DynamoDB', () => {
   it('stores 100 calls from concurrent handlers, each with its own attribution, and sends none of it to the API', async () => {
     // Prepare
@@ -175,7 +172,7 @@ describe('recording to DynamoDB', () => {
 
   it('returns the caller the same result and logs every record when DynamoDB is unreachable', async () => {
     // Prepare
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there: connections are refused at once
     const sink = createDynamoSink({ env: env(`http://127.0.0.1:${port}`), flushTimeoutMs: 1_000 });
     const client = new MonitoredAnthropic({ ...stubClientOptions(stub), monitor: { sink } });
     const handler = withMonitoring(async () => {

@@ -28,9 +28,6 @@ let dir: string;
 let logFile: string;
 let callIds: string[];
 
-/** A loopback port nothing listens on: connections to it are refused at once. */
-const closedPort = freePort;
-
 /** `npm run replay-records` as a user runs it, against the test table. */
 const replay = async (...args: string[]) => {
   const env = {
@@ -63,7 +60,7 @@ beforeAll(async () => {
   const lines: string[] = [];
   const restore = setLogWriter((line) => lines.push(line));
   try {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there: connections are refused at once
     const sink = createDynamoSink({
       env: { [ENV.tableName]: table.tableName, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${port}` },
       flushTimeoutMs: 1_000,
