@@ -42,7 +42,6 @@ type Client = InstanceType<AnthropicModule['default']>;
 /** One way of calling Claude that the benchmark times against the others. */
 export interface Configuration {
   readonly name: ConfigurationName;
-  readonly label: string;
   call(mode: CallMode): Promise<void>;
   /** Spans finished so far (tracing configurations only). */
   spans?(): number;
@@ -153,28 +152,24 @@ export const createConfigurations = async (options: ConfigurationOptions): Promi
   });
 
   const configurations: Configuration[] = [
-    { name: CONFIGURATION.plain, label: 'plain SDK (floor)', call: (mode) => callWith(plain, mode) },
+    { name: CONFIGURATION.plain, call: (mode) => callWith(plain, mode) },
     {
       name: CONFIGURATION.monitored,
-      label: 'monitored client',
       call: (mode) => callWith(monitored as unknown as Client, mode),
       flush: () => monitor.flush(),
     },
     {
       name: CONFIGURATION.otelBuiltin,
-      label: "SDK's built-in OpenTelemetry",
       call: (mode) => callWith(builtin, mode),
       ...traced(builtinTracing),
     },
     {
       name: CONFIGURATION.openllmetry,
-      label: 'OpenLLMetry',
       call: (mode) => callWith(openLLMetryClient, mode),
       ...traced(openLLMetryTracing),
     },
     {
       name: CONFIGURATION.openinference,
-      label: 'OpenInference',
       call: (mode) => callWith(openInferenceClient, mode),
       ...traced(openInferenceTracing),
     },

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLayerSync, zipLayer } from '../layers/claude-monitor/scripts/build-layer';
-import { sdkPackageDir } from './sdk-copies';
+import { copiesRoot } from './sdk-copies';
 
 export interface BenchLayer {
   /** The layer's root (holding `nodejs/node_modules`). */
@@ -21,7 +21,7 @@ export interface BenchLayer {
  * there.
  */
 export const buildBenchLayer = async (): Promise<BenchLayer> => {
-  const cache = join(sdkPackageDir(), '..', '..', '.cache', 'claude-monitor-bench');
+  const cache = copiesRoot();
   mkdirSync(cache, { recursive: true });
   // A directory of its own per run: the build empties its target first.
   const root = mkdtempSync(join(cache, 'layer-'));

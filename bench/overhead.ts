@@ -53,7 +53,6 @@ export interface OverheadFigures {
   monitoredCalls: number;
   /** Spans each tracing configuration finished during the timed rounds. */
   spans: Partial<Record<ConfigurationName, number>>;
-  rounds: number;
 }
 
 /** `gc()` without starting Node with `--expose-gc`: the flag is switched on, then read from a fresh context. */
@@ -193,6 +192,5 @@ export const measureOverhead = async (
     },
     monitoredCalls: 2 * (warmupRounds + rounds) + heapRepetitions * heapCalls,
     spans,
-    rounds,
   };
 };

@@ -15,7 +15,7 @@ export const sdkPackageDir = (): string => dirname(require.resolve('@anthropic-a
  * Where copies live: under the repository's `node_modules`, so that the SDK's own dependencies
  * (`@opentelemetry/api` among them) still resolve by walking up, and git never sees them.
  */
-const copiesRoot = (): string => join(sdkPackageDir(), '..', '..', '.cache', 'claude-monitor-bench');
+export const copiesRoot = (): string => join(sdkPackageDir(), '..', '..', '.cache', 'claude-monitor-bench');
 
 /** Only what Node loads at run time: types, maps and sources would triple the copy for nothing. */
 const isRuntimeFile = (path: string): boolean => !/\.([cm]?ts|map|md)$/.test(path);

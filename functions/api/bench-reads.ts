@@ -59,7 +59,6 @@ export interface SummaryReadFigures {
 
 export interface SummaryReadsResult {
   seededCalls: number;
-  rollupItemsWritten: number;
   oneDay: SummaryReadFigures;
   thirtyDays: SummaryReadFigures;
 }
@@ -181,7 +180,6 @@ export const measureSummaryReads = async (
   };
   return {
     seededCalls: calls,
-    rollupItemsWritten: items.length,
     oneDay: await measure(24),
     thirtyDays: await measure(days * 24),
   };
