@@ -1,3 +1,5 @@
+import { installInterception } from './intercept/install';
+
 export type { MonitorScope } from './client/attribution';
 export {
   ATTRIBUTION_LIMITS,
@@ -24,3 +26,7 @@ export { flush } from './recorder/registry';
 export type { FlushResult, RecordSink } from './recorder/sink';
 export type { MonitoringSummary, SummaryQuery } from './summary/get-monitoring-summary';
 export { getMonitoringSummary, MAX_SUMMARY_HOURS } from './summary/get-monitoring-summary';
+
+// Clients built after this import capture the tapped `fetch`; calls are recorded only by monitored clients
+// (or with zero-code recording on), everything else passes straight through.
+installInterception();

@@ -1,18 +1,65 @@
+import type { Attribution } from '../domain/call-record';
+import { type CallOptions, runExplicit } from '../intercept/call-context';
+import { installInterception, useTappedFetch } from '../intercept/install';
 import { reportMonitorFailure } from '../recorder/log-line';
-import { instrumentBatchResults } from './batch-results';
-import { instrumentMessages, MONITORED } from './instrument';
-import { type MonitorOptions, resolveMonitor } from './options';
+import { takeAttribution } from './attribution';
+import { type MonitorOptions, type ResolvedMonitor, resolveMonitor } from './options';
+
+/** Marks a client whose calls are already monitored, so nothing is recorded twice. */
+export const MONITORED: unique symbol = Symbol.for('claude-monitor.monitored');
+
+type SdkMethod = (...args: unknown[]) => unknown;
 
 interface ClientLike {
-  messages?: { batches?: unknown };
-  beta?: { messages?: unknown };
+  maxRetries?: number;
+  fetch?: unknown;
+  messages?: { create?: SdkMethod; batches?: { results?: SdkMethod } };
+  beta?: { messages?: { create?: SdkMethod; batches?: { results?: SdkMethod } } };
   [MONITORED]?: true;
 }
 
+interface RequestOptionsLike {
+  maxRetries?: number;
+  signal?: AbortSignal;
+}
+
 /**
- * Monitors a client the caller already constructed (`Anthropic`, `AnthropicBedrock`, or any client of the
- * official SDK family) and returns the same object, with its type unchanged. Monitoring a client twice has
- * no further effect.
+ * Replaces one SDK method (an own property of that resource, so other clients are untouched) with one that
+ * runs the SDK's own method inside an explicit call context: the HTTP taps below record its attempts with
+ * this client's options and the call's attribution. What the method returns is returned as is.
+ */
+const wrapMethod = (
+  resource: Record<string, unknown> | undefined,
+  name: string,
+  client: ClientLike,
+  monitor: ResolvedMonitor,
+  optionsIndex: number,
+  beta: boolean,
+): void => {
+  const original = resource?.[name];
+  if (typeof original !== 'function') return;
+  resource![name] = function monitoredMethod(this: unknown, ...args: unknown[]) {
+    const taken = takeAttribution(args[optionsIndex]);
+    if (taken.attribution !== undefined) args[optionsIndex] = taken.options;
+    const requestOptions = taken.options as RequestOptionsLike | undefined;
+    const options: CallOptions = {
+      monitor,
+      instrumentation: 'explicit',
+      beta,
+      ...(taken.attribution === undefined ? {} : { attribution: taken.attribution as Attribution }),
+      ...(requestOptions?.signal ? { userSignal: requestOptions.signal } : {}),
+    };
+    const maxRetries = requestOptions?.maxRetries ?? client.maxRetries;
+    if (typeof maxRetries === 'number') options.maxRetries = maxRetries;
+    return runExplicit(options, () => (original as SdkMethod).apply(this, args));
+  };
+};
+
+/**
+ * Monitors a client the caller already constructed (`Anthropic`, `AnthropicBedrock`, `AnthropicVertex`, any
+ * 0.30+ or 1.x copy of the SDK) and returns the same object, with its type unchanged. Its calls are recorded
+ * with these options (sink, attribution, content capture) even where zero-code recording is off; where it is
+ * on, they are still recorded once. Monitoring a client twice has no further effect.
  * @example
  * const client = monitor(new AnthropicBedrock({ awsRegion: 'us-east-1' }), { attribution: { tenantId: 'acme' } });
  */
@@ -20,10 +67,16 @@ export const monitor = <C extends object>(client: C, options: MonitorOptions = {
   const target = client as ClientLike;
   if (target[MONITORED]) return client;
   try {
-    const resolved = resolveMonitor(client, options);
-    instrumentMessages(target.messages as never, resolved, false);
-    instrumentMessages(target.beta?.messages as never, resolved, true);
-    instrumentBatchResults(target.messages?.batches as never, resolved);
+    installInterception();
+    useTappedFetch(target);
+    const resolved = resolveMonitor(options);
+    for (const [messages, beta] of [
+      [target.messages, false],
+      [target.beta?.messages, true],
+    ] as const) {
+      wrapMethod(messages as Record<string, unknown>, 'create', target, resolved, 1, beta);
+      wrapMethod(messages?.batches as Record<string, unknown>, 'results', target, resolved, 2, beta);
+    }
     Object.defineProperty(target, MONITORED, { value: true, enumerable: false });
   } catch (error) {
     reportMonitorFailure('monitor', error);

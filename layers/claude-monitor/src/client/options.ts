@@ -17,7 +17,7 @@ export interface MonitorOptions {
   attribution?: Attribution;
   /** `false` passes every call straight to the SDK. @default `CLAUDE_MONITOR_ENABLED`, else true */
   enabled?: boolean;
-  /** Where calls are served. @default detected from the client (Bedrock, Vertex, else Anthropic) */
+  /** Where calls are served. @default detected from each request (Anthropic, Bedrock or Vertex endpoint) */
   provider?: Provider;
 }
 
@@ -29,7 +29,8 @@ export interface ResolvedMonitor {
   readonly enabled: boolean;
   readonly captureContent: boolean;
   readonly attribution: Attribution | undefined;
-  readonly provider: Provider;
+  /** Set only when the caller named the provider; otherwise each request's endpoint tells. */
+  readonly provider: Provider | undefined;
   sink: () => RecordSink;
 }
 
@@ -46,15 +47,7 @@ const flag = (
   }
 };
 
-const providerOf = (client: object): Provider => {
-  const name = client.constructor?.name ?? '';
-  if (name.includes('Bedrock') || 'awsRegion' in client) return 'bedrock';
-  if (name.includes('Vertex')) return 'vertex';
-  return 'anthropic';
-};
-
 export const resolveMonitor = (
-  client: object,
   options: MonitorOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedMonitor => {
@@ -63,7 +56,7 @@ export const resolveMonitor = (
     enabled: options.enabled ?? flag(env, ENV.enabled, true),
     captureContent: options.captureContent ?? flag(env, ENV.captureContent, false),
     attribution: options.attribution,
-    provider: options.provider ?? providerOf(client),
+    provider: options.provider,
     sink: sink ? () => sink : defaultSink,
   };
 };

@@ -28,7 +28,9 @@ export type CallStatus = (typeof CALL_STATUS)[keyof typeof CALL_STATUS];
 
 /**
  * Why a call failed. The rollups count these in the classes of `ERROR_CLASS`.
- * `aborted` is a caller's own abort (or `break` out of a stream); `stream` is an `error` event mid-stream.
+ * `aborted` is a caller's own abort (or `break` out of a stream); `stream` is an `error` event mid-stream;
+ * `unfinished` is a request still waiting for its response when the invocation ended (sent, so possibly
+ * billed; its usage is unknown).
  */
 export const ERROR_TYPE = {
   rateLimit: 'rate_limit',
@@ -40,9 +42,41 @@ export const ERROR_TYPE = {
   timeout: 'timeout',
   aborted: 'aborted',
   stream: 'stream',
+  unfinished: 'unfinished',
   unknown: 'unknown',
 } as const;
 export type ErrorType = (typeof ERROR_TYPE)[keyof typeof ERROR_TYPE];
+
+/** How the call was seen: through a client the code monitors itself, or by the layer with no code change. */
+export const INSTRUMENTATION = {
+  explicit: 'explicit',
+  zeroCode: 'zero-code',
+} as const;
+export type Instrumentation = (typeof INSTRUMENTATION)[keyof typeof INSTRUMENTATION];
+
+/**
+ * Why `usage` is not the API's final report. The counts are then what the response said before it stopped
+ * (input and cache counts from the stream's start), and `outputTokens` is at least the content pieces seen.
+ * - `aborted`: the caller aborted before the final usage arrived;
+ * - `interrupted`: the connection or stream failed before it;
+ * - `unfinished`: the response was still arriving when the invocation ended;
+ * - `unreadable`: the response could not be read (not the documented shape).
+ */
+export const USAGE_INCOMPLETE = {
+  aborted: 'aborted',
+  interrupted: 'interrupted',
+  unfinished: 'unfinished',
+  unreadable: 'unreadable',
+} as const;
+export type UsageIncomplete = (typeof USAGE_INCOMPLETE)[keyof typeof USAGE_INCOMPLETE];
+
+/** How much of a successful response the calling code read (billed either way). */
+export const CALLER_READ = {
+  none: 'none',
+  partial: 'partial',
+  all: 'all',
+} as const;
+export type CallerRead = (typeof CALLER_READ)[keyof typeof CALLER_READ];
 
 /** Token and server-tool counts, as reported by the API (`usage`), merged over a stream. */
 export interface TokenUsage {
@@ -135,6 +169,12 @@ export interface CallRecord extends Attribution, RuntimeContext {
   ttftMs?: number;
   /** HTTP attempts the SDK made (1 plus retries). */
   attempts: number;
+  /** How the call was seen. Absent on records of older layers (explicit). */
+  instrumentation?: Instrumentation;
+  /** Present only when `usage` is not the API's final report, with the reason. */
+  usageIncomplete?: UsageIncomplete;
+  /** Present only when the caller did not read the whole response (`none` or `partial`): billed all the same. */
+  callerRead?: CallerRead;
   /** Only with content capture switched on. */
   prompt?: string;
   completion?: string;

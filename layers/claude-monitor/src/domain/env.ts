@@ -19,8 +19,18 @@ export const ENV = {
   flushTimeoutMs: 'CLAUDE_MONITOR_FLUSH_TIMEOUT_MS',
   /** `false` turns recording off without removing the layer. */
   enabled: 'CLAUDE_MONITOR_ENABLED',
-  /** `true` patches `@anthropic-ai/sdk` at load time so every client is monitored. */
+  /**
+   * Under the layer's Lambda wrapper or the `claude-monitor/auto` preload: `false` records only clients the
+   * code monitors itself (`MonitoredAnthropic`, `monitor()`); default true, every Claude call is recorded.
+   */
   autoInstrument: 'CLAUDE_MONITOR_AUTO',
+  /** The function's own handler (`index.handler`), run by the layer's wrapper handler. */
+  originalHandler: 'CLAUDE_MONITOR_HANDLER',
+  /**
+   * Longest wait, in milliseconds, at the end of an invocation for Claude calls still in flight (calls the
+   * code did not await, streams it did not read) before they are recorded with what they have so far.
+   */
+  settleTimeoutMs: 'CLAUDE_MONITOR_SETTLE_TIMEOUT_MS',
   /** SNS topic ARN the aggregator publishes alerts to. */
   alertTopicArn: 'CLAUDE_MONITOR_ALERT_TOPIC_ARN',
   /** JSON alert rules and thresholds (see `AlertConfig`). */
@@ -39,6 +49,8 @@ export type EnvName = (typeof ENV)[keyof typeof ENV];
 export const DEFAULT_RETENTION_DAYS = 90;
 /** Default bound on the end-of-invocation flush. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 2_000;
+/** Default bound on the wait for Claude calls still in flight at the end of an invocation. */
+export const DEFAULT_SETTLE_TIMEOUT_MS = 30_000;
 
 /** Error raised when an environment variable holds a value that cannot be used. */
 export class ConfigError extends Error {

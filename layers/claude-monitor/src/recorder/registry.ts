@@ -1,6 +1,8 @@
+import { DEFAULT_SETTLE_TIMEOUT_MS } from '../domain/env';
+import { settleOpenCalls } from '../intercept/open-calls';
 import { drainDeferred } from './deferred';
 import { reportMonitorFailure } from './log-line';
-import type { FlushResult, RecordSink } from './sink';
+import type { FlushOptions, FlushResult, RecordSink } from './sink';
 
 /** One registry per process, even when the ESM and CommonJS builds of the monitor are both loaded. */
 const REGISTRY_KEY = Symbol.for('claude-monitor.sinks');
@@ -14,14 +16,21 @@ export const registerSink = (sink: RecordSink): void => {
 };
 
 /**
- * Writes every buffered record of every recorder in this process. Bounded by each recorder's flush timeout;
- * never rejects.
+ * Records every Claude call still open (waiting, until `settleBy`, for responses still arriving: calls the
+ * code did not await, streams it did not read), then writes every buffered record of every recorder in this
+ * process, bounded by `deadline` (or each recorder's flush timeout). Never rejects.
  */
-export const flush = async (): Promise<FlushResult> => {
+export const flush = async (options: FlushOptions & { settleBy?: number } = {}): Promise<FlushResult> => {
+  try {
+    await settleOpenCalls(options.settleBy ?? options.deadline ?? Date.now() + DEFAULT_SETTLE_TIMEOUT_MS);
+  } catch (error) {
+    reportMonitorFailure('flush', error);
+  }
   drainDeferred();
+  const sinkOptions = options.deadline === undefined ? undefined : { deadline: options.deadline };
   const results = await Promise.all(
     [...sinks].map((sink) =>
-      sink.flush().catch((error: unknown) => {
+      sink.flush(sinkOptions).catch((error: unknown) => {
         reportMonitorFailure('flush', error);
         return { written: 0, notWritten: 0 };
       }),
