@@ -1,31 +1,50 @@
 /**
- * Builds the Lambda layer: `<out>/nodejs/node_modules/claude-monitor/` with an ESM (`dist/index.mjs`) and a
- * CommonJS (`dist/index.cjs`) build and a `package.json` whose `exports` pick the right one, plus a bundled
- * copy of `@anthropic-ai/sdk` at `<out>/nodejs/node_modules/@anthropic-ai/sdk/`.
+ * Builds the Lambda layer, laid out as Lambda's Node.js runtimes expect (`/opt` is the zip's root):
  *
- * The AWS SDK v3 is left out: the Lambda Node.js runtime provides it. The Anthropic SDK is external to the
- * monitor's own bundle but shipped beside it, because code in a layer resolves packages from the layer's
- * `node_modules` only (ESM ignores `NODE_PATH`): without it `MonitoredAnthropic` could not load in a function
- * that bundles its own SDK. `monitor(client)` works with whichever SDK copy created the client.
+ * - `claude-monitor` — the exec wrapper script (`AWS_LAMBDA_EXEC_WRAPPER=/opt/claude-monitor`);
+ * - `nodejs/node_modules/claude-monitor/` — the monitor: `lambda-wrapper.mjs` (the zero-code handler),
+ *   `dist/index.{mjs,cjs}` (the explicit API) and `dist/auto.{mjs,cjs}` (the preload), with a `package.json`
+ *   whose `exports` pick the build for `import` and `require`;
+ * - `nodejs/node_modules/@anthropic-ai/sdk/` and its dependencies — the real SDK package, with its own shape
+ *   and subpaths, for functions that do not ship one (and for `MonitoredAnthropic`).
  *
- * CLI (`npm run build:layer`): builds into `layers/claude-monitor/build/layer` and zips it to
- * `layers/claude-monitor/build/claude-monitor-layer.zip`, printing the sizes.
+ * The AWS SDK's clients are left out: the Lambda runtime provides them, and the monitor loads them with
+ * `require` (which searches NODE_PATH) on the first write only. Nothing in the layer needs Node 22 features:
+ * it runs on nodejs22.x and nodejs24.x, arm64 and x86_64.
+ *
+ * CLI (`npm run build:layer`): builds the layer into `build/layer` and zips it, and builds the npm package of
+ * the same version with type declarations (`build/package`, packed as `build/claude-monitor-<version>.tgz`)
+ * for TypeScript handlers to compile against.
  */
-import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
 import { ZipFile } from 'yazl';
+import { LAYER_PATHS } from '../src/domain/layer-paths';
+import { copyPackageClosure, installedPackageDir } from './package-closure';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_NAME = 'claude-monitor';
+export const LAYER_VERSION: string = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** Path of the exec wrapper script inside the layer (the layer is extracted to `/opt`). */
+const EXEC_WRAPPER_FILE = relative('/opt', LAYER_PATHS.execWrapper);
 
 export interface BuildLayerOptions {
-  /**
-   * Ship a bundled `@anthropic-ai/sdk` in the layer.
-   * @default true
-   */
-  includeAnthropicSdk?: boolean;
   /** @default true */
   minify?: boolean;
 }
@@ -33,6 +52,22 @@ export interface BuildLayerOptions {
 /** ESM bundles may hold CommonJS code that calls `require`; give them one. */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __monitorCreateRequire } from 'node:module'; const require = __monitorCreateRequire(import.meta.url);";
+/** The CommonJS build needs `import.meta.url` (it loads the AWS SDK with a `require` made from it). */
+const CJS_IMPORT_META_BANNER =
+  "const __monitorImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/** The AWS SDK clients come from the runtime; the Anthropic SDK from wherever the function's code finds it. */
+const EXTERNAL = ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*', '@aws-sdk/client-*'];
+
+const EXEC_WRAPPER_SCRIPT = `#!/bin/sh
+# Claude monitor: with AWS_LAMBDA_EXEC_WRAPPER=${LAYER_PATHS.execWrapper}, the runtime loads the monitor's handler,
+# which loads the function's own handler (kept in CLAUDE_MONITOR_HANDLER) and records its Claude calls.
+if [ "$_HANDLER" != "${LAYER_PATHS.wrapperHandler}" ]; then
+  export CLAUDE_MONITOR_HANDLER="$_HANDLER"
+  export _HANDLER="${LAYER_PATHS.wrapperHandler}"
+fi
+exec "$@"
+`;
 
 const totalBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => {
@@ -47,70 +82,68 @@ const common = (minify: boolean): BuildOptions => ({
   minify,
   legalComments: 'none',
   logLevel: 'silent',
+  external: EXTERNAL,
 });
 
+const source = (path: string) => join(PACKAGE_ROOT, 'src', path);
+
+const packageManifest = (types: boolean) => {
+  const entry = (name: string) => ({
+    ...(types ? { types: `./dist/types/${name}.d.ts` } : {}),
+    import: `./dist/${name}.mjs`,
+    require: `./dist/${name}.cjs`,
+  });
+  return {
+    name: PACKAGE_NAME,
+    version: LAYER_VERSION,
+    description: 'Claude usage and cost monitor: records every Claude call to DynamoDB.',
+    license: 'Apache-2.0',
+    main: './dist/index.cjs',
+    module: './dist/index.mjs',
+    ...(types ? { types: './dist/types/index.d.ts' } : {}),
+    exports: {
+      '.': entry('index'),
+      './auto': entry('auto'),
+      './lambda-wrapper': './lambda-wrapper.mjs',
+      './package.json': './package.json',
+    },
+    peerDependencies: { '@anthropic-ai/sdk': '>=0.30.0 <2' },
+    peerDependenciesMeta: { '@anthropic-ai/sdk': { optional: true } },
+  };
+};
+
 const buildMonitor = (packageDir: string, minify: boolean): void => {
-  const entryPoints = { index: join(PACKAGE_ROOT, 'src/index.ts'), auto: join(PACKAGE_ROOT, 'src/auto.ts') };
-  const external = ['@anthropic-ai/sdk', '@aws-sdk/*'];
-  // Splitting keeps the DynamoDB recorder in its own chunk, loaded on the first write only.
+  // Splitting shares one copy of every module (and so of every piece of state) between the ESM entries.
   buildSync({
     ...common(minify),
-    entryPoints,
-    external,
+    entryPoints: {
+      'dist/index': source('index.ts'),
+      'dist/auto': source('auto.ts'),
+      'lambda-wrapper': source('lambda/lambda-wrapper-entry.ts'),
+    },
     format: 'esm',
     splitting: true,
-    outdir: join(packageDir, 'dist'),
+    outdir: packageDir,
     outExtension: { '.js': '.mjs' },
+    chunkNames: 'dist/chunks/[name]-[hash]',
     banner: { js: ESM_REQUIRE_BANNER },
   });
   buildSync({
     ...common(minify),
-    entryPoints,
-    external,
+    entryPoints: { index: source('index.ts'), auto: source('auto.ts') },
     format: 'cjs',
     outdir: join(packageDir, 'dist'),
     outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': '__monitorImportMetaUrl' },
+    banner: { js: CJS_IMPORT_META_BANNER },
   });
-  const entry = (name: string) => ({ import: `./dist/${name}.mjs`, require: `./dist/${name}.cjs` });
-  writeFileSync(
-    join(packageDir, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: PACKAGE_NAME,
-        version: '0.1.0',
-        main: './dist/index.cjs',
-        module: './dist/index.mjs',
-        exports: { '.': entry('index'), './auto': entry('auto') },
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(packageManifest(false), null, 2)}\n`);
 };
 
-const buildAnthropicSdk = (sdkDir: string, minify: boolean): void => {
-  const entry = join(PACKAGE_ROOT, 'scripts/anthropic-sdk-entry.ts');
-  buildSync({
-    ...common(minify),
-    entryPoints: [entry],
-    format: 'esm',
-    outfile: join(sdkDir, 'index.mjs'),
-    banner: { js: ESM_REQUIRE_BANNER },
-  });
-  buildSync({ ...common(minify), entryPoints: [entry], format: 'cjs', outfile: join(sdkDir, 'index.cjs') });
-  writeFileSync(
-    join(sdkDir, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: '@anthropic-ai/sdk',
-        main: './index.cjs',
-        exports: { '.': { import: './index.mjs', require: './index.cjs' } },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-};
+/** Runtime files only: the SDK's TypeScript sources, maps, declarations and docs are not needed in Lambda. */
+const notNeededAtRuntime = (path: string, packageName: string): boolean =>
+  (packageName === '@anthropic-ai/sdk' && path.startsWith('src/')) ||
+  /\.(map|d\.ts|d\.mts|d\.cts|md|markdown)$/i.test(path);
 
 /**
  * Builds the layer into `outDir` (emptied first), synchronously, so a CDK local bundling hook can call it.
@@ -123,8 +156,40 @@ export const buildLayerSync = (outDir: string, options: BuildLayerOptions = {}):
   const packageDir = join(modules, PACKAGE_NAME);
   mkdirSync(packageDir, { recursive: true });
   buildMonitor(packageDir, minify);
-  if (options.includeAnthropicSdk ?? true) buildAnthropicSdk(join(modules, '@anthropic-ai', 'sdk'), minify);
+  copyPackageClosure(installedPackageDir('@anthropic-ai/sdk', PACKAGE_ROOT), modules, {
+    skip: notNeededAtRuntime,
+  });
+  const script = join(outDir, EXEC_WRAPPER_FILE);
+  writeFileSync(script, EXEC_WRAPPER_SCRIPT);
+  chmodSync(script, 0o755);
   return { bytes: totalBytes(outDir) };
+};
+
+/**
+ * Builds the npm package of the same version, for TypeScript handlers: the monitor's builds plus type
+ * declarations (`dist/types`), with `@anthropic-ai/sdk` as a peer. A bundled handler marks `claude-monitor`
+ * external, and the layer provides it at run time.
+ */
+export const buildTypesPackageSync = (layerDir: string, outDir: string): void => {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const built = join(layerDir, 'nodejs', 'node_modules', PACKAGE_NAME);
+  for (const file of readdirSync(built, { recursive: true, withFileTypes: true })) {
+    if (!file.isFile()) continue;
+    const from = join(file.parentPath, file.name);
+    const to = join(outDir, relative(built, from));
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  }
+  const tsc = join(installedPackageDir('typescript', PACKAGE_ROOT), 'bin', 'tsc');
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', join(PACKAGE_ROOT, 'tsconfig.types.json'), '--outDir', join(outDir, 'dist', 'types')],
+    {
+      stdio: 'inherit',
+    },
+  );
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(packageManifest(true), null, 2)}\n`);
 };
 
 const filesOf = (dir: string): string[] =>
@@ -132,12 +197,15 @@ const filesOf = (dir: string): string[] =>
     entry.isDirectory() ? filesOf(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 
-/** Zips a built layer directory; resolves with the zip's size in bytes. */
+/** Zips a built layer directory (keeping the exec wrapper executable); resolves with the zip's size in bytes. */
 export const zipLayer = (layerDir: string, zipPath: string): Promise<number> =>
   new Promise((resolvePromise, reject) => {
     const zip = new ZipFile();
     for (const file of filesOf(layerDir).sort()) {
-      zip.addFile(file, relative(layerDir, file).split('\\').join('/'), { mtime: new Date(0) });
+      zip.addFile(file, relative(layerDir, file).split('\\').join('/'), {
+        mtime: new Date(0),
+        mode: statSync(file).mode,
+      });
     }
     const out = createWriteStream(zipPath);
     out.on('error', reject);
@@ -152,9 +220,16 @@ const main = async (): Promise<void> => {
   const { bytes } = buildLayerSync(layerDir);
   const zipPath = join(buildDir, 'claude-monitor-layer.zip');
   const zipBytes = await zipLayer(layerDir, zipPath);
+  const packageDir = join(buildDir, 'package');
+  buildTypesPackageSync(layerDir, packageDir);
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', buildDir], {
+    cwd: packageDir,
+    stdio: 'ignore',
+  });
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`layer: ${relative(process.cwd(), layerDir)} (${kib(bytes)} unzipped)`);
-  console.log(`zip:   ${relative(process.cwd(), zipPath)} (${kib(zipBytes)}, ${zipBytes} bytes)`);
+  console.log(`layer:   ${relative(process.cwd(), layerDir)} (${kib(bytes)} unzipped)`);
+  console.log(`zip:     ${relative(process.cwd(), zipPath)} (${kib(zipBytes)}, ${zipBytes} bytes)`);
+  console.log(`package: ${relative(process.cwd(), join(buildDir, `${PACKAGE_NAME}-${LAYER_VERSION}.tgz`))}`);
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

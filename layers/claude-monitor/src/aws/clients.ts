@@ -1,40 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '../domain/env';
+import { awsClientConfig, type ClientOptions } from './client-config';
 
-/** Local endpoints (DynamoDB Local, the SNS emulator) accept any credentials made of letters and digits. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-export interface ClientOptions {
-  /** Extra SDK retries; the SDK's default when omitted. */
-  maxAttempts?: number;
-  /** Per-request timeout, ms (connection and response). */
-  requestTimeoutMs?: number;
-}
-
-const requestHandler = (options: ClientOptions) =>
-  options.requestTimeoutMs === undefined
-    ? undefined
-    : { connectionTimeout: options.requestTimeoutMs, requestTimeout: options.requestTimeoutMs };
+export type { ClientOptions } from './client-config';
 
 /**
  * DynamoDB client for the monitor: the regular AWS client in Lambda, or DynamoDB Local when
  * `CLAUDE_MONITOR_DYNAMODB_ENDPOINT` is set.
  */
-export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}) => {
-  const endpoint = env[ENV.dynamodbEndpoint];
-  return new DynamoDBClient({
-    ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS, region: env.AWS_REGION ?? 'us-east-1' } : {}),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    ...(requestHandler(options) ? { requestHandler: requestHandler(options) } : {}),
-  });
-};
+export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}) =>
+  new DynamoDBClient(awsClientConfig(ENV.dynamodbEndpoint, env, options));
 
 /** SNS client: AWS in Lambda, or the local emulator when `CLAUDE_MONITOR_SNS_ENDPOINT` is set. */
-export const createSnsClient = (env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}) => {
-  const endpoint = env[ENV.snsEndpoint];
-  return new SNSClient({
-    ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS, region: env.AWS_REGION ?? 'us-east-1' } : {}),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-  });
-};
+export const createSnsClient = (env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}) =>
+  new SNSClient(awsClientConfig(ENV.snsEndpoint, env, options));

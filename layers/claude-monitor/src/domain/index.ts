@@ -2,6 +2,7 @@ export * from './alert-config';
 export * from './call-item';
 export * from './call-record';
 export * from './env';
+export * from './layer-paths';
 export * from './metrics';
 export * from './money';
 export * from './rollup';

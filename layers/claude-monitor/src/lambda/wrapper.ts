@@ -12,15 +12,13 @@
  * A failure of the monitor never fails the function: the function's own load errors surface unchanged.
  */
 import { ENV, readBoolean } from '../domain/env';
+import { LAYER_PATHS } from '../domain/layer-paths';
 import { installInterception } from '../intercept/install';
 import { enableZeroCode } from '../intercept/zero-code';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { MissingOriginalHandlerError } from './errors';
 import { type LambdaHandler, loadHandler } from './load-handler';
 import { wrapHandler } from './wrap-handler';
-
-/** The handler string of this module, which must never be its own original. */
-export const WRAPPER_HANDLER = '/opt/nodejs/node_modules/claude-monitor/lambda-wrapper.handler';
 
 const startMonitoring = (env: NodeJS.ProcessEnv): void => {
   try {
@@ -41,7 +39,7 @@ const startMonitoring = (env: NodeJS.ProcessEnv): void => {
 export const loadWrappedHandler = async (env: NodeJS.ProcessEnv = process.env): Promise<LambdaHandler> => {
   startMonitoring(env);
   const original = env[ENV.originalHandler]?.trim();
-  if (!original || original === WRAPPER_HANDLER) {
+  if (!original || original === LAYER_PATHS.wrapperHandler) {
     throw new MissingOriginalHandlerError(
       `${ENV.originalHandler} must name the function's own handler (e.g. index.handler) when the handler is the Claude monitor's wrapper`,
     );

@@ -1,4 +1,7 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { awsClientConfig } from '../aws/client-config';
+import { requireAwsSdk } from '../aws/require-aws-sdk';
 import { type CallItem, toCallItem } from '../domain/call-item';
 import type { CallRecord } from '../domain/call-record';
 import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV, readPositiveInt } from '../domain/env';
@@ -14,7 +17,7 @@ export const BATCH_SIZE = 25;
 export interface DynamoSinkOptions {
   /** Table for call records. @default process.env.CLAUDE_MONITOR_TABLE */
   tableName?: string;
-  /** @default a client from `createDynamoClient()` with 2 attempts and the flush timeout per request */
+  /** @default a DynamoDB client (local endpoint when configured) with 2 attempts and the flush timeout per request */
   client?: DynamoDBClient;
   /** Upper bound on one flush, ms. @default CLAUDE_MONITOR_FLUSH_TIMEOUT_MS, else 2000 */
   flushTimeoutMs?: number;
@@ -83,16 +86,18 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
   let aws: Promise<AwsModules> | undefined;
 
   const loadAws = (): Promise<AwsModules> => {
-    aws ??= Promise.all([
-      import('../aws/clients'),
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/util-dynamodb'),
-    ]).then(([clients, dynamo, util]) => ({
-      client:
-        options.client ?? clients.createDynamoClient(env, { maxAttempts: 2, requestTimeoutMs: timeoutMs }),
-      BatchWriteItemCommand: dynamo.BatchWriteItemCommand,
-      marshall: util.marshall,
-    }));
+    aws ??= Promise.resolve().then(() => {
+      const dynamo = requireAwsSdk<typeof import('@aws-sdk/client-dynamodb')>('@aws-sdk/client-dynamodb');
+      return {
+        client:
+          options.client ??
+          new dynamo.DynamoDBClient(
+            awsClientConfig(ENV.dynamodbEndpoint, env, { maxAttempts: 2, requestTimeoutMs: timeoutMs }),
+          ),
+        BatchWriteItemCommand: dynamo.BatchWriteItemCommand,
+        marshall,
+      };
+    });
     return aws;
   };
 

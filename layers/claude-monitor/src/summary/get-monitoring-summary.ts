@@ -1,4 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { awsClientConfig } from '../aws/client-config';
+import { requireAwsSdk } from '../aws/require-aws-sdk';
 import { SummaryError } from '../client/errors';
 import { callPksOfHour } from '../domain/call-item';
 import type { CallRecord } from '../domain/call-record';
@@ -19,7 +22,7 @@ export interface SummaryQuery {
   model?: string;
   /** @default process.env.CLAUDE_MONITOR_TABLE */
   tableName?: string;
-  /** @default a client from `createDynamoClient()` */
+  /** @default a DynamoDB client (the local endpoint when configured) */
   client?: DynamoDBClient;
 }
 
@@ -67,12 +70,9 @@ export const getMonitoringSummary = async (query: SummaryQuery): Promise<Monitor
   }
   const tableName = query.tableName ?? process.env[ENV.tableName];
   if (!tableName) throw new SummaryError(`${ENV.tableName} is not set and no tableName was given`);
-  const [{ createDynamoClient }, { QueryCommand }, { unmarshall }] = await Promise.all([
-    import('../aws/clients'),
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/util-dynamodb'),
-  ]);
-  const client = query.client ?? createDynamoClient();
+  const { DynamoDBClient, QueryCommand } =
+    requireAwsSdk<typeof import('@aws-sdk/client-dynamodb')>('@aws-sdk/client-dynamodb');
+  const client = query.client ?? new DynamoDBClient(awsClientConfig(ENV.dynamodbEndpoint, process.env, {}));
   const from = query.startTime.toISOString();
   const to = end.toISOString();
   const summary: MonitoringSummary = {
