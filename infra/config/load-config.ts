@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ClaudeMonitorProps } from '../constructs/claude-monitor-props';
+import { configShapeProblems } from './config-shape';
 import { MonitorConfigError } from './errors';
 import type { MonitorConfig } from './monitor-config';
 
@@ -52,11 +53,18 @@ export interface ResolvedConfig {
 }
 
 /**
- * Merges the file and the context (context wins, key by key) and maps JSON values to props. Prop values
- * themselves are validated by `ClaudeMonitor`, with messages naming the prop.
+ * Merges the file and the context (context wins, key by key) and maps JSON values to props. Unknown keys and
+ * values of the wrong JSON type are refused here, naming the key; prop values themselves are validated by
+ * `ClaudeMonitor`, with messages naming the prop.
+ * @throws MonitorConfigError listing every problem
  */
 export const resolveConfig = (...layers: Record<string, unknown>[]): ResolvedConfig => {
-  const config = Object.assign({}, ...layers) as MonitorConfig;
+  const merged = Object.assign({}, ...layers) as Record<string, unknown>;
+  const problems = configShapeProblems(merged);
+  if (problems.length > 0) {
+    throw new MonitorConfigError(`invalid claudeMonitor configuration: ${problems.join('; ')}`);
+  }
+  const config = merged as MonitorConfig;
   const { stackName, removalPolicy, logRetentionDays, ...rest } = config;
   const policy = removalPolicyOf(removalPolicy);
   const logRetention = logRetentionOf(logRetentionDays);

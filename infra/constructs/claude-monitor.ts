@@ -5,10 +5,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { DEFAULT_RETENTION_DAYS, ENV, resolveAlertConfig } from 'claude-monitor/domain';
+import { DEFAULT_RETENTION_DAYS, resolveAlertConfig } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
+import { type AttachOptions, attachFunction } from './attach-function';
 import { ApiTokenSecret } from './api-token-secret';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
@@ -16,28 +17,9 @@ import { MonitorAlarms } from './monitor-alarms';
 import { MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
-import { layerSummaryReadStatement, layerWriteStatement } from './table-access';
 import { validateClaudeMonitorProps } from './validate-props';
 
-/** How `attach()` sets up a monitored function. */
-export interface AttachOptions {
-  /**
-   * Store prompt and completion text with each record.
-   * @default false
-   */
-  readonly captureContent?: boolean;
-  /**
-   * Patch `@anthropic-ai/sdk` at load time so every client is monitored without code changes.
-   * @default false
-   */
-  readonly autoInstrument?: boolean;
-  /**
-   * Let the function call the layer's `getMonitoringSummary`, which queries raw call records
-   * (`dynamodb:Query`, call-record partitions only).
-   * @default false
-   */
-  readonly allowSummaryReads?: boolean;
-}
+export type { AttachOptions } from './attach-function';
 
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
@@ -62,6 +44,8 @@ export class ClaudeMonitor extends Construct {
   public readonly layer: LayerVersion;
   /** SSM parameter holding the current layer version ARN. */
   public readonly layerArnParameter: StringParameter;
+  /** Name of that parameter, as plain text. */
+  public readonly layerArnParameterName: string;
   public readonly alertTopic: Topic;
   public readonly apiTokenSecret: Secret;
   public readonly aggregator: Aggregator;
@@ -88,6 +72,7 @@ export class ClaudeMonitor extends Construct {
     const layer = new MonitorLayer(this, 'Layer', { stageName });
     this.layer = layer.layer;
     this.layerArnParameter = layer.parameter;
+    this.layerArnParameterName = layer.parameterName;
     this.alertTopic = new AlertTopic(this, 'Alerts', {
       emails: props.alertEmails ?? [],
       webhooks: props.alertWebhooks ?? [],
@@ -119,16 +104,22 @@ export class ClaudeMonitor extends Construct {
   }
 
   /**
-   * Monitors the Claude calls of a function in the same app: adds the layer, the environment the layer reads,
-   * and permission to write call records into the table (`BatchWriteItem`, only `CALL#` partitions, no reads).
+   * Monitors the Claude calls of a function in the same app, in this stack or another: with no change to its
+   * code by default (see {@link AttachOptions}). Adds the layer (across stacks through SSM, with no export),
+   * the environment the layer reads, and permission to write call records into the table (`BatchWriteItem`,
+   * only `CALL#` partitions, no reads). Node.js 22 and 24 functions only.
+   * @throws UnsupportedFunctionError for another runtime, a container image or a function attached twice
    */
   public attach(fn: LambdaFunction, options: AttachOptions = {}): void {
-    fn.addLayers(this.layer);
-    fn.addEnvironment(ENV.tableName, this.table.tableName);
-    fn.addEnvironment(ENV.retentionDays, String(this.retentionDays));
-    if (options.captureContent) fn.addEnvironment(ENV.captureContent, 'true');
-    if (options.autoInstrument) fn.addEnvironment(ENV.autoInstrument, 'true');
-    fn.addToRolePolicy(layerWriteStatement(this.table));
-    if (options.allowSummaryReads) fn.addToRolePolicy(layerSummaryReadStatement(this.table));
+    attachFunction(
+      fn,
+      {
+        table: this.table,
+        layer: this.layer,
+        layerArnParameterName: this.layerArnParameterName,
+        retentionDays: this.retentionDays,
+      },
+      options,
+    );
   }
 }

@@ -16,3 +16,11 @@ export class InvalidClaudeMonitorPropsError extends ClaudeMonitorConstructError 
     this.problems = problems;
   }
 }
+
+/** Raised at synth time when `attach()` is given a function the layer cannot run in. */
+export class UnsupportedFunctionError extends ClaudeMonitorConstructError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnsupportedFunctionError';
+  }
+}

@@ -3,6 +3,7 @@ import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { buildLayerSync } from '../../layers/claude-monitor/scripts/build-layer';
+import { LAYER_RUNTIMES } from './layer-runtimes';
 import { MONITOR_RUNTIME } from './monitor-function';
 import { repoPath } from './repo-paths';
 
@@ -19,12 +20,14 @@ export interface MonitorLayerProps {
 export class MonitorLayer extends Construct {
   public readonly layer: LayerVersion;
   public readonly parameter: StringParameter;
+  /** The parameter's name as plain text (`parameter.parameterName` is a reference to the resource). */
+  public readonly parameterName: string;
 
   public constructor(scope: Construct, id: string, props: MonitorLayerProps) {
     super(scope, id);
     this.layer = new LayerVersion(this, 'Layer', {
       description: 'Claude monitor: monitored Anthropic client that records every call to DynamoDB',
-      compatibleRuntimes: [MONITOR_RUNTIME],
+      compatibleRuntimes: [...LAYER_RUNTIMES],
       // Plain JavaScript: it runs on either architecture.
       compatibleArchitectures: [Architecture.ARM_64, Architecture.X86_64],
       code: Code.fromAsset(repoPath('layers/claude-monitor'), {
@@ -42,8 +45,9 @@ export class MonitorLayer extends Construct {
         },
       }),
     });
+    this.parameterName = `/claude-monitor/${props.stageName}/layer-version-arn`;
     this.parameter = new StringParameter(this, 'LayerArnParameter', {
-      parameterName: `/claude-monitor/${props.stageName}/layer-version-arn`,
+      parameterName: this.parameterName,
       description: 'ARN of the current Claude monitor layer version',
       stringValue: this.layer.layerVersionArn,
     });

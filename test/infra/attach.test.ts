@@ -1,5 +1,5 @@
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { ENV } from 'claude-monitor/domain';
+import { ENV, LAYER_PATHS } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, roleIdOfFunction, statementsOfRole, synthMonitorStack } from './support/synth-stack';
 
@@ -68,7 +68,16 @@ describe('ClaudeMonitor.attach', () => {
     expect(Environment.Variables).toEqual({
       [ENV.tableName]: { Ref: tableId },
       [ENV.retentionDays]: '30',
+      [ENV.originalHandler]: 'index.handler',
     });
+  });
+
+  it("leaves the code alone: the handler is the layer wrapper, which runs the function's own handler", () => {
+    // Act
+    const { Handler, Environment } = userFunction;
+    // Assess
+    expect(Handler).toBe(LAYER_PATHS.wrapperHandler);
+    expect(Environment.Variables[ENV.originalHandler]).toBe('index.handler');
   });
 
   it('adds a Query of call-record partitions only when summary reads are asked for', () => {

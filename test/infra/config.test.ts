@@ -69,4 +69,56 @@ describe('deployment configuration', () => {
     expect(actPolicy).toThrow('removalPolicy must be "retain" or "destroy", got "snapshot"');
     expect(actRetention).toThrow('logRetentionDays must be one of');
   });
+
+  it('refuses an unknown key, naming it and the key that was probably meant', () => {
+    // Prepare
+    const misspelt = { alertEmail: ['ops@example.com'] };
+    const nested = { alerts: { budget: [{ scope: 'account', period: 'month', usd: 5 }] } };
+    // Act
+    const actMisspelt = () => resolveConfig(misspelt);
+    const actNested = () => resolveConfig(nested);
+    // Assess
+    expect(actMisspelt).toThrow(MonitorConfigError);
+    expect(actMisspelt).toThrow('alertEmail is not a configuration key (did you mean alertEmails?)');
+    expect(actNested).toThrow('alerts.budget is not a configuration key (did you mean alerts.budgets?)');
+  });
+
+  it('refuses a value of the wrong type with a message, not a TypeError', () => {
+    // Prepare
+    const configs = [
+      { alertEmails: 'ops@example.com' },
+      { retentionDays: '30' },
+      { aggregator: { batchSize: true } },
+      { alerts: { budgets: [{ scope: 'account', period: 'month', usd: '5' }] } },
+      { aggregator: [] },
+    ];
+    // Act
+    const messages = configs.map((config) => {
+      try {
+        resolveConfig(config);
+        return 'accepted';
+      } catch (error) {
+        return error instanceof MonitorConfigError ? error.message : `other: ${String(error)}`;
+      }
+    });
+    // Assess
+    expect(messages).toEqual([
+      'invalid claudeMonitor configuration: alertEmails must be a list of strings, got string "ops@example.com"',
+      'invalid claudeMonitor configuration: retentionDays must be a number, got string "30"',
+      'invalid claudeMonitor configuration: aggregator.batchSize must be a number, got boolean true',
+      'invalid claudeMonitor configuration: alerts.budgets[0].usd must be a number, got string "5"',
+      'invalid claudeMonitor configuration: aggregator must be an object, got a list',
+    ]);
+  });
+
+  it('lists every problem at once', () => {
+    // Prepare
+    const config = { stageNme: 'dev', alertWebhooks: [1], logRetentionDays: 7 };
+    // Act
+    const act = () => resolveConfig(config);
+    // Assess
+    expect(act).toThrow(
+      /stageNme is not a configuration key.*; alertWebhooks\[0\] must be a string, got number 1$/,
+    );
+  });
 });

@@ -29,11 +29,13 @@ describe('function runtime', () => {
     expect(withRetention.length).toBeGreaterThanOrEqual(functions.length);
   });
 
-  it('publishes a layer for Node.js 24 and its ARN in SSM', () => {
+  it('publishes a layer for Node.js 22 and 24 and its ARN in SSM', () => {
     // Prepare: default stage prod
     // Act
     const layer = () =>
-      template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: ['nodejs24.x'] });
+      template.hasResourceProperties('AWS::Lambda::LayerVersion', {
+        CompatibleRuntimes: ['nodejs22.x', 'nodejs24.x'],
+      });
     const parameter = () =>
       template.hasResourceProperties('AWS::SSM::Parameter', {
         Name: '/claude-monitor/prod/layer-version-arn',
