@@ -74,7 +74,8 @@ const unknownKey = (path: string, key: string, known: readonly string[]): string
 
 const check = (value: unknown, shape: Shape, path: string, problems: string[]): void => {
   if (typeof shape === 'string') {
-    const ok = shape === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === shape;
+    const ok =
+      shape === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === shape;
     if (!ok) problems.push(`${path} must be ${expected(shape)}, got ${describe(value)}`);
     return;
   }
@@ -83,7 +84,9 @@ const check = (value: unknown, shape: Shape, path: string, problems: string[]): 
       problems.push(`${path} must be ${expected(shape)}, got ${describe(value)}`);
       return;
     }
-    value.forEach((item, i) => check(item, shape.list, `${path}[${i}]`, problems));
+    value.forEach((item, i) => {
+      check(item, shape.list, `${path}[${i}]`, problems);
+    });
     return;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
-  CfnFunction,
-  type Function as LambdaFunction,
+  type CfnFunction,
   type ILayerVersion,
+  type Function as LambdaFunction,
   LayerVersion,
 } from 'aws-cdk-lib/aws-lambda';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -92,9 +92,14 @@ const layerFor = (fn: LambdaFunction, target: AttachTarget): ILayerVersion => {
  * handler to the layer's wrapper, so its code is left as it is.
  * @throws UnsupportedFunctionError for a runtime the layer does not run on, or a function attached twice
  */
-export const attachFunction = (fn: LambdaFunction, target: AttachTarget, options: AttachOptions = {}): void => {
+export const attachFunction = (
+  fn: LambdaFunction,
+  target: AttachTarget,
+  options: AttachOptions = {},
+): void => {
   const problem = runtimeProblem(fn);
-  if (problem) throw new UnsupportedFunctionError(`cannot attach the Claude monitor to ${fn.node.path}: ${problem}`);
+  if (problem)
+    throw new UnsupportedFunctionError(`cannot attach the Claude monitor to ${fn.node.path}: ${problem}`);
   const cfn = fn.node.defaultChild as CfnFunction;
   if (cfn.handler === LAYER_PATHS.wrapperHandler) {
     throw new UnsupportedFunctionError(`${fn.node.path} is already attached to the Claude monitor`);

@@ -9,8 +9,8 @@ import { DEFAULT_RETENTION_DAYS, resolveAlertConfig } from 'claude-monitor/domai
 import { Construct } from 'constructs';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
-import { type AttachOptions, attachFunction } from './attach-function';
 import { ApiTokenSecret } from './api-token-secret';
+import { type AttachOptions, attachFunction } from './attach-function';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { MonitorAlarms } from './monitor-alarms';

@@ -9,6 +9,7 @@ export const unsupportedRuntimeReason = (runtimeName: string): string => {
   if (/^nodejs(1\d|20)\.x$/.test(runtimeName)) {
     return `${runtimeName} is deprecated by Lambda, which blocks updates of its functions (nodejs20.x since 2026-09-30); move the function to ${supported}`;
   }
-  if (runtimeName.startsWith('nodejs')) return `${runtimeName} is not supported yet; the layer runs on ${supported}`;
+  if (runtimeName.startsWith('nodejs'))
+    return `${runtimeName} is not supported yet; the layer runs on ${supported}`;
   return `the layer is a Node.js layer: it runs on ${supported}, not on ${runtimeName}`;
 };

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the Anthropic Messages API (and the Bedrock runtime's invoke endpoints), served over
+ * A local stand-in for the Anthropic Messages API (and the Bedrock runtime's invoke and converse endpoints), served over
  * real HTTP on loopback. Tests, the demo and the benchmarks drive the real SDK against it.
  *
  * What each request gets is decided, in this order, by:
@@ -11,8 +11,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { crc32 } from 'node:zlib';
+import {
+  BEDROCK_PATH,
+  sendBedrockError,
+  sendConverse,
+  sendConverseStream,
+  sendInvokeStream,
+} from './bedrock-stub';
 
 /** Token and server-tool counts of a scripted reply; omitted counts use realistic defaults. */
 export interface StubUsage {
@@ -96,6 +103,11 @@ export interface AnthropicStub {
   /** Base URL for the SDK's `baseURL`, e.g. `http://127.0.0.1:43121`. */
   url: string;
   port: number;
+  /**
+   * The same stand-in over HTTP/2 without TLS, for the AWS SDK's Bedrock runtime client, which speaks HTTP/2
+   * (set it as the client's `endpoint`).
+   */
+  http2Url: string;
   /** Every request received, in order. */
   requests: StubRequest[];
   /** Queues replies for the next requests. */
@@ -228,48 +240,6 @@ const sendSse = async (res: ServerResponse, events: Record<string, unknown>[], d
   res.end();
 };
 
-const sendEventStream = async (res: ServerResponse, events: Record<string, unknown>[], delayMs: number) => {
-  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
-  for (const event of events) {
-    if (res.destroyed) return;
-    const bytes = Buffer.from(JSON.stringify(event)).toString('base64');
-    res.write(encodeEventStreamMessage('chunk', JSON.stringify({ bytes })));
-    if (delayMs > 0) await sleep(delayMs);
-  }
-  res.end();
-};
-
-/** One AWS event-stream frame (the Bedrock runtime's streaming encoding): prelude, string headers, payload, CRCs. */
-const encodeEventStreamMessage = (eventType: string, payload: string): Buffer => {
-  const headers = Buffer.concat(
-    [
-      [':event-type', eventType],
-      [':content-type', 'application/json'],
-      [':message-type', 'event'],
-    ].map(([name, value]) => {
-      const nameBytes = Buffer.from(name!);
-      const valueBytes = Buffer.from(value!);
-      const header = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length);
-      header.writeUInt8(nameBytes.length, 0);
-      nameBytes.copy(header, 1);
-      header.writeUInt8(7, 1 + nameBytes.length);
-      header.writeUInt16BE(valueBytes.length, 2 + nameBytes.length);
-      valueBytes.copy(header, 4 + nameBytes.length);
-      return header;
-    }),
-  );
-  const body = Buffer.from(payload);
-  const total = 12 + headers.length + body.length + 4;
-  const frame = Buffer.alloc(total);
-  frame.writeUInt32BE(total, 0);
-  frame.writeUInt32BE(headers.length, 4);
-  frame.writeUInt32BE(crc32(frame.subarray(0, 8)), 8);
-  headers.copy(frame, 12);
-  body.copy(frame, 12 + headers.length);
-  frame.writeUInt32BE(crc32(frame.subarray(0, total - 4)), total - 4);
-  return frame;
-};
-
 const BATCH_PATH = /^\/v1\/messages\/batches\/([^/]+)(\/results)?$/;
 
 const batchResultLine = (result: StubBatchResult): string => {
@@ -326,8 +296,6 @@ const sendBatch = (
   );
 };
 
-const BEDROCK_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
-
 const replyFromHeader = (req: IncomingMessage): StubReply | undefined => {
   const raw = req.headers[STUB_REPLY_HEADER];
   return typeof raw === 'string' ? (parseJson(raw) as StubReply | undefined) : undefined;
@@ -362,9 +330,18 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     const reply = queue.shift() ?? replyFromHeader(req) ?? defaultReply;
     const id = requestId();
     if (reply.kind === 'hang') return;
-    if (reply.kind === 'error') return sendError(res, reply, id);
+    if (reply.kind === 'error') {
+      if (bedrock) return sendBedrockError(res, reply.status, reply.message ?? 'stub error', id);
+      return sendError(res, reply, id);
+    }
     const model = bedrock ? decodeURIComponent(bedrock[1]!) : String(body?.model ?? 'unknown');
-    const streamed = bedrock ? bedrock[2] === 'invoke-with-response-stream' : body?.stream === true;
+    const action = bedrock?.[2];
+    if (action === 'converse') return sendConverse(res, messageOf(reply, model), id);
+    if (action === 'converse-stream') {
+      res.setHeader('x-amzn-requestid', id);
+      return sendConverseStream(res, messageOf(reply, model), reply.eventDelayMs ?? 0);
+    }
+    const streamed = bedrock ? action === 'invoke-with-response-stream' : body?.stream === true;
     if (!streamed) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': id });
       res.end(JSON.stringify(messageOf(reply, model)));
@@ -372,7 +349,7 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     }
     res.setHeader('request-id', id);
     const events = streamEventsOf(reply, model);
-    if (bedrock) await sendEventStream(res, events, reply.eventDelayMs ?? 0);
+    if (bedrock) await sendInvokeStream(res, events, reply.eventDelayMs ?? 0);
     else await sendSse(res, events, reply.eventDelayMs ?? 0);
   };
 
@@ -380,12 +357,19 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     handle(req, res).catch(() => res.destroy());
   });
   server.keepAliveTimeout = 5_000;
+  // The HTTP/2 compatibility API gives the handler request and response objects of the same shape.
+  const http2Server = createHttp2Server((req, res) => {
+    const response = res as unknown as ServerResponse;
+    handle(req as unknown as IncomingMessage, response).catch(() => response.destroy());
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http2Server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
   return {
     url: baseUrl,
     port,
+    http2Url: `http://127.0.0.1:${(http2Server.address() as AddressInfo).port}`,
     requests,
     enqueue: (...replies) => {
       queue.push(...replies);
@@ -393,10 +377,14 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     addBatch: (id, results) => {
       batches.set(id, results);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        new Promise<void>((resolve) => http2Server.close(() => resolve())),
+      ]);
+    },
   };
 };

@@ -22,7 +22,7 @@ export const enableAutoInstrumentation = (env: NodeJS.ProcessEnv = process.env):
   try {
     if (!readBoolean(env, ENV.autoInstrument, true)) return false;
     installInterception();
-    enableZeroCode(env);
+    enableZeroCode({}, env);
     process.once('beforeExit', () => void flush());
     if (env.AWS_LAMBDA_RUNTIME_API && !env[ENV.originalHandler]) {
       writeLogLine({

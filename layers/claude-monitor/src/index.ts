@@ -13,6 +13,8 @@ export type { MonitoredAnthropicOptions } from './client/monitored-anthropic';
 export { MonitoredAnthropic } from './client/monitored-anthropic';
 export type { MonitorOptions } from './client/options';
 export { CONTENT_LIMIT } from './client/options';
+export { networkSettled } from './intercept/open-calls';
+export { enableZeroCode } from './intercept/zero-code';
 export type { AsyncHandler, WithMonitoringOptions } from './lambda/with-monitoring';
 export { withMonitoring } from './lambda/with-monitoring';
 export * from './pricing';

@@ -1,14 +1,16 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { TAPPED_FETCH, tapFetch } from './fetch-tap';
 import { tapHttpRequest } from './http-tap';
+import { tapHttp2Connect } from './http2-tap';
 
 /**
  * Installs the taps below every Claude client: the global `fetch` (Anthropic SDKs from 0.50, the Bedrock and
- * Vertex SDKs, bundled or not) and `node:http`/`node:https` (the AWS SDK's Bedrock runtime client, Anthropic
- * SDKs before 0.50). Done once per process, whichever copy of the monitor asks first; a client built before
+ * Vertex SDKs, bundled or not), `node:http`/`node:https` (Anthropic SDKs before 0.50, over node-fetch) and
+ * `node:http2` (the AWS SDK's Bedrock runtime client). Done once per process, whichever copy of the monitor asks first; a client built before
  * this ran keeps the `fetch` it captured, so the Lambda wrapper installs the taps before loading the handler.
  *
  * The taps record nothing by themselves: a request is recorded when it is made inside an explicitly
@@ -35,6 +37,7 @@ export const installInterception = (): void => {
     http.get = getOver(http.request);
     https.request = tapHttpRequest(https.request, 'https:');
     https.get = getOver(https.request);
+    http2.connect = tapHttp2Connect(http2.connect);
     // ES modules that import `request` by name see the new function only after this.
     syncBuiltinESMExports();
   } catch (error) {

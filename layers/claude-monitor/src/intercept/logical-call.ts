@@ -94,6 +94,20 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
     }
   }
 
+  public async networkDoneBy(deadline: number): Promise<void> {
+    const last = this.last();
+    const wait = deadline - Date.now();
+    if (!last || last.networkOver() || wait <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      last.whenNetworkDone(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, wait);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   public async settleBy(deadline: number): Promise<void> {
     const last = this.last();
     if (this.finished) return;
@@ -101,19 +115,7 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
       this.finish();
       return;
     }
-    if (!last.networkOver()) {
-      const wait = deadline - Date.now();
-      if (wait > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          last.whenNetworkDone(),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, wait);
-          }),
-        ]);
-        clearTimeout(timer);
-      }
-    }
+    await this.networkDoneBy(deadline);
     if (!this.finished) {
       last.force();
       this.finish();
@@ -162,10 +164,15 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
    * Whether an abort before the response was the SDK's own timeout rather than the caller's abort. An
    * explicit client knows the caller's signal. With no code change, the Anthropic SDKs announce their timeout
    * (`x-stainless-timeout`, whole seconds): an abort that came that late is the timeout. When it cannot be
-   * told, a timeout is assumed, so that a retry joins this call instead of counting as another.
+   * told, a timeout is assumed, so that a retry joins this call instead of counting as another; such a call
+   * is recorded as a timeout when no retry comes.
    */
   private timedOut(exchange: Exchange): boolean {
     if (this.options.userSignal !== undefined) return !this.options.userSignal.aborted;
+    // The AWS SDK retries its timeouts while attempts remain; a caller's abort is recorded when no retry comes.
+    if (this.mark.invocationId !== undefined) {
+      return this.mark.maxAttempts === undefined || this.retryIndex() + 1 < this.mark.maxAttempts;
+    }
     const announced = exchange.requestHeader('x-stainless-timeout');
     if (announced === undefined) return false;
     const seconds = Number(announced);

@@ -14,6 +14,8 @@ export interface OpenCall {
   ): boolean;
   /** Waits for the network side until `deadline` (epoch ms), then finishes the call with what it has. */
   settleBy(deadline: number): Promise<void>;
+  /** Waits for the network side until `deadline`, leaving the call open. */
+  networkDoneBy(deadline: number): Promise<void>;
 }
 
 interface OpenCallState {
@@ -69,4 +71,13 @@ export const settleOpenCalls = async (deadline: number): Promise<void> => {
   // A request begun just before (a create() nobody awaited) reaches the network after a few more turns.
   await new Promise((resolve) => setImmediate(resolve));
   await Promise.all([...state.open].map((call) => call.settleBy(deadline)));
+};
+
+/**
+ * Resolves once every open call's response has fully arrived (or failed), or at `deadline`, without ending
+ * any call: the caller may still read them. For code that must know the monitor has seen a response whole.
+ */
+export const networkSettled = async (deadline = Date.now() + 30_000): Promise<void> => {
+  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.all([...state.open].map((call) => call.networkDoneBy(deadline)));
 };

@@ -1,4 +1,4 @@
-import { resolveMonitor } from '../client/options';
+import { type MonitorOptions, resolveMonitor } from '../client/options';
 import type { CallOptions } from './call-context';
 
 /**
@@ -15,9 +15,12 @@ const global = globalThis as { [STATE_KEY]?: ZeroCodeState };
 global[STATE_KEY] ??= {};
 const state = global[STATE_KEY];
 
-/** Records every Claude call of the process from now on (unless `CLAUDE_MONITOR_ENABLED` is false). */
-export const enableZeroCode = (env: NodeJS.ProcessEnv = process.env): void => {
-  state.options ??= { monitor: resolveMonitor({}, env), instrumentation: 'zero-code' };
+/**
+ * Records every Claude call of the process from now on (unless `CLAUDE_MONITOR_ENABLED` is false), with these
+ * options (default: the DynamoDB table from the environment). Calling it again replaces the options.
+ */
+export const enableZeroCode = (options: MonitorOptions = {}, env: NodeJS.ProcessEnv = process.env): void => {
+  state.options = { monitor: resolveMonitor(options, env), instrumentation: 'zero-code' };
 };
 
 /** The options of zero-code recording, when it is on. */

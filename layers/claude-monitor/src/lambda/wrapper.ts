@@ -29,7 +29,7 @@ const startMonitoring = (env: NodeJS.ProcessEnv): void => {
     } catch (error) {
       reportMonitorFailure('config', error);
     }
-    if (everyClient) enableZeroCode(env);
+    if (everyClient) enableZeroCode({}, env);
   } catch (error) {
     reportMonitorFailure('wrapper', error);
   }
