@@ -4,6 +4,7 @@ export * from './call-record';
 export * from './env';
 export * from './metrics';
 export * from './money';
+export * from './notification-config';
 export * from './rollup';
 export * from './rollup-counters';
 export * from './table-schema';
