@@ -43,7 +43,10 @@ describe('notifier: one delivery per channel although SNS and SQS deliver at lea
     await h.publish(alert);
     const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
     const out = await h.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: h.channel('chat').queueUrl, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: h.channel('chat').queueUrl,
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
     const message = out.Messages![0]!;
     const event = {
@@ -90,7 +93,11 @@ describe('notifier: one delivery per channel although SNS and SQS deliver at lea
         Key: marshall(deliveryKey(alertId(alert), 'chat')),
         UpdateExpression: 'SET #state = :delivering, leaseUntil = :past, attempts = :one',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: marshall({ ':delivering': 'delivering', ':past': Date.now() - 1, ':one': 1 }),
+        ExpressionAttributeValues: marshall({
+          ':delivering': 'delivering',
+          ':past': Date.now() - 1,
+          ':one': 1,
+        }),
       }),
     );
     await h.publish(alert);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Alert, alertId } from '../../../functions/aggregator/alerts/alert';
-import { budgetAlert, type NotifierHarness, sessionAlert, startNotifierHarness, streakAlert } from './harness';
+import {
+  budgetAlert,
+  type NotifierHarness,
+  sessionAlert,
+  startNotifierHarness,
+  streakAlert,
+} from './harness';
 
 describe('notifier: routing by SNS filter policies', () => {
   let h: NotifierHarness;
@@ -38,12 +44,11 @@ describe('notifier: routing by SNS filter policies', () => {
       h.receivers
         .requests(h.pathOf(name))
         .map((request) => request.body)
-        .map((body) =>
+        .flatMap((body) =>
           Object.entries(alerts)
             .filter(([, alert]) => body.includes(alertId(alert)))
             .map(([key]) => key),
         )
-        .flat()
         .sort();
     expect(subjectsOf('acme')).toEqual(['acmeBudget80', 'acmeSession']);
     expect(subjectsOf('finance')).toEqual(['acmeBudget80', 'globexBudget100']);
