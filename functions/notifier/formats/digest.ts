@@ -1,4 +1,4 @@
-import type { AlertSeverity } from 'claude-monitor/domain';
+import { type AlertSeverity, SEVERITY_ORDER } from 'claude-monitor/domain';
 import type { Notification } from '../notification';
 
 /** Several notifications held back by a channel's digest settings, sent as one message. */
@@ -16,11 +16,16 @@ export interface Digest {
 export const DIGEST_LISTED = 20;
 
 /** One line per severity: `3 warning, 1 info`. */
-export const digestCounts = (notifications: readonly Notification[]): string => {
-  const counts = new Map<AlertSeverity, number>();
-  for (const { severity } of notifications) counts.set(severity, (counts.get(severity) ?? 0) + 1);
-  return [...counts].map(([severity, count]) => `${count} ${severity}`).join(', ');
-};
+export const digestCounts = (notifications: readonly Notification[]): string =>
+  [...SEVERITY_ORDER]
+    .reverse()
+    .map((severity): [AlertSeverity, number] => [
+      severity,
+      notifications.filter((n) => n.severity === severity).length,
+    ])
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`)
+    .join(', ');
 
 /** The digest's title. */
 export const digestTitle = (digest: Digest): string =>
