@@ -19,6 +19,17 @@ export interface NotifierChannel
   readonly deadLetterQueueUrl: string;
 }
 
+/**
+ * How each channel's queue is set up, the same in the stack and the local stack: the function's timeout,
+ * a visibility timeout six times as long (as AWS advises for Lambda), and the receives of a failing message
+ * before SQS moves it to the dead-letter queue.
+ */
+export const CHANNEL_QUEUE_SETTINGS = {
+  functionTimeoutSeconds: 60,
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 8,
+} as const;
+
 /** The notifier's settings, read from the environment once at cold start. */
 export interface NotifierConfig {
   tableName: string;

@@ -13,9 +13,10 @@ import { ApiTokenSecret } from './api-token-secret';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { MonitorAlarms } from './monitor-alarms';
-import { MonitorApi } from './monitor-api';
+import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
+import { Notifier } from './notifier';
 import { layerSummaryReadStatement, layerWriteStatement } from './table-access';
 import { validateClaudeMonitorProps } from './validate-props';
 
@@ -67,6 +68,8 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
+  /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
+  public readonly notifier?: Notifier;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -110,6 +113,15 @@ export class ClaudeMonitor extends Construct {
       burstLimit: props.apiThrottle?.burstLimit ?? defaults.burstLimit,
       ...(props.dashboardOrigin ? { dashboardOrigin: props.dashboardOrigin } : {}),
     });
+    if ((props.alertChannels ?? []).length > 0) {
+      this.notifier = new Notifier(this, 'Notifier', {
+        table: this.table,
+        topic: this.alertTopic,
+        channels: props.alertChannels ?? [],
+        logRetention,
+        dashboardUrl: `${this.api.url}${DASHBOARD_PATH.slice(1)}`,
+      });
+    }
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,

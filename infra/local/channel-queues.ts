@@ -1,12 +1,7 @@
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { filterPolicyOf, type NotificationChannelConfig } from 'claude-monitor/domain';
-import type { NotifierChannel } from '../../functions/notifier/config';
-
-/** Receives of a failing message before SQS moves it to the dead-letter queue (the stack uses the same). */
-export const CHANNEL_MAX_RECEIVE_COUNT = 8;
-/** Seconds a received message stays hidden: six times the notifier's timeout, as AWS advises for Lambda. */
-export const CHANNEL_VISIBILITY_TIMEOUT_SECONDS = 360;
+import { CHANNEL_QUEUE_SETTINGS, type NotifierChannel } from '../../functions/notifier/config';
 
 const arnOf = async (sqs: SQSClient, queueUrl: string): Promise<string> => {
   const out = await sqs.send(
@@ -31,10 +26,10 @@ export const createChannelQueues = async (
     new CreateQueueCommand({
       QueueName: `${prefix}-${channel.name}`,
       Attributes: {
-        VisibilityTimeout: String(CHANNEL_VISIBILITY_TIMEOUT_SECONDS),
+        VisibilityTimeout: String(CHANNEL_QUEUE_SETTINGS.visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: await arnOf(clients.sqs, deadLetterQueueUrl),
-          maxReceiveCount: CHANNEL_MAX_RECEIVE_COUNT,
+          maxReceiveCount: CHANNEL_QUEUE_SETTINGS.maxReceiveCount,
         }),
       },
     }),
