@@ -32,9 +32,9 @@ export const blockKitProblems = (message: { text?: unknown; blocks?: unknown }):
           textObject(`${at}.text`, block.text, ['plain_text', 'mrkdwn'], SLACK_LIMITS.sectionText);
         if (block.fields && block.fields.length > SLACK_LIMITS.fields)
           problems.push(`${at} has too many fields`);
-        block.fields?.forEach((field, j) =>
-          textObject(`${at}.fields[${j}]`, field, ['plain_text', 'mrkdwn'], SLACK_LIMITS.fieldText),
-        );
+        for (const [j, field] of (block.fields ?? []).entries()) {
+          textObject(`${at}.fields[${j}]`, field, ['plain_text', 'mrkdwn'], SLACK_LIMITS.fieldText);
+        }
         break;
       case 'context':
         if (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements) {
