@@ -109,7 +109,7 @@ describe('local stack: npm start + npm run demo', () => {
     expect(manifest.cacheReadTokens).toBeGreaterThan(0);
     expect(demo.output()).toContain(state.dashboardUrl);
     expect(demo.output()).toMatch(/demo-export\.csv\n\s+call_id,timestamp,model/);
-  }, 90_000);
+  }, 240_000);
 
   it('reports through the HTTP API exactly what the demo sent', async () => {
     // Prepare
