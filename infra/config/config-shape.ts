@@ -10,14 +10,34 @@ export type Shape =
   | 'number'
   | 'boolean'
   | { readonly list: Shape }
-  | { readonly object: Readonly<Record<string, Shape>> };
+  | { readonly object: Readonly<Record<string, Shape>> }
+  | { readonly anyOf: readonly Shape[] };
 
 const BUDGET: Shape = { object: { scope: 'string', id: 'string', period: 'string', usd: 'number' } };
+const FILTER: Shape = {
+  object: {
+    rules: { list: 'string' },
+    severities: { list: 'string' },
+    tenants: { list: 'string' },
+    users: { list: 'string' },
+    functions: { list: 'string' },
+    models: { list: 'string' },
+  },
+};
+const DIGEST: Shape = {
+  object: {
+    belowSeverity: 'string',
+    quietHours: { object: { start: 'string', end: 'string', timeZone: 'string' } },
+  },
+};
 
 export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   stackName: 'string',
   stageName: 'string',
-  alertEmails: { list: 'string' },
+  alertEmails: { list: { anyOf: ['string', { object: { address: 'string', filter: FILTER } }] } },
+  alertChannels: {
+    list: { object: { name: 'string', type: 'string', secret: 'string', filter: FILTER, digest: DIGEST } },
+  },
   alertWebhooks: { list: 'string' },
   alerts: {
     object: {
@@ -37,15 +57,27 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   deletionProtection: 'boolean',
 };
 
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const describe = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 };
 
+/** What a list holds, in the plural (`strings`, `strings or objects`). */
+const plural = (shape: Shape): string => {
+  if (typeof shape === 'string') return `${shape}s`;
+  if ('list' in shape) return 'lists';
+  if ('anyOf' in shape) return shape.anyOf.map(plural).join(' or ');
+  return 'objects';
+};
+
 const expected = (shape: Shape): string => {
   if (typeof shape === 'string') return `a ${shape}`;
-  if ('list' in shape) return `a list of ${expected(shape.list).replace(/^an? /, '')}s`;
+  if ('list' in shape) return `a list of ${plural(shape.list)}`;
+  if ('anyOf' in shape) return shape.anyOf.map(expected).join(' or ');
   return 'an object';
 };
 
@@ -73,6 +105,19 @@ const unknownKey = (path: string, key: string, known: readonly string[]): string
 };
 
 const check = (value: unknown, shape: Shape, path: string, problems: string[]): void => {
+  if (typeof shape === 'object' && 'anyOf' in shape) {
+    // The first alternative of the value's own JSON kind decides (an object is checked as the object one).
+    const kind = (candidate: Shape) =>
+      typeof candidate === 'string'
+        ? typeof value === candidate
+        : 'object' in candidate
+          ? isPlainObject(value)
+          : Array.isArray(value);
+    const match = shape.anyOf.find(kind);
+    if (match === undefined) problems.push(`${path} must be ${expected(shape)}, got ${describe(value)}`);
+    else check(value, match, path, problems);
+    return;
+  }
   if (typeof shape === 'string') {
     const ok =
       shape === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === shape;
@@ -89,7 +134,7 @@ const check = (value: unknown, shape: Shape, path: string, problems: string[]): 
     });
     return;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     problems.push(`${path} must be an object, got ${describe(value)}`);
     return;
   }

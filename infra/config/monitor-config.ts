@@ -1,4 +1,4 @@
-import type { AlertConfig } from 'claude-monitor/domain';
+import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
 
 /**
  * The deployment configuration as written in `claude-monitor.config.json` or passed as the CDK context value
@@ -9,8 +9,10 @@ export interface MonitorConfig {
   stackName?: string;
   /** @default 'prod' */
   stageName?: string;
-  /** @default [] */
-  alertEmails?: string[];
+  /** Addresses, or `{ "address", "filter" }` to receive only some alerts. @default [] */
+  alertEmails?: (string | EmailSubscriptionConfig)[];
+  /** Slack, Teams and signed webhook channels (docs/notifications.md). @default [] */
+  alertChannels?: NotificationChannelConfig[];
   /** HTTPS endpoints only. @default [] */
   alertWebhooks?: string[];
   /** Thresholds and budgets. @default DEFAULT_ALERT_CONFIG */

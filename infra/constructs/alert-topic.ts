@@ -3,14 +3,16 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { EmailSubscriptionConfig } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
+import { subscriptionFilterOf } from './notifier-channel-queue';
 
 export interface AlertTopicProps {
   /**
-   * Email addresses to subscribe.
+   * Email addresses to subscribe, each optionally with a filter (e.g. only budget alerts).
    * @default - none
    */
-  readonly emails?: readonly string[];
+  readonly emails?: readonly (string | EmailSubscriptionConfig)[];
   /**
    * HTTPS endpoints to subscribe.
    * @default - none
@@ -41,7 +43,9 @@ export class AlertTopic extends Construct {
       enforceSSL: true,
     });
     for (const email of props.emails ?? []) {
-      this.topic.addSubscription(new EmailSubscription(email));
+      const { address, filter } = typeof email === 'string' ? { address: email, filter: undefined } : email;
+      const filterPolicy = subscriptionFilterOf(filter);
+      this.topic.addSubscription(new EmailSubscription(address, filterPolicy ? { filterPolicy } : {}));
     }
     for (const url of props.webhooks ?? []) {
       this.topic.addSubscription(new UrlSubscription(url, { protocol: SubscriptionProtocol.HTTPS }));

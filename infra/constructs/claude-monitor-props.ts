@@ -1,6 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { AlertConfig } from 'claude-monitor/domain';
+import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
 
 /** How the aggregator reads the table's stream. */
 export interface AggregatorProps {
@@ -40,10 +40,17 @@ export interface ClaudeMonitorProps {
    */
   readonly stageName?: string;
   /**
-   * Email addresses subscribed to the alert topic. Each address must confirm the subscription by email.
+   * Email addresses subscribed to the alert topic, each a bare address or `{ address, filter }` to receive
+   * only some alerts (e.g. `{ rules: ['budget'] }` for finance). Each address must confirm by email.
    * @default - no email subscriptions
    */
-  readonly alertEmails?: readonly string[];
+  readonly alertEmails?: readonly (string | EmailSubscriptionConfig)[];
+  /**
+   * Slack, Microsoft Teams and signed webhook channels that the notifier delivers alerts to, each with its
+   * URL in a Secrets Manager secret, an optional filter and an optional digest (see docs/notifications.md).
+   * @default - no channels, no notifier
+   */
+  readonly alertChannels?: readonly NotificationChannelConfig[];
   /**
    * HTTPS endpoints subscribed to the alert topic (SNS confirms them with a subscription request).
    * @default - no webhook subscriptions

@@ -14,9 +14,10 @@ import { type AttachOptions, attachFunction } from './attach-function';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { MonitorAlarms } from './monitor-alarms';
-import { MonitorApi } from './monitor-api';
+import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
+import { Notifier } from './notifier';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
@@ -51,6 +52,8 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
+  /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
+  public readonly notifier?: Notifier;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -95,6 +98,15 @@ export class ClaudeMonitor extends Construct {
       burstLimit: props.apiThrottle?.burstLimit ?? defaults.burstLimit,
       ...(props.dashboardOrigin ? { dashboardOrigin: props.dashboardOrigin } : {}),
     });
+    if ((props.alertChannels ?? []).length > 0) {
+      this.notifier = new Notifier(this, 'Notifier', {
+        table: this.table,
+        topic: this.alertTopic,
+        channels: props.alertChannels ?? [],
+        logRetention,
+        dashboardUrl: `${this.api.url}${DASHBOARD_PATH.slice(1)}`,
+      });
+    }
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,

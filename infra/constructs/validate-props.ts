@@ -1,5 +1,5 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
-import { validateAlertConfig } from 'claude-monitor/domain';
+import { validateAlertConfig, validateAlertFilter, validateChannels } from 'claude-monitor/domain';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -30,10 +30,18 @@ const originProblem = (raw: string): string | undefined => {
 
 const validateSubscriptions = (props: ClaudeMonitorProps, problems: string[]): void => {
   (props.alertEmails ?? []).forEach((email, i) => {
-    if (known(email) && !EMAIL.test(email)) {
-      problems.push(`alertEmails[${i}] must be an email address, got "${email}"`);
+    if (typeof email === 'object' && email !== null) {
+      if (typeof email.address !== 'string' || (known(email.address) && !EMAIL.test(email.address))) {
+        problems.push(`alertEmails[${i}].address must be an email address, got "${String(email.address)}"`);
+      }
+      if (email.filter !== undefined)
+        problems.push(...validateAlertFilter(email.filter, `alertEmails[${i}].filter`));
+    } else if (typeof email !== 'string' || (known(email) && !EMAIL.test(email))) {
+      problems.push(`alertEmails[${i}] must be an email address, got "${String(email)}"`);
     }
   });
+  if (props.alertChannels !== undefined)
+    problems.push(...validateChannels(props.alertChannels, 'alertChannels'));
   (props.alertWebhooks ?? []).forEach((hook, i) => {
     const problem = known(hook) ? httpsUrlProblem(hook) : undefined;
     if (problem) problems.push(`alertWebhooks[${i}] ${problem}, got "${hook}"`);

@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { ENV } from 'claude-monitor/domain';
 import { type AnthropicStub, startAnthropicStub } from './anthropic-stub';
+import { printSlackDelivery, printWebhookDelivery, sendToSlack, waitForDelivery } from './demo-deliveries';
 import { type DemoManifest, demoManifestFile, ManifestBuilder } from './demo-manifest';
 import { printExports, printSummary } from './demo-output';
-import { DEMO_MODELS, livePlan, stubPlan } from './demo-plan';
+import { COSTLY_SESSION, DEMO_MODELS, livePlan, stubPlan } from './demo-plan';
 import { runInvocation, TRAFFIC_HEADER } from './demo-traffic';
+import { LOCAL_CHANNEL } from './local-notifier';
 import { LocalStackError } from './local-stack-errors';
 import { MonitorApiClient } from './monitor-api-client';
 import { isMetricsOutput } from './quiet-metrics-output';
@@ -12,8 +15,21 @@ import { LOCAL_ENV, localDir, readStackState } from './stack-state';
 
 const log = (line: string): void => console.log(line);
 
+const readOptions = () => {
+  try {
+    return parseArgs({
+      options: { verbose: { type: 'boolean', default: false }, 'slack-webhook': { type: 'string' } },
+    }).values;
+  } catch (cause) {
+    throw new LocalStackError(`${(cause as Error).message} (options: --verbose, --slack-webhook <url>)`, {
+      cause,
+    });
+  }
+};
+
 const main = async (): Promise<void> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options = readOptions();
   const dir = localDir();
   const state = await readStackState(dir);
   // The monitored client records to the running stack's table, as the layer does in Lambda.
@@ -28,7 +44,7 @@ const main = async (): Promise<void> => {
   const before = (await api.summary()).total_calls;
 
   const { MonitoredAnthropic, setLogWriter } = await import('claude-monitor');
-  const verbose = process.argv.includes('--verbose');
+  const verbose = options.verbose ?? false;
   // The monitor's metrics lines are for CloudWatch; its warnings and unwritten records still show.
   setLogWriter((line) => {
     if (verbose || !isMetricsOutput(line)) process.stderr.write(`${line}\n`);
@@ -67,6 +83,18 @@ const main = async (): Promise<void> => {
   printSummary(log, summary, manifest, before === 0);
   log(`\nDashboard: ${state.dashboardUrl}`);
   await printExports(log, api, dir);
+
+  const expectsSessionAlert = manifest.expectedAlerts.some((alert) => alert.rule === 'session-cost');
+  if (!state.notifier || !expectsSessionAlert) {
+    if (options['slack-webhook']) log('\nNo alert was expected from this run, so nothing was sent to Slack.');
+    return;
+  }
+  log('\nWaiting for the notifier to deliver the session alert to the local channels...');
+  const slack = await waitForDelivery(dir, LOCAL_CHANNEL.slack.name, COSTLY_SESSION);
+  const webhook = await waitForDelivery(dir, LOCAL_CHANNEL.webhook.name, COSTLY_SESSION);
+  await printSlackDelivery(log, dir, slack);
+  printWebhookDelivery(log, webhook, state.notifier.webhookSigningSecret);
+  if (options['slack-webhook']) await sendToSlack(log, options['slack-webhook'], slack);
 };
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
+import { type LocalDelivery, startLocalNotifier } from './local-notifier';
 import { type LocalAlert, type LocalSns, startLocalSns } from './local-sns';
 import { LocalStackError, PortInUseError } from './local-stack-errors';
 import { DEFAULT_PORT, type StackState } from './stack-state';
@@ -34,6 +35,10 @@ export interface LocalStackOptions {
   outboxIntervalMs?: number;
   /** Receives every alert published to the local topic. */
   onAlert?: (alert: LocalAlert) => void;
+  /** Receives every request the notifier made to a local channel endpoint. */
+  onDelivery?: (delivery: LocalDelivery) => void;
+  /** A real Slack incoming webhook the notifier delivers to as well. */
+  slackWebhook?: string;
   /** Receives progress and problems worth showing. @default console.error */
   log?: (line: string) => void;
   /** Called when a part the stack cannot run without (DynamoDB Local, the stream poller) fails. @default none */
@@ -67,7 +72,10 @@ const assertPortFree = (port: number): Promise<void> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 
-/** Starts DynamoDB Local, the table, the SNS emulator, the stream runner, the outbox timer and the API. */
+/**
+ * Starts DynamoDB Local, the table, the SNS emulator, the notifier with its local channel receivers, the
+ * stream runner, the outbox timer and the API.
+ */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
   const tableName = options.tableName ?? 'claude-monitor';
@@ -120,6 +128,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [ENV.alertConfig]: options.alertConfig ?? process.env[ENV.alertConfig] ?? LOCAL_ALERT_CONFIG,
       [ENV.apiToken]: token,
     });
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const notifier = await startLocalNotifier({
+      snsEndpoint: sns.endpoint,
+      topicArn: sns.topicArn,
+      dashboardUrl: `${apiUrl}/dashboard/claude-monitoring/`,
+      log,
+      ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+      ...(options.slackWebhook ? { slackWebhook: options.slackWebhook } : {}),
+    });
+    stops.push(() => notifier.stop());
     const { handler } = await import('../../functions/aggregator/handler');
     const outbox = await import('../../functions/aggregator/outbox-handler');
     const { serveApi } = await import('../../functions/api/local-server');
@@ -171,7 +189,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const api = await serveApi({ port, host: '127.0.0.1', token });
     stops.push(() => api.close());
 
-    const apiUrl = `http://127.0.0.1:${port}`;
     const state: StackState = {
       pid: process.pid,
       dynamodbPid: dynamo.process.pid ?? 0,
@@ -184,6 +201,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       snsEndpoint: sns.endpoint,
       alertTopicArn: sns.topicArn,
       region: LOCAL_REGION,
+      notifier: {
+        receiversUrl: notifier.receiversUrl,
+        webhookSigningSecret: notifier.webhookSigningSecret,
+        channels: notifier.channels.map((channel) => channel.name),
+      },
     };
     return {
       state,

@@ -41,11 +41,15 @@ export interface StackState {
   snsEndpoint: string;
   alertTopicArn: string;
   region: string;
+  /** The local notifier: where its channel receivers listen, and the local webhook's signing secret. */
+  notifier?: { receiversUrl: string; webhookSigningSecret: string; channels: string[] };
 }
 
 export const stackStateFile = (dir: string): string => join(dir, 'stack.json');
 /** One JSON line per alert received, kept across restarts so that a re-sent alert would show. */
 export const alertLogFile = (dir: string): string => join(dir, 'alerts.jsonl');
+/** One JSON line per request the notifier made to a local channel (Slack, Teams, webhook receivers). */
+export const deliveryLogFile = (dir: string): string => join(dir, 'deliveries.jsonl');
 
 export const writeStackState = async (dir: string, state: StackState): Promise<void> => {
   await mkdir(dir, { recursive: true });

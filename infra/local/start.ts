@@ -3,14 +3,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENV } from 'claude-monitor/domain';
 import { DynamoDbLocalError } from './dynamodb-local';
+import type { LocalDelivery } from './local-notifier';
 import type { LocalAlert } from './local-sns';
 import { type LocalStack, startLocalStack } from './local-stack';
 import { LocalStackError } from './local-stack-errors';
-import { banner, formatAlert, REPLAY_LINE, USAGE } from './local-stack-output';
+import { banner, formatAlert, formatDelivery, REPLAY_LINE, USAGE } from './local-stack-output';
 import { hideMetricsOutput } from './quiet-metrics-output';
 import {
   alertLogFile,
   DEFAULT_PORT,
+  deliveryLogFile,
   LOCAL_ENV,
   localDir,
   readStackState,
@@ -43,6 +45,7 @@ const readOptions = () => {
       options: {
         data: { type: 'string' },
         'from-trim-horizon': { type: 'boolean', default: false },
+        'slack-webhook': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -103,13 +106,21 @@ const main = async (): Promise<void> => {
     console.log(formatAlert(alert));
     appendFileSync(alertLogFile(dir), `${JSON.stringify(alert)}\n`);
   };
+  const onDelivery = (delivery: LocalDelivery): void => {
+    console.log(formatDelivery(delivery));
+    appendFileSync(deliveryLogFile(dir), `${JSON.stringify(delivery)}\n`);
+  };
   const givenToken = process.env[ENV.apiToken] || process.env[LOCAL_ENV.apiToken];
-  console.log(`Starting DynamoDB Local, the SNS emulator, the aggregator and the API on port ${port}...`);
+  console.log(
+    `Starting DynamoDB Local, the SNS emulator, the aggregator, the notifier and the API on port ${port}...`,
+  );
   stack = await startLocalStack({
     port,
     fromTrimHorizon,
     onAlert,
+    onDelivery,
     onFatal: (reason) => void stop(reason, dir, 1),
+    ...(values['slack-webhook'] ? { slackWebhook: values['slack-webhook'] } : {}),
     ...(dataDir ? { dataDir } : {}),
     ...(givenToken ? { token: givenToken } : {}),
   });

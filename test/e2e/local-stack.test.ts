@@ -8,10 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoManifest, demoManifestFile } from '../../infra/local/demo-manifest';
 import { COSTLY_SESSION, FAILING_FUNCTION } from '../../infra/local/demo-plan';
 import { freePort } from '../../infra/local/dynamodb-local';
+import type { LocalDelivery } from '../../infra/local/local-notifier';
 import type { LocalAlert } from '../../infra/local/local-sns';
 import { READY_LINE, REPLAY_LINE } from '../../infra/local/local-stack-output';
 import { MonitorApiClient } from '../../infra/local/monitor-api-client';
-import { alertLogFile, LOCAL_ENV, type StackState, stackStateFile } from '../../infra/local/stack-state';
+import {
+  alertLogFile,
+  deliveryLogFile,
+  LOCAL_ENV,
+  type StackState,
+  stackStateFile,
+} from '../../infra/local/stack-state';
 import { launchChromium } from '../helpers/browser';
 import {
   isRunning,
@@ -36,6 +43,7 @@ describe('local stack: npm start + npm run demo', () => {
   let manifest: DemoManifest;
   /** What the API reported after the demo, to compare with after the stream replay. */
   let before: unknown[];
+  let demoOutput = '';
 
   const readAlerts = async (): Promise<LocalAlert[]> =>
     existsSync(alertLogFile(dir))
@@ -87,6 +95,7 @@ describe('local stack: npm start + npm run demo', () => {
     // Act
     const demo = runNpm('demo', [], env);
     const code = await demo.exited();
+    demoOutput = demo.output();
 
     // Assess
     expect(code, demo.output()).toBe(0);
@@ -100,7 +109,7 @@ describe('local stack: npm start + npm run demo', () => {
     expect(manifest.cacheReadTokens).toBeGreaterThan(0);
     expect(demo.output()).toContain(state.dashboardUrl);
     expect(demo.output()).toMatch(/demo-export\.csv\n\s+call_id,timestamp,model/);
-  }, 90_000);
+  }, 240_000);
 
   it('reports through the HTTP API exactly what the demo sent', async () => {
     // Prepare
@@ -176,6 +185,42 @@ describe('local stack: npm start + npm run demo', () => {
       `session-cost session:${COSTLY_SESSION}`,
     ]);
     for (const alert of alerts) expect(stack!.output()).toContain(alert.subject);
+  });
+
+  it('delivers each alert once to the local Slack, Teams and webhook channels, and the demo shows two of them', async () => {
+    // Prepare
+    const channels = ['slack-local', 'teams-local', 'webhook-local'];
+    const readDeliveries = async (): Promise<LocalDelivery[]> =>
+      existsSync(deliveryLogFile(dir))
+        ? (await readFile(deliveryLogFile(dir), 'utf8'))
+            .split('\n')
+            .filter((line) => line !== '')
+            .map((line) => JSON.parse(line) as LocalDelivery)
+        : [];
+
+    // Act
+    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(6);
+    const deliveries = await readDeliveries();
+
+    // Assess
+    for (const channel of channels) {
+      const bodies = deliveries.filter((d) => d.channel === channel).map((d) => d.body);
+      expect(
+        bodies.filter((body) => body.includes(COSTLY_SESSION)),
+        channel,
+      ).toHaveLength(1);
+      expect(
+        bodies.filter((body) => body.includes(FAILING_FUNCTION)),
+        channel,
+      ).toHaveLength(1);
+    }
+    for (const webhook of deliveries.filter((d) => d.channel === 'webhook-local')) {
+      expect(webhook.signature).toEqual({ ok: true });
+    }
+    expect(demoOutput).toContain('Slack delivery (Block Kit)');
+    expect(demoOutput).toContain(`[header]  Claude spend: session ${COSTLY_SESSION} exceeded $1.00`);
+    expect(demoOutput).toContain("with the channel's secret: valid");
+    expect(demoOutput).toContain('the same with one figure of the body changed: refused (bad-signature)');
   });
 
   it('shows the demo traffic on the dashboard in Chromium, through the printed link', async () => {

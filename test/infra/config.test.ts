@@ -103,12 +103,28 @@ describe('deployment configuration', () => {
     });
     // Assess
     expect(messages).toEqual([
-      'invalid claudeMonitor configuration: alertEmails must be a list of strings, got string "ops@example.com"',
+      'invalid claudeMonitor configuration: alertEmails must be a list of strings or objects, got string "ops@example.com"',
       'invalid claudeMonitor configuration: retentionDays must be a number, got string "30"',
       'invalid claudeMonitor configuration: aggregator.batchSize must be a number, got boolean true',
       'invalid claudeMonitor configuration: alerts.budgets[0].usd must be a number, got string "5"',
       'invalid claudeMonitor configuration: aggregator must be an object, got a list',
     ]);
+  });
+
+  it('accepts email subscriptions with filters and chat channels, and checks their keys', () => {
+    // Prepare
+    const good = {
+      alertEmails: ['ops@example.com', { address: 'finance@example.com', filter: { rules: ['budget'] } }],
+      alertChannels: [{ name: 'acme', type: 'slack', secret: 'acme-slack', filter: { tenants: ['acme'] } }],
+    };
+    const bad = { alertEmails: [{ adress: 'x@example.com' }, 7] };
+    // Act
+    const act = () => resolveConfig(bad);
+    // Assess
+    expect(resolveConfig(good).props.alertChannels).toHaveLength(1);
+    expect(act).toThrow(
+      'alertEmails[0].adress is not a configuration key (did you mean alertEmails[0].address?); known keys: address, filter; alertEmails[1] must be a string or an object, got number 7',
+    );
   });
 
   it('lists every problem at once', () => {

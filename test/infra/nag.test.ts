@@ -22,7 +22,19 @@ describe('cdk-nag AwsSolutions', () => {
       // Prepare
       const app = new App({ context: NO_BUNDLING });
       new ClaudeMonitorStack(app, 'NagMonitor', {
-        monitor: { alertEmails: ['ops@example.com'], alertWebhooks: ['https://hooks.example.com/claude'] },
+        monitor: {
+          alertEmails: ['ops@example.com', { address: 'finance@example.com', filter: { rules: ['budget'] } }],
+          alertWebhooks: ['https://hooks.example.com/claude'],
+          alertChannels: [
+            { name: 'ops', type: 'slack', secret: 'claude-monitor/ops-slack', filter: { tenants: ['acme'] } },
+            {
+              name: 'siem',
+              type: 'webhook',
+              secret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:siem-AbCdEf',
+              digest: { belowSeverity: 'critical' },
+            },
+          ],
+        },
       });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       // Act

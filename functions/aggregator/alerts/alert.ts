@@ -29,6 +29,17 @@ export interface Alert {
   time: string;
   /** Budget alerts: the budget the step is a percentage of. */
   budget?: { period: BudgetPeriod; percent: number; amountNanoUsd: number };
+  /**
+   * Who the crossing concerns beyond its scope, e.g. the tenant and user of a session, so that subscriptions
+   * can route it by tenant. Not part of the alert's identity.
+   */
+  context?: AlertContext;
+}
+
+/** Attribution of an alert beyond its scope, from the call record that crossed the threshold. */
+export interface AlertContext {
+  tenantId?: string;
+  userId?: string;
 }
 
 /** Stable identity of an alert: the same crossing always maps to the same id. */

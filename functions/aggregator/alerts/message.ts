@@ -1,4 +1,4 @@
-import { formatUsd, nanoToUsd } from 'claude-monitor/domain';
+import { ALERT_SEVERITY, type AlertSeverity, formatUsd, nanoToUsd } from 'claude-monitor/domain';
 import { ALERT_UNIT, type Alert } from './alert';
 
 /** SNS rejects subjects over 100 characters. */
@@ -11,9 +11,21 @@ export const PAYLOAD_MARKER = '--- alert payload (JSON) ---';
 export interface AlertMessage {
   subject: string;
   body: string;
-  attributes: Record<'rule' | 'scope' | 'value' | 'threshold' | 'window', string>;
+  attributes: AlertAttributes;
   payload: AlertPayload;
 }
+
+/**
+ * SNS message attributes (all `String`) that subscription filter policies route on. The scope's parts are
+ * repeated as `tenant`, `user`, `function` or `model`, and a session's alert also carries its tenant and
+ * user; an attribute without a value is left out (SNS refuses empty strings). At most 10, the most SNS
+ * passes on to SQS subscribers.
+ */
+export type AlertAttributes = Record<
+  'rule' | 'scope' | 'value' | 'threshold' | 'window' | 'severity',
+  string
+> &
+  Partial<Record<'tenant' | 'user' | 'function' | 'model', string>>;
 
 /** The JSON block that ends every body. Money in nano-dollars and in USD. */
 export interface AlertPayload {
@@ -25,6 +37,8 @@ export interface AlertPayload {
   window: string;
   step: string;
   time: string;
+  /** Absent in alerts published before severities existed. */
+  severity?: AlertSeverity;
   valueUsd?: number;
   thresholdUsd?: number;
   budget?: { period: string; percent: number; amountUsd: number };
@@ -75,8 +89,44 @@ const explanation = (alert: Alert): string => {
   }
 };
 
+/**
+ * How urgent an alert is: a whole budget spent or a run of failures is critical; a session over its
+ * threshold, 80 % of a budget or an unpriced model is a warning; earlier budget steps are information.
+ */
+export const severityOf = (alert: Alert): AlertSeverity => {
+  switch (alert.rule) {
+    case 'consecutive-errors':
+      return ALERT_SEVERITY.critical;
+    case 'budget': {
+      const percent = alert.budget?.percent ?? 100;
+      if (percent >= 100) return ALERT_SEVERITY.critical;
+      return percent >= 80 ? ALERT_SEVERITY.warning : ALERT_SEVERITY.info;
+    }
+    case 'session-cost':
+    case 'unpriced-model':
+      return ALERT_SEVERITY.warning;
+  }
+};
+
+const SCOPE_ATTRIBUTES = { tenant: 'tenant', user: 'user', function: 'function', model: 'model' } as const;
+
+/** `tenant`, `user`, `function` and `model` attributes from the scope and the alert's context. */
+const routingAttributes = (
+  alert: Alert,
+): Partial<Record<'tenant' | 'user' | 'function' | 'model', string>> => {
+  const out: Partial<Record<'tenant' | 'user' | 'function' | 'model', string>> = {};
+  if (alert.context?.tenantId) out.tenant = alert.context.tenantId;
+  if (alert.context?.userId) out.user = alert.context.userId;
+  const at = alert.scope.indexOf(':');
+  const kind = at < 0 ? '' : alert.scope.slice(0, at);
+  const value = alert.scope.slice(at + 1);
+  if (kind in SCOPE_ATTRIBUTES && value !== '') out[kind as keyof typeof SCOPE_ATTRIBUTES] = value;
+  return out;
+};
+
 /** Builds the message of an alert. Pure, so subjects and bodies are tested without SNS. */
 export const formatAlert = (alert: Alert): AlertMessage => {
+  const severity = severityOf(alert);
   const payload: AlertPayload = {
     rule: alert.rule,
     scope: alert.scope,
@@ -86,6 +136,7 @@ export const formatAlert = (alert: Alert): AlertMessage => {
     window: alert.window,
     step: alert.step,
     time: alert.time,
+    severity,
     ...(money(alert)
       ? { valueUsd: nanoToUsd(alert.value, 9), thresholdUsd: nanoToUsd(alert.threshold, 9) }
       : {}),
@@ -109,6 +160,7 @@ export const formatAlert = (alert: Alert): AlertMessage => {
     `Value:     ${shown(alert, alert.value)}`,
     `Threshold: ${shown(alert, alert.threshold)}`,
     `Window:    ${alert.window}`,
+    `Severity:  ${severity}`,
     `Time:      ${alert.time}`,
     '',
     PAYLOAD_MARKER,
@@ -123,6 +175,8 @@ export const formatAlert = (alert: Alert): AlertMessage => {
       value: money(alert) ? String(nanoToUsd(alert.value, 9)) : String(alert.value),
       threshold: money(alert) ? String(nanoToUsd(alert.threshold, 9)) : String(alert.threshold),
       window: alert.window,
+      severity,
+      ...routingAttributes(alert),
     },
     payload,
   };

@@ -20,6 +20,8 @@ export interface AlertProbe {
   unit: AlertUnit;
   /** `true`: fires when the value is over the threshold; `false`: when it reaches it. */
   strict: boolean;
+  /** Tenant and user of the record behind the probe, where the scope does not already say them. */
+  context?: Alert['context'];
   thresholds: { step: string; threshold: number; budget?: Alert['budget'] }[];
 }
 
@@ -50,6 +52,7 @@ const budgetProbes = (config: AlertConfig, record: CallRecord): AlertProbe[] => 
     return {
       rule: ALERT_RULE.budget,
       scope: dim === 'all' ? 'account' : `${dim}:${value}`,
+      ...(dim === 'user' && record.tenantId ? { context: { tenantId: record.tenantId } } : {}),
       window: bucket,
       key: rollupKey(budget.period, dim, value, bucket),
       counter: COUNTER.costNanoUsd,
@@ -83,6 +86,10 @@ export const alertProbesOf = (config: AlertConfig, records: Iterable<CallRecord>
         counter: COUNTER.costNanoUsd,
         unit: ALERT_UNIT.nanoUsd,
         strict: true,
+        context: {
+          ...(record.tenantId ? { tenantId: record.tenantId } : {}),
+          ...(record.userId ? { userId: record.userId } : {}),
+        },
         thresholds: [{ step: String(config.sessionCostUsd), threshold: usdToNano(config.sessionCostUsd) }],
       });
     }
@@ -124,5 +131,6 @@ export const crossedAlerts = (
         unit: probe.unit,
         time,
         ...(budget ? { budget } : {}),
+        ...(probe.context && Object.keys(probe.context).length > 0 ? { context: probe.context } : {}),
       }));
   });

@@ -92,6 +92,9 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
       value: '12',
       threshold: '10',
       window: 'total',
+      severity: 'warning',
+      tenant: 'tenant-1',
+      user: 'user-1',
     });
     expect(payloadOf(messages[0]!.Message)).toMatchObject({
       rule: 'session-cost',
@@ -140,7 +143,11 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
       value: '11',
       threshold: '8',
       window: '2026-11',
+      severity: 'critical',
+      tenant: 'acme',
     });
+    const user = afterSix.find((m) => m.Subject?.includes('user ann'))!;
+    expect(attributesOf(user)).toMatchObject({ severity: 'info', user: 'ann', tenant: 'acme' });
   });
 
   it('consecutive errors: one alert per streak for the function and for the model; a success starts a new streak', async () => {
@@ -174,6 +181,8 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
       value: '3',
       threshold: '3',
       window: at(1),
+      severity: 'critical',
+      function: 'fn-x',
     });
     expect(afterNewStreak.map((m) => attributesOf(m).window)).toEqual([at(7), at(7)]);
   });

@@ -34,6 +34,7 @@ describe('alert messages', () => {
       value: '12.345',
       threshold: '10',
       window: 'total',
+      severity: 'warning',
     });
     expect(message.body).toContain('Value:     $12.35');
     expect(payloadOf(message.body)).toEqual({
@@ -45,6 +46,7 @@ describe('alert messages', () => {
       window: 'total',
       step: '10',
       time: '2026-11-29T10:30:00.000Z',
+      severity: 'warning',
       valueUsd: 12.345,
       thresholdUsd: 10,
     });
@@ -83,5 +85,37 @@ describe('alert messages', () => {
     expect(message.subject).toBe('Claude errors: 5 consecutive failed calls in model claude-m');
     expect(message.attributes.value).toBe('5');
     expect(message.body).toContain('Threshold: 5');
+  });
+
+  it('routes by the scope and the context: tenant, user, function and model attributes, and a severity', () => {
+    // Prepare
+    const session: Alert = { ...sessionAlert, context: { tenantId: 'acme', userId: 'ann' } };
+    const modelStreak: Alert = {
+      ...sessionAlert,
+      rule: 'consecutive-errors',
+      scope: 'model:claude-m',
+      unit: 'count',
+    };
+    const budget = (percent: number): Alert => ({
+      ...sessionAlert,
+      rule: 'budget',
+      scope: 'tenant:acme',
+      window: '2026-11',
+      step: String(percent),
+      budget: { period: 'month', percent, amountNanoUsd: 100_000_000_000 },
+    });
+
+    // Act
+    const sessionAttributes = formatAlert(session).attributes;
+    const streakAttributes = formatAlert(modelStreak).attributes;
+    const severities = [50, 80, 100].map((percent) => formatAlert(budget(percent)).attributes.severity);
+
+    // Assess
+    expect(sessionAttributes).toMatchObject({ tenant: 'acme', user: 'ann', severity: 'warning' });
+    expect(sessionAttributes).not.toHaveProperty('function');
+    expect(streakAttributes).toMatchObject({ model: 'claude-m', severity: 'critical' });
+    expect(streakAttributes).not.toHaveProperty('tenant');
+    expect(Object.keys(sessionAttributes).length).toBeLessThanOrEqual(10);
+    expect(severities).toEqual(['info', 'warning', 'critical']);
   });
 });

@@ -41,6 +41,14 @@ export const ENV = {
   apiTokenSecretArn: 'CLAUDE_MONITOR_API_TOKEN_SECRET_ARN',
   /** The only origin CORS allows (the dashboard's). */
   dashboardOrigin: 'CLAUDE_MONITOR_DASHBOARD_ORIGIN',
+  /** JSON list of the notifier's channels (`NotifierChannel`: name, type, secret, queue, digest). */
+  notifierChannels: 'CLAUDE_MONITOR_NOTIFIER_CHANNELS',
+  /** Dashboard page URL that chat messages link to, filtered to the alert's scope. */
+  dashboardUrl: 'CLAUDE_MONITOR_DASHBOARD_URL',
+  /** Endpoint override for SQS (the local SNS/SQS emulator). */
+  sqsEndpoint: 'CLAUDE_MONITOR_SQS_ENDPOINT',
+  /** Endpoint override for Secrets Manager (a local stand-in). */
+  secretsEndpoint: 'CLAUDE_MONITOR_SECRETS_ENDPOINT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

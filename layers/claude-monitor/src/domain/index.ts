@@ -5,6 +5,7 @@ export * from './env';
 export * from './layer-paths';
 export * from './metrics';
 export * from './money';
+export * from './notification-config';
 export * from './rollup';
 export * from './rollup-counters';
 export * from './table-schema';

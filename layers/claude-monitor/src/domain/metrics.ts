@@ -27,10 +27,19 @@ export const METRIC = {
   alertsPublished: 'AlertsPublished',
   /** Alerts whose publish failed and wait in the outbox. */
   alertsPending: 'AlertsPending',
+  /** Notifications a channel accepted (dimension `Channel`). */
+  notificationsDelivered: 'NotificationsDelivered',
+  /** Notification attempts that will be retried (429, 5xx, timeouts, network errors). */
+  notificationsRetried: 'NotificationsRetried',
+  /** Notifications a channel refused for good (4xx other than 429, bad secret), sent to the dead-letter queue. */
+  notificationsFailed: 'NotificationsFailed',
+  /** Notifications held for a channel's digest. */
+  notificationsDigested: 'NotificationsDigested',
 } as const;
 
 export const METRIC_DIMENSION = {
   functionName: 'FunctionName',
   model: 'Model',
   service: 'service',
+  channel: 'Channel',
 } as const;

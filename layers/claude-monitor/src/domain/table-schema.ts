@@ -10,6 +10,11 @@
  * | alert state | `ALERT#<rule>#<scope>`               | `<window>#<step>`       | fire-once marker               |
  * | outbox      | `OUTBOX`                             | `<time>#<alertId>`      | alerts waiting to be published |
  * | streak      | `STREAK#<scopeKind>#<value>`         | `STATE`                 | consecutive-error counter      |
+ * | delivery    | `DELIVERY#<notificationId>`          | `<channel>`             | notifier: once per channel; TTL |
+ * | digest      | `DIGEST#<channel>`                   | `<releaseAt>#<notificationId>` | notifier: alert held for a digest; TTL |
+ *
+ * A delivery marker's `state` is `delivering` (claimed until `leaseUntil`, so a crashed delivery is taken
+ * over once the lease has passed), `delivered`, `digested` (held for a digest) or `failed` (refused for good).
  */
 export const KEY = {
   partition: 'pk',
@@ -27,6 +32,8 @@ export const ITEM_TYPE = {
   alert: 'alert',
   outbox: 'outbox',
   streak: 'streak',
+  delivery: 'delivery',
+  digest: 'digest',
 } as const;
 export type ItemType = (typeof ITEM_TYPE)[keyof typeof ITEM_TYPE];
 
@@ -53,3 +60,6 @@ export const TABLE_DEFINITION = {
 
 /** Days a ledger entry is kept: longer than a DynamoDB stream's 24-hour retention, so any replay is caught. */
 export const LEDGER_RETENTION_DAYS = 3;
+
+/** Days a delivery marker and a held digest entry are kept: SNS and SQS redeliveries come within days. */
+export const DELIVERY_RETENTION_DAYS = 14;
