@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Header = [name: string, value: string];
 
 /** One AWS event-stream frame (https://smithy.io/2.0/aws/amazon-eventstream.html): prelude, string headers, payload, CRCs. */
-const encodeFrame = (headerList: Header[], payload: string): Buffer => {
+export const encodeFrame = (headerList: Header[], payload: string): Buffer => {
   const headers = Buffer.concat(
     headerList.map(([name, value]) => {
       const nameBytes = Buffer.from(name);
