@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
@@ -35,6 +35,10 @@ export class AlertTopic extends Construct {
       description: 'Encrypts the Claude monitor alert topic',
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
+      // Nothing stays encrypted under it once the topic is gone: scheduled for deletion with the stack,
+      // rather than retained and billed for ever.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(30),
     });
     this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', {

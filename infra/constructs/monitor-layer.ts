@@ -1,4 +1,4 @@
-import { AssetHashType } from 'aws-cdk-lib';
+import { AssetHashType, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -28,6 +28,8 @@ export class MonitorLayer extends Construct {
     this.layer = new LayerVersion(this, 'Layer', {
       description: 'Claude monitor: monitored Anthropic client that records every call to DynamoDB',
       compatibleRuntimes: [...LAYER_RUNTIMES],
+      // Functions deployed elsewhere may still name an older version: keep every version until deleted by hand.
+      removalPolicy: RemovalPolicy.RETAIN,
       // Plain JavaScript: it runs on either architecture.
       compatibleArchitectures: [Architecture.ARM_64, Architecture.X86_64],
       code: Code.fromAsset(repoPath('layers/claude-monitor'), {
