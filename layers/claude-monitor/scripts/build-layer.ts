@@ -21,6 +21,7 @@ import {
   chmodSync,
   copyFileSync,
   createWriteStream,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -88,11 +89,15 @@ const common = (minify: boolean): BuildOptions => ({
 const source = (path: string) => join(PACKAGE_ROOT, 'src', path);
 
 const packageManifest = (types: boolean) => {
-  const entry = (name: string) => ({
-    ...(types ? { types: `./dist/types/${name}.d.ts` } : {}),
-    import: `./dist/${name}.mjs`,
-    require: `./dist/${name}.cjs`,
-  });
+  // Each module format gets declarations of its own format, so that a class of the SDK named in them is the
+  // same declaration the importing code sees (TypeScript's dual-package rule).
+  const entry = (name: string) =>
+    types
+      ? {
+          import: { types: `./dist/types/${name}.d.mts`, default: `./dist/${name}.mjs` },
+          require: { types: `./dist/types/${name}.d.ts`, default: `./dist/${name}.cjs` },
+        }
+      : { import: `./dist/${name}.mjs`, require: `./dist/${name}.cjs` };
   return {
     name: PACKAGE_NAME,
     version: LAYER_VERSION,
@@ -182,14 +187,38 @@ export const buildTypesPackageSync = (layerDir: string, outDir: string): void =>
     copyFileSync(from, to);
   }
   const tsc = join(installedPackageDir('typescript', PACKAGE_ROOT), 'bin', 'tsc');
+  const typesDir = join(outDir, 'dist', 'types');
   execFileSync(
     process.execPath,
-    [tsc, '-p', join(PACKAGE_ROOT, 'tsconfig.types.json'), '--outDir', join(outDir, 'dist', 'types')],
+    [tsc, '-p', join(PACKAGE_ROOT, 'tsconfig.types.json'), '--outDir', typesDir],
     {
       stdio: 'inherit',
     },
   );
+  writeEsmDeclarations(typesDir);
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(packageManifest(true), null, 2)}\n`);
+};
+
+const RELATIVE_SPECIFIER = /(from\s+|import\()(['"])(\.{1,2}\/[^'"]*)\2/g;
+
+/**
+ * ES module twins of the declarations (`.d.mts`): the same text with each relative import naming its file
+ * (`./client/options.mjs`, `./pricing/index.mjs`), as ES module resolution requires.
+ */
+const writeEsmDeclarations = (typesDir: string): void => {
+  for (const file of readdirSync(typesDir, { recursive: true, withFileTypes: true })) {
+    if (!file.isFile() || !file.name.endsWith('.d.ts')) continue;
+    const path = join(file.parentPath, file.name);
+    const text = readFileSync(path, 'utf8').replace(
+      RELATIVE_SPECIFIER,
+      (_match, lead: string, quote: string, specifier: string) => {
+        const target = resolve(file.parentPath, specifier);
+        const named = existsSync(`${target}.d.ts`) ? `${specifier}.mjs` : `${specifier}/index.mjs`;
+        return `${lead}${quote}${named}${quote}`;
+      },
+    );
+    writeFileSync(path.replace(/\.d\.ts$/, '.d.mts'), text);
+  }
 };
 
 const filesOf = (dir: string): string[] =>
