@@ -12,6 +12,7 @@ import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
 import { buildBenchLayer } from './layer-build';
 import { withFreshTable } from './local-table';
 import { measureReadFigures } from './read-figures';
+import { measureZeroCode, measureZeroCodeColdStart } from './zero-code';
 
 export interface BenchOptions {
   /** Timed rounds per mode (one call per configuration each). @default 2000 (quick: 20) */
@@ -47,7 +48,10 @@ const localClient = (endpoint: string) =>
 
 const keysStarting = (pattern: RegExp): FigureKey[] => FIGURE_KEYS.filter((key) => pattern.test(key));
 const COLD_START_KEYS = keysStarting(/^client\.(cold_start|layer_zip)/);
-const CLIENT_KEYS = FIGURE_KEYS.filter((key) => key.startsWith('client.') && !COLD_START_KEYS.includes(key));
+const ZERO_CODE_KEYS = keysStarting(/^client\.(zero_code|explicit_invocation)/);
+const CLIENT_KEYS = FIGURE_KEYS.filter(
+  (key) => key.startsWith('client.') && !COLD_START_KEYS.includes(key) && !ZERO_CODE_KEYS.includes(key),
+);
 
 /** Environment the monitored client reads, set for the run and restored after it. */
 const MONITOR_ENV = [ENV.tableName, ENV.dynamodbEndpoint, ENV.flushTimeoutMs] as const;
@@ -128,6 +132,42 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      `zero-code next to the explicit client: ${rounds} interleaved rounds per mode, each call its own invocation`,
+      ZERO_CODE_KEYS,
+      () =>
+        withDynamo((client, endpoint) =>
+          withFreshTable(client, 'bench-zero-code', async (tableName) => {
+            process.env[ENV.tableName] = tableName;
+            process.env[ENV.dynamodbEndpoint] = endpoint;
+            const z = await measureZeroCode({
+              stubUrl: stub.url,
+              client,
+              tableName,
+              rounds,
+              warmupRounds: quick ? 2 : 200,
+            });
+            if (z.recordsStored !== z.monitoredCalls) {
+              notes.push(
+                `zero-code phase: ${z.monitoredCalls} monitored calls, ${z.recordsStored} records stored`,
+              );
+            }
+            Object.assign(figures, {
+              'client.zero_code_added_median_ms': z.zeroCodeAddedMs.create,
+              'client.zero_code_stream_added_median_ms': z.zeroCodeAddedMs.stream,
+              'client.zero_code_explicit_added_median_ms': z.explicitAddedMs.create,
+              'client.zero_code_explicit_stream_added_median_ms': z.explicitAddedMs.stream,
+              'client.zero_code_invocation_end_median_ms': z.zeroCodeEndMedianMs,
+              'client.zero_code_invocation_end_p99_ms': z.zeroCodeEndP99Ms,
+              'client.explicit_invocation_end_median_ms': z.explicitEndMedianMs,
+              'client.explicit_invocation_end_p99_ms': z.explicitEndP99Ms,
+              'client.zero_code_calls': z.monitoredCalls,
+              'client.zero_code_records_stored': z.recordsStored,
+            });
+          }),
+        ),
+    );
+
+    await phase(
       'aggregation: the aggregation workload through the aggregator',
       keysStarting(/^aggregator\./),
       () =>
@@ -175,6 +215,10 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
           figures['client.cold_start_plain_ms'] = cold.plainMs;
           figures['client.cold_start_monitored_ms'] = cold.monitoredMs;
           figures['client.cold_start_added_ms'] = cold.addedMs;
+          const wrapped = await measureZeroCodeColdStart(layer, quick ? 1 : 10);
+          figures['client.cold_start_unwrapped_ms'] = wrapped.plainMs;
+          figures['client.cold_start_wrapped_ms'] = wrapped.wrappedMs;
+          figures['client.cold_start_wrapper_added_ms'] = wrapped.addedMs;
         } finally {
           layer.remove();
         }

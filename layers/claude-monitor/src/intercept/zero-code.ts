@@ -25,3 +25,8 @@ export const enableZeroCode = (options: MonitorOptions = {}, env: NodeJS.Process
 
 /** The options of zero-code recording, when it is on. */
 export const zeroCodeOptions = (): CallOptions | undefined => state.options;
+
+/** Stops zero-code recording; explicitly monitored clients are still recorded. */
+export const disableZeroCode = (): void => {
+  state.options = undefined;
+};
