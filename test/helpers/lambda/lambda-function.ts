@@ -1,0 +1,441 @@
+/**
+ * One Lambda execution environment running a Node.js function, faithful to the documented lifecycle
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html):
+ * - init: the runtime starts and loads the handler; init ends when it first asks for an event. Init is
+ *   limited to 10 seconds; past that the process is killed and the first invocation initializes again
+ *   within the function timeout, as Lambda does. A failed init is the first invocation's result;
+ * - invoke: the environment is thawed, the event delivered, and the invocation ends when the runtime has
+ *   reported its result AND asked for the next event; then every process of the environment is stopped with
+ *   SIGSTOP (frozen) until the next invocation. While frozen nothing runs: a timer or a socket the function
+ *   left behind is served only after the next thaw, if ever;
+ * - a runtime that exits (crash, init failure) or overruns the function timeout (then killed) leaves the
+ *   environment `exited`; the next invocation initializes a new runtime process, as Lambda resets it;
+ * - `kill()` reclaims the environment with SIGKILL and no earlier signal, like an idle environment reclaimed
+ *   without notice (no extension registers for SHUTDOWN, so Lambda sends no SIGTERM).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EnvironmentStateError, LambdaHarnessError, MountNamespaceUnavailableError } from './errors';
+import { createTempDir } from './fixture-dirs';
+import { FunctionLog } from './function-log';
+import { type ResolvedFunctionOptions, resolveFunctionOptions } from './function-options';
+import { lambdaEnvironment } from './lambda-environment';
+import { mountNamespaceSupport } from './mount-namespace';
+import { peakMemoryMb } from './process-state';
+import {
+  type InvocationEvent,
+  RESPONSE_MAX_BYTES,
+  type ReportVerdict,
+  type RuntimeApiListener,
+  RuntimeApiServer,
+  type RuntimeReport,
+} from './runtime-api-server';
+import { runtimeAssets } from './runtime-assets';
+import { exitError, parseReportedError, timeoutError, timeoutLogLine } from './runtime-outcomes';
+import { MOUNT_POINTS, type ProcessExit, SANDBOX_SETUP_FAILED, SandboxProcess } from './sandbox-process';
+import type {
+  InvokeResult,
+  LambdaEnvironmentState,
+  LambdaError,
+  LambdaFunctionOptions,
+  LambdaRuntime,
+} from './types';
+
+/** Lambda's limit on the init phase of an on-demand function. */
+export const INIT_LIMIT_MS = 10_000;
+/** Lambda's limit on a synchronous invocation's request payload. */
+export const REQUEST_MAX_BYTES = 6_291_456;
+const ACCOUNT_ID = '123456789012';
+
+/** A running function, as a test drives it. */
+export interface LambdaFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly runtime: LambdaRuntime;
+  /** Host folder mounted at the function's `/tmp`. */
+  readonly tmpDir: string;
+  /** Process id of the current runtime process while one is alive. */
+  readonly pid: number | undefined;
+  /** Invokes the function synchronously; resolves once the environment is frozen again (or has exited). */
+  invoke(event: unknown): Promise<InvokeResult>;
+  /** Every log line so far: the process's output and the platform's lines. */
+  logs(): string[];
+  state(): LambdaEnvironmentState;
+  /** SIGKILL to the whole environment, then cleanup; safe to call more than once. Call it in `afterAll`. */
+  kill(): Promise<void>;
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+}
+
+const deferred = (): Deferred => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+};
+
+type InitOutcome =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'failed'; readonly error: (requestId: string) => LambdaError };
+
+interface InitAttempt {
+  readonly ready: Deferred;
+  error?: LambdaError;
+}
+
+type InvocationResult = { readonly payload: unknown } | { readonly error: LambdaError };
+type PlatformStatus = { readonly kind: 'timeout' } | { readonly kind: 'error'; readonly errorType: string };
+
+interface RunningInvocation {
+  readonly event: InvocationEvent;
+  readonly askedForNext: Deferred;
+  result?: InvocationResult;
+}
+
+const NO_RESULT: LambdaError = {
+  errorType: 'LambdaHarness.NoResult',
+  errorMessage: 'the runtime asked for the next event without posting a response or an error',
+};
+
+const live = new Set<LambdaEnvironment>();
+
+const traceId = (): string =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+
+/** Whichever comes first: the work, or `ms` elapsing; the timer is cleared either way. */
+const raceWithTimer = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([work, delay(Math.max(ms, 0), 'timeout' as const, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
+};
+
+const parsePayload = (body: Buffer): unknown => {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: Lambda returns the bytes as they are; so does the harness, as text.
+    return text;
+  }
+};
+
+class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly runtime: LambdaRuntime;
+  readonly tmpDir: string;
+  private phase: LambdaEnvironmentState = 'initializing';
+  private sandbox: SandboxProcess | undefined;
+  private initAttempt: InitAttempt | undefined;
+  private invocation: RunningInvocation | undefined;
+  private pendingInitFailure: ((requestId: string) => LambdaError) | undefined;
+  private initDurationMs: number | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly options: ResolvedFunctionOptions,
+    private readonly workDir: string,
+    private readonly log: FunctionLog,
+    private readonly server: RuntimeApiServer,
+  ) {
+    this.functionName = options.functionName;
+    this.functionArn = `arn:aws:lambda:${options.region}:${ACCOUNT_ID}:function:${options.functionName}`;
+    this.runtime = options.runtime;
+    this.tmpDir = options.tmpDir ?? join(workDir, 'tmp');
+  }
+
+  /** The first init; on demand, its failure is what the first invocation returns. */
+  async open(): Promise<void> {
+    const outcome = await this.initialize(INIT_LIMIT_MS);
+    if (outcome.kind === 'failed') this.pendingInitFailure = outcome.error;
+  }
+
+  get pid(): number | undefined {
+    return this.sandbox?.exitStatus === undefined ? this.sandbox?.pid : undefined;
+  }
+
+  state(): LambdaEnvironmentState {
+    return this.phase;
+  }
+
+  logs(): string[] {
+    return this.log.lines();
+  }
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    if (this.phase === 'killed') throw new EnvironmentStateError('the environment was killed');
+    if (this.busy) {
+      throw new EnvironmentStateError(
+        'an invocation is running here already: Lambda would use another environment',
+      );
+    }
+    const body = JSON.stringify(event);
+    if (body === undefined) throw new LambdaHarnessError('the event must be JSON-serializable');
+    if (Buffer.byteLength(body) > REQUEST_MAX_BYTES) {
+      throw new LambdaHarnessError(`the event is larger than Lambda's ${REQUEST_MAX_BYTES} bytes`);
+    }
+    this.busy = true;
+    const requestId = randomUUID();
+    const startedAt = performance.now();
+    const deadlineMs = Date.now() + this.options.timeoutSeconds * 1000;
+    this.log.start(requestId);
+    try {
+      const { result, status } = await this.invokeOnce({
+        requestId,
+        deadlineMs,
+        functionArn: this.functionArn,
+        traceId: traceId(),
+        body,
+      });
+      const pid = this.pid;
+      this.log.end({
+        requestId,
+        durationMs: performance.now() - startedAt,
+        memoryMb: this.options.memoryMb,
+        maxMemoryUsedMb: pid === undefined ? undefined : peakMemoryMb(pid),
+        initDurationMs: this.takeInitDuration(),
+        status,
+      });
+      return { requestId, ...result };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async kill(): Promise<void> {
+    if (this.phase === 'killed') return;
+    this.phase = 'killed';
+    live.delete(this);
+    await this.sandbox?.kill();
+    await this.server.close();
+    this.log.close();
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  /** Last resort when the test process exits with environments still alive: synchronous. */
+  killNow(): void {
+    const sandbox = this.sandbox;
+    if (sandbox !== undefined && sandbox.exitStatus === undefined) {
+      try {
+        process.kill(-sandbox.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  nextRequested(): void {
+    if (this.initAttempt !== undefined) this.initAttempt.ready.resolve();
+    else this.invocation?.askedForNext.resolve();
+  }
+
+  report(report: RuntimeReport): ReportVerdict {
+    if (report.kind === 'init-error') {
+      if (this.initAttempt === undefined) {
+        return { status: 403, errorType: 'InvalidStateTransition', errorMessage: 'init has already ended' };
+      }
+      this.initAttempt.error = parseReportedError(report.body, report.errorType);
+      return { status: 202 };
+    }
+    const invocation = this.invocation;
+    if (invocation === undefined || invocation.event.requestId !== report.requestId) {
+      return { status: 400, errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' };
+    }
+    if (invocation.result !== undefined) {
+      return {
+        status: 403,
+        errorType: 'InvalidStateTransition',
+        errorMessage: 'the invocation has a result already',
+      };
+    }
+    if (report.kind === 'error') {
+      invocation.result = { error: parseReportedError(report.body, report.errorType) };
+      return { status: 202 };
+    }
+    if (report.tooLarge) {
+      const errorMessage = `Response payload size exceeded maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).`;
+      invocation.result = { error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage } };
+      const limit = `Exceeded maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).`;
+      return { status: 413, errorType: 'RequestEntityTooLarge', errorMessage: limit };
+    }
+    invocation.result = { payload: parsePayload(report.body) };
+    return { status: 202 };
+  }
+
+  refused(call: string): void {
+    this.log.platform(
+      `LambdaHarness: refused ${call}: the Extensions, Telemetry and Logs APIs are not emulated`,
+    );
+  }
+
+  private takeInitDuration(): number | undefined {
+    const duration = this.initDurationMs;
+    this.initDurationMs = undefined;
+    return duration;
+  }
+
+  /** Starts a runtime process and waits for the end of its init phase. */
+  private async initialize(limitMs: number): Promise<InitOutcome> {
+    const assets = runtimeAssets();
+    const sandbox = SandboxProcess.start(
+      {
+        opt: this.options.layerDir ?? assets.emptyOptDir,
+        task: this.options.taskDir,
+        runtime: assets.runtimeDir(this.options.runtime),
+        runtimeNodeModules: assets.runtimeNodeModules(),
+        lang: assets.langDir,
+        nodeBinary: assets.nodeBinary,
+        tmp: this.tmpDir,
+      },
+      lambdaEnvironment({ ...this.options, runtimeApi: this.server.address }),
+      this.log.fd,
+    );
+    this.sandbox = sandbox;
+    this.phase = 'initializing';
+    const attempt: InitAttempt = { ready: deferred() };
+    this.initAttempt = attempt;
+    void sandbox.exited.then(() => this.runtimeExited(sandbox));
+    const startedAt = performance.now();
+    const ending = await raceWithTimer(
+      Promise.race([
+        attempt.ready.promise.then(() => 'ready' as const),
+        sandbox.exited.then(() => 'exited' as const),
+      ]),
+      limitMs,
+    );
+    this.initAttempt = undefined;
+    if (ending === 'ready' && (await sandbox.freeze())) {
+      this.initDurationMs = performance.now() - startedAt;
+      this.phase = 'frozen';
+      return { kind: 'ready' };
+    }
+    if (ending === 'timeout') {
+      await sandbox.kill();
+      this.log.platform(`INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+      this.phase = 'exited';
+      return { kind: 'timeout' };
+    }
+    const exit: ProcessExit = await sandbox.exited;
+    this.phase = 'exited';
+    if (exit.code === SANDBOX_SETUP_FAILED) {
+      throw new MountNamespaceUnavailableError(
+        `the sandbox could not be set up:\n${this.logs().slice(-5).join('\n')}`,
+      );
+    }
+    const posted = attempt.error;
+    return { kind: 'failed', error: (requestId) => posted ?? exitError(requestId, exit) };
+  }
+
+  private async invokeOnce(
+    event: InvocationEvent,
+  ): Promise<{ result: InvocationResult; status?: PlatformStatus }> {
+    const failed = (error: LambdaError) => ({
+      result: { error },
+      status: { kind: 'error', errorType: error.errorType } as const,
+    });
+    const pendingInitFailure = this.pendingInitFailure;
+    this.pendingInitFailure = undefined;
+    if (pendingInitFailure !== undefined) return failed(pendingInitFailure(event.requestId));
+    if (this.phase === 'exited') {
+      const init = await this.initialize(event.deadlineMs - Date.now());
+      if (init.kind === 'timeout') return failed(timeoutError(event.requestId, this.options.timeoutSeconds));
+      if (init.kind === 'failed') return failed(init.error(event.requestId));
+    }
+
+    const sandbox = this.sandbox!;
+    const invocation: RunningInvocation = { event, askedForNext: deferred() };
+    this.invocation = invocation;
+    this.phase = 'running';
+    sandbox.thaw();
+    this.server.deliver(event);
+    const ending = await raceWithTimer(
+      Promise.race([
+        invocation.askedForNext.promise.then(() => 'next' as const),
+        sandbox.exited.then(() => 'exited' as const),
+      ]),
+      event.deadlineMs - Date.now(),
+    );
+    this.invocation = undefined;
+    if (ending === 'next' && (await sandbox.freeze())) {
+      this.phase = 'frozen';
+      return { result: invocation.result ?? { error: NO_RESULT } };
+    }
+    if (ending === 'timeout') {
+      await sandbox.kill();
+      this.phase = 'exited';
+      this.log.platform(timeoutLogLine(event.requestId, this.options.timeoutSeconds));
+      const error = timeoutError(event.requestId, this.options.timeoutSeconds);
+      return { result: invocation.result ?? { error }, status: { kind: 'timeout' } };
+    }
+    const exit = await sandbox.exited;
+    this.phase = 'exited';
+    if (invocation.result !== undefined) return { result: invocation.result };
+    const error = exitError(event.requestId, exit);
+    this.log.platform(error.errorMessage);
+    this.log.platform(error.errorType);
+    return failed(error);
+  }
+
+  private runtimeExited(sandbox: SandboxProcess): void {
+    if (sandbox !== this.sandbox) return;
+    this.server.disconnectAll();
+    if (this.phase === 'frozen') this.phase = 'exited';
+  }
+}
+
+let exitHookInstalled = false;
+
+const installExitHook = (): void => {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const environment of live) environment.killNow();
+  });
+};
+
+/**
+ * Starts a function's execution environment and runs its init phase.
+ * @throws InvalidFunctionOptionError or ReservedEnvironmentVariableError for a bad configuration,
+ * MountNamespaceUnavailableError where the environment cannot be built (see `describeWithLambda`)
+ */
+export const startLambdaFunction = async (options: LambdaFunctionOptions): Promise<LambdaFunction> => {
+  const resolved = resolveFunctionOptions(options);
+  const support = mountNamespaceSupport();
+  if (!support.supported) throw new MountNamespaceUnavailableError(support.reason ?? 'unsupported');
+  for (const mountPoint of MOUNT_POINTS) mkdirSync(mountPoint, { recursive: true });
+  installExitHook();
+
+  const workDir = createTempDir('lambda-harness-env-').path;
+  mkdirSync(join(workDir, 'tmp'));
+  let environment: LambdaEnvironment | undefined;
+  const server = await RuntimeApiServer.start({
+    nextRequested: () => environment?.nextRequested(),
+    report: (report) => environment?.report(report) ?? { status: 503 },
+    refused: (call) => environment?.refused(call),
+  });
+  environment = new LambdaEnvironment(
+    resolved,
+    workDir,
+    new FunctionLog(join(workDir, 'function.log')),
+    server,
+  );
+  live.add(environment);
+  try {
+    await environment.open();
+  } catch (error) {
+    await environment.kill();
+    throw error;
+  }
+  return environment;
+};

@@ -1,0 +1,62 @@
+/**
+ * The errors an invocation can end with besides the function's own, worded as Lambda words them, and the
+ * reading of an error the runtime posted.
+ */
+import type { ProcessExit } from './sandbox-process';
+import type { LambdaError } from './types';
+
+// How Lambda (whose platform is written in Go) names the signals that end a runtime.
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed',
+  SIGABRT: 'aborted',
+  SIGSEGV: 'segmentation fault',
+  SIGTERM: 'terminated',
+  SIGBUS: 'bus error',
+};
+
+const prefix = (requestId: string | undefined): string =>
+  requestId === undefined ? '' : `RequestId: ${requestId} `;
+
+/** The runtime process ended without reporting a result. */
+export const exitError = (requestId: string | undefined, exit: ProcessExit): LambdaError => {
+  const how =
+    exit.code !== null ? `exit status ${exit.code}` : `signal: ${SIGNAL_WORDS[exit.signal!] ?? exit.signal}`;
+  return {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `${prefix(requestId)}Error: Runtime exited with error: ${how}`,
+  };
+};
+
+/** The invocation overran the function timeout. */
+export const timeoutError = (requestId: string, timeoutSeconds: number): LambdaError => ({
+  errorType: 'Sandbox.Timedout',
+  errorMessage: `${prefix(requestId)}Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+});
+
+/** The log line Lambda writes when an invocation times out. */
+export const timeoutLogLine = (requestId: string, timeoutSeconds: number): string =>
+  `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+
+/**
+ * Reads a posted error: the runtimes post `{ errorType, errorMessage, trace }` JSON; anything else is kept as
+ * the message, with the `Lambda-Runtime-Function-Error-Type` header (or `Unhandled`) as the type.
+ */
+export const parseReportedError = (body: Buffer, headerType: string | undefined): LambdaError => {
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as Partial<Record<'errorType' | 'errorMessage', unknown>> & {
+      trace?: unknown;
+    };
+    if (parsed !== null && typeof parsed === 'object') {
+      const trace = Array.isArray(parsed.trace) ? parsed.trace.map(String) : undefined;
+      return {
+        errorType: typeof parsed.errorType === 'string' ? parsed.errorType : (headerType ?? 'Unhandled'),
+        errorMessage: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : text,
+        ...(trace === undefined ? {} : { trace }),
+      };
+    }
+  } catch {
+    // Not JSON: keep the text as it is.
+  }
+  return { errorType: headerType ?? 'Unhandled', errorMessage: text };
+};
