@@ -37,9 +37,9 @@ export class FunctionLog {
     return lines;
   }
 
-  /** Appends a platform line. */
+  /** Appends a platform line; nothing once the log is closed (the environment is gone). */
   platform(line: string): void {
-    writeSync(this.fd, `${line}\n`);
+    if (this.closedLines === undefined) writeSync(this.fd, `${line}\n`);
   }
 
   start(requestId: string): void {

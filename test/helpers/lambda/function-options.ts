@@ -2,6 +2,7 @@
  * Validation and defaults of `startLambdaFunction`'s options, with errors that name the option.
  */
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidFunctionOptionError } from './errors';
 import { DEFAULT_CREDENTIALS, validateCredentials, validateFunctionEnvironment } from './lambda-environment';
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES, type LambdaFunctionOptions } from './types';
@@ -39,8 +40,10 @@ export const resolveFunctionOptions = (options: LambdaFunctionOptions): Resolved
     credentials: DEFAULT_CREDENTIALS,
     environment: {},
     ...options,
-    layerDir: options.layerDir,
-    tmpDir: options.tmpDir,
+    // The sandbox starts in /, so relative folders would name the wrong place there.
+    taskDir: resolve(options.taskDir),
+    layerDir: options.layerDir === undefined ? undefined : resolve(options.layerDir),
+    tmpDir: options.tmpDir === undefined ? undefined : resolve(options.tmpDir),
   };
   check(LAMBDA_RUNTIMES.includes(resolved.runtime), 'runtime', `one of ${LAMBDA_RUNTIMES.join(', ')}`);
   check(typeof resolved.handler === 'string' && resolved.handler !== '', 'handler', 'a non-empty string');

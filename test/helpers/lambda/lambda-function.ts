@@ -104,6 +104,9 @@ const NO_RESULT: LambdaError = {
   errorMessage: 'the runtime asked for the next event without posting a response or an error',
 };
 
+/** How a runtime ends when its environment is reclaimed. */
+const KILLED: ProcessExit = { code: null, signal: 'SIGKILL' };
+
 const live = new Set<LambdaEnvironment>();
 
 const traceId = (): string =>
@@ -279,6 +282,11 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
     );
   }
 
+  /** Moves to `phase` unless the environment was killed meanwhile: `killed` is final. */
+  private enter(phase: LambdaEnvironmentState): void {
+    if (this.phase !== 'killed') this.phase = phase;
+  }
+
   private takeInitDuration(): number | undefined {
     const duration = this.initDurationMs;
     this.initDurationMs = undefined;
@@ -287,6 +295,8 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
 
   /** Starts a runtime process and waits for the end of its init phase. */
   private async initialize(limitMs: number): Promise<InitOutcome> {
+    if (this.phase === 'killed')
+      return { kind: 'failed', error: (requestId) => exitError(requestId, KILLED) };
     const assets = runtimeAssets();
     const sandbox = SandboxProcess.start(
       {
@@ -302,7 +312,7 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
       this.log.fd,
     );
     this.sandbox = sandbox;
-    this.phase = 'initializing';
+    this.enter('initializing');
     const attempt: InitAttempt = { ready: deferred() };
     this.initAttempt = attempt;
     void sandbox.exited.then(() => this.runtimeExited(sandbox));
@@ -317,17 +327,17 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
     this.initAttempt = undefined;
     if (ending === 'ready' && (await sandbox.freeze())) {
       this.initDurationMs = performance.now() - startedAt;
-      this.phase = 'frozen';
+      this.enter('frozen');
       return { kind: 'ready' };
     }
     if (ending === 'timeout') {
       await sandbox.kill();
       this.log.platform(`INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
-      this.phase = 'exited';
+      this.enter('exited');
       return { kind: 'timeout' };
     }
     const exit: ProcessExit = await sandbox.exited;
-    this.phase = 'exited';
+    this.enter('exited');
     if (exit.code === SANDBOX_SETUP_FAILED) {
       throw new MountNamespaceUnavailableError(
         `the sandbox could not be set up:\n${this.logs().slice(-5).join('\n')}`,
@@ -353,10 +363,11 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
       if (init.kind === 'failed') return failed(init.error(event.requestId));
     }
 
-    const sandbox = this.sandbox!;
+    const sandbox = this.sandbox;
+    if (this.phase === 'killed' || sandbox === undefined) return failed(exitError(event.requestId, KILLED));
     const invocation: RunningInvocation = { event, askedForNext: deferred() };
     this.invocation = invocation;
-    this.phase = 'running';
+    this.enter('running');
     sandbox.thaw();
     this.server.deliver(event);
     const ending = await raceWithTimer(
@@ -368,18 +379,18 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
     );
     this.invocation = undefined;
     if (ending === 'next' && (await sandbox.freeze())) {
-      this.phase = 'frozen';
+      this.enter('frozen');
       return { result: invocation.result ?? { error: NO_RESULT } };
     }
     if (ending === 'timeout') {
       await sandbox.kill();
-      this.phase = 'exited';
+      this.enter('exited');
       this.log.platform(timeoutLogLine(event.requestId, this.options.timeoutSeconds));
       const error = timeoutError(event.requestId, this.options.timeoutSeconds);
       return { result: invocation.result ?? { error }, status: { kind: 'timeout' } };
     }
     const exit = await sandbox.exited;
-    this.phase = 'exited';
+    this.enter('exited');
     if (invocation.result !== undefined) return { result: invocation.result };
     const error = exitError(event.requestId, exit);
     this.log.platform(error.errorMessage);
@@ -390,7 +401,7 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
   private runtimeExited(sandbox: SandboxProcess): void {
     if (sandbox !== this.sandbox) return;
     this.server.disconnectAll();
-    if (this.phase === 'frozen') this.phase = 'exited';
+    if (this.phase === 'frozen') this.enter('exited');
   }
 }
 

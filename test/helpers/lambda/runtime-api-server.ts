@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { RuntimeProtocolError } from './errors';
 
 /** Lambda's limit for a synchronous invocation's response (the figure in Lambda's own error message). */
 export const RESPONSE_MAX_BYTES = 6_291_556;
@@ -124,7 +125,7 @@ export class RuntimeApiServer {
   /** Answers the held `next` request with an event. */
   deliver(event: InvocationEvent): void {
     const held = this.held;
-    if (held === undefined) throw new Error('the runtime is not waiting for an event');
+    if (held === undefined) throw new RuntimeProtocolError('the runtime is not waiting for an event');
     this.held = undefined;
     held.writeHead(200, {
       'Content-Type': 'application/json',

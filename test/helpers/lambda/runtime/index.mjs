@@ -12,6 +12,9 @@ import { register } from 'node:module';
 import { SyncPoster } from './sync-poster.mjs';
 
 const release = readFileSync(new URL('./runtime-release', import.meta.url), 'utf8').trim();
+// The node running here is the test machine's (20.x), not the runtime's 22 or 24: the AWS SDK's notice about
+// old Node versions would never appear in Lambda's log, so it must not appear in this one.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const poster = new SyncPoster();
 register('./node-path-hooks.mjs', import.meta.url, { data: { nodePath: process.env.NODE_PATH ?? '' } });
 
