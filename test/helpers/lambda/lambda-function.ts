@@ -13,10 +13,9 @@
  * - `kill()` reclaims the environment with SIGKILL and no earlier signal, like an idle environment reclaimed
  *   without notice (no extension registers for SHUTDOWN, so Lambda sends no SIGTERM).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { EnvironmentStateError, LambdaHarnessError, MountNamespaceUnavailableError } from './errors';
 import { createTempDir } from './fixture-dirs';
 import { FunctionLog } from './function-log';
@@ -26,59 +25,37 @@ import { mountNamespaceSupport } from './mount-namespace';
 import { peakMemoryMb } from './process-state';
 import {
   type InvocationEvent,
-  RESPONSE_MAX_BYTES,
+  newTraceId,
   type ReportVerdict,
   type RuntimeApiListener,
   RuntimeApiServer,
   type RuntimeReport,
 } from './runtime-api-server';
 import { runtimeAssets } from './runtime-assets';
-import { exitError, parseReportedError, timeoutError, timeoutLogLine } from './runtime-outcomes';
+import {
+  exitError,
+  type InvocationResult,
+  judgeInvocationReport,
+  parseReportedError,
+  timeoutError,
+  timeoutLogLine,
+} from './runtime-outcomes';
 import { MOUNT_POINTS, type ProcessExit, SANDBOX_SETUP_FAILED, SandboxProcess } from './sandbox-process';
 import type {
   InvokeResult,
   LambdaEnvironmentState,
   LambdaError,
+  LambdaFunction,
   LambdaFunctionOptions,
   LambdaRuntime,
 } from './types';
+import { type Deferred, deferred, raceWithTimer } from './waiting';
 
 /** Lambda's limit on the init phase of an on-demand function. */
 export const INIT_LIMIT_MS = 10_000;
 /** Lambda's limit on a synchronous invocation's request payload. */
 export const REQUEST_MAX_BYTES = 6_291_456;
 const ACCOUNT_ID = '123456789012';
-
-/** A running function, as a test drives it. */
-export interface LambdaFunction {
-  readonly functionName: string;
-  readonly functionArn: string;
-  readonly runtime: LambdaRuntime;
-  /** Host folder mounted at the function's `/tmp`. */
-  readonly tmpDir: string;
-  /** Process id of the current runtime process while one is alive. */
-  readonly pid: number | undefined;
-  /** Invokes the function synchronously; resolves once the environment is frozen again (or has exited). */
-  invoke(event: unknown): Promise<InvokeResult>;
-  /** Every log line so far: the process's output and the platform's lines. */
-  logs(): string[];
-  state(): LambdaEnvironmentState;
-  /** SIGKILL to the whole environment, then cleanup; safe to call more than once. Call it in `afterAll`. */
-  kill(): Promise<void>;
-}
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  resolve(): void;
-}
-
-const deferred = (): Deferred => {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-};
 
 type InitOutcome =
   | { readonly kind: 'ready' }
@@ -90,7 +67,6 @@ interface InitAttempt {
   error?: LambdaError;
 }
 
-type InvocationResult = { readonly payload: unknown } | { readonly error: LambdaError };
 type PlatformStatus = { readonly kind: 'timeout' } | { readonly kind: 'error'; readonly errorType: string };
 
 interface RunningInvocation {
@@ -108,29 +84,6 @@ const NO_RESULT: LambdaError = {
 const KILLED: ProcessExit = { code: null, signal: 'SIGKILL' };
 
 const live = new Set<LambdaEnvironment>();
-
-const traceId = (): string =>
-  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
-
-/** Whichever comes first: the work, or `ms` elapsing; the timer is cleared either way. */
-const raceWithTimer = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([work, delay(Math.max(ms, 0), 'timeout' as const, { signal: timer.signal })]);
-  } finally {
-    timer.abort();
-  }
-};
-
-const parsePayload = (body: Buffer): unknown => {
-  const text = body.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Not JSON: Lambda returns the bytes as they are; so does the harness, as text.
-    return text;
-  }
-};
 
 class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
   readonly functionName: string;
@@ -197,7 +150,7 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
         requestId,
         deadlineMs,
         functionArn: this.functionArn,
-        traceId: traceId(),
+        traceId: newTraceId(),
         body,
       });
       const pid = this.pid;
@@ -262,18 +215,9 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
         errorMessage: 'the invocation has a result already',
       };
     }
-    if (report.kind === 'error') {
-      invocation.result = { error: parseReportedError(report.body, report.errorType) };
-      return { status: 202 };
-    }
-    if (report.tooLarge) {
-      const errorMessage = `Response payload size exceeded maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).`;
-      invocation.result = { error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage } };
-      const limit = `Exceeded maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).`;
-      return { status: 413, errorType: 'RequestEntityTooLarge', errorMessage: limit };
-    }
-    invocation.result = { payload: parsePayload(report.body) };
-    return { status: 202 };
+    const { result, verdict } = judgeInvocationReport(report);
+    invocation.result = result;
+    return verdict;
   }
 
   refused(call: string): void {

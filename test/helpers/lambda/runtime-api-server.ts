@@ -9,6 +9,7 @@
  *   that silently relied on one must fail loudly here;
  * - anything else is a 404.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { RuntimeProtocolError } from './errors';
@@ -29,6 +30,12 @@ export interface InvocationEvent {
   readonly traceId: string;
   readonly body: string;
 }
+
+/** An X-Ray trace header value as Lambda passes it (`Lambda-Runtime-Trace-Id`), not sampled. */
+export const newTraceId = (): string => {
+  const epochSeconds = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${epochSeconds}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+};
 
 /** What the runtime reported. */
 export type RuntimeReport =

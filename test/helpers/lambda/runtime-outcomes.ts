@@ -2,6 +2,7 @@
  * The errors an invocation can end with besides the function's own, worded as Lambda words them, and the
  * reading of an error the runtime posted.
  */
+import { RESPONSE_MAX_BYTES, type ReportVerdict, type RuntimeReport } from './runtime-api-server';
 import type { ProcessExit } from './sandbox-process';
 import type { LambdaError } from './types';
 
@@ -59,4 +60,43 @@ export const parseReportedError = (body: Buffer, headerType: string | undefined)
     // Not JSON: keep the text as it is.
   }
   return { errorType: headerType ?? 'Unhandled', errorMessage: text };
+};
+
+/** Reads a posted response: JSON, or the raw text when it is not JSON. */
+export const parseReportedPayload = (body: Buffer): unknown => {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: Lambda returns the bytes as they are; so does the harness, as text.
+    return text;
+  }
+};
+
+/** What an invocation ended with. */
+export type InvocationResult = { readonly payload: unknown } | { readonly error: LambdaError };
+
+/**
+ * What a posted response or error makes of the invocation, and the Runtime API's answer: 202, or 413 for a
+ * response over Lambda's limit, which fails the invocation with `Function.ResponseSizeTooLarge`.
+ */
+export const judgeInvocationReport = (
+  report: Exclude<RuntimeReport, { kind: 'init-error' }>,
+): { result: InvocationResult; verdict: ReportVerdict } => {
+  if (report.kind === 'error') {
+    return { result: { error: parseReportedError(report.body, report.errorType) }, verdict: { status: 202 } };
+  }
+  if (report.tooLarge) {
+    const limit = `maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).`;
+    return {
+      result: {
+        error: {
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size exceeded ${limit}`,
+        },
+      },
+      verdict: { status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Exceeded ${limit}` },
+    };
+  }
+  return { result: { payload: parseReportedPayload(report.body) }, verdict: { status: 202 } };
 };

@@ -83,3 +83,21 @@ export type InvokeResult =
  * - `killed`: the environment was reclaimed with `kill()`.
  */
 export type LambdaEnvironmentState = 'initializing' | 'frozen' | 'running' | 'exited' | 'killed';
+
+/** A running function, as a test drives it. */
+export interface LambdaFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly runtime: LambdaRuntime;
+  /** Host folder mounted at the function's `/tmp`. */
+  readonly tmpDir: string;
+  /** Process id of the current runtime process while one is alive. */
+  readonly pid: number | undefined;
+  /** Invokes the function synchronously; resolves once the environment is frozen again (or has exited). */
+  invoke(event: unknown): Promise<InvokeResult>;
+  /** Every log line so far: the process's output and the platform's lines. */
+  logs(): string[];
+  state(): LambdaEnvironmentState;
+  /** SIGKILL to the whole environment, then cleanup; safe to call more than once. Call it in `afterAll`. */
+  kill(): Promise<void>;
+}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLayerDir, createTempDir, type TempDir } from '../../helpers/lambda/fixture-dirs';
 import { defaultNodePath } from '../../helpers/lambda/lambda-environment';
-import { type LambdaFunction, startLambdaFunction } from '../../helpers/lambda/lambda-function';
+import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
-import { LAMBDA_RUNTIMES } from '../../helpers/lambda/types';
+import { LAMBDA_RUNTIMES, type LambdaFunction } from '../../helpers/lambda/types';
 import { fixturePath, payloadOf } from './fixtures';
 
 const LETTERS_AND_DIGITS = /^[a-zA-Z\d]+$/;

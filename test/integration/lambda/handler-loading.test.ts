@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildLayerDir, createTempDir, writeFileTree } from '../../helpers/lambda/fixture-dirs';
-import { type LambdaFunction, startLambdaFunction } from '../../helpers/lambda/lambda-function';
+import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
-import { LAMBDA_RUNTIMES, type LambdaFunctionOptions } from '../../helpers/lambda/types';
+import { LAMBDA_RUNTIMES, type LambdaFunction, type LambdaFunctionOptions } from '../../helpers/lambda/types';
 import { errorOf, fixturePath, payloadOf } from './fixtures';
 
 const started: LambdaFunction[] = [];

@@ -2,11 +2,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LambdaFunction, startLambdaFunction } from '../../helpers/lambda/lambda-function';
+import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
 import { isProcessGroupStopped, readProcessStat } from '../../helpers/lambda/process-state';
 import { RESPONSE_MAX_BYTES } from '../../helpers/lambda/runtime-api-server';
-import { LAMBDA_RUNTIMES } from '../../helpers/lambda/types';
+import { LAMBDA_RUNTIMES, type LambdaFunction } from '../../helpers/lambda/types';
 import { errorOf, fixturePath, payloadOf } from './fixtures';
 import { type HoldingServer, startHoldingServer } from './holding-server';
 

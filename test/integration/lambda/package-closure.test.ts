@@ -6,10 +6,10 @@ import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/ant
 import { copyFolder } from '../../helpers/lambda/copy-folder';
 import { PackageClosureError } from '../../helpers/lambda/errors';
 import { createTempDir, type TempDir, writeFileTree } from '../../helpers/lambda/fixture-dirs';
-import { type LambdaFunction, startLambdaFunction } from '../../helpers/lambda/lambda-function';
+import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
 import { copyPackageClosure } from '../../helpers/lambda/package-closure';
-import { LAMBDA_RUNTIMES } from '../../helpers/lambda/types';
+import { LAMBDA_RUNTIMES, type LambdaFunction } from '../../helpers/lambda/types';
 import { REPO_ROOT } from '../../helpers/local-stack-process';
 import { fixturePath, payloadOf } from './fixtures';
 

@@ -1,10 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTempDir, type TempDir } from '../../helpers/lambda/fixture-dirs';
-import { type LambdaFunction, startLambdaFunction } from '../../helpers/lambda/lambda-function';
+import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
 import { readProcessStat } from '../../helpers/lambda/process-state';
-import { LAMBDA_RUNTIMES, type LambdaFunctionOptions, type LambdaRuntime } from '../../helpers/lambda/types';
+import {
+  LAMBDA_RUNTIMES,
+  type LambdaFunction,
+  type LambdaFunctionOptions,
+  type LambdaRuntime,
+} from '../../helpers/lambda/types';
 import { errorOf, fixturePath, payloadOf } from './fixtures';
 
 const started: LambdaFunction[] = [];
