@@ -17,11 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentStateError, LambdaHarnessError, MountNamespaceUnavailableError } from './errors';
-import { createTempDir } from './fixture-dirs';
 import { FunctionLog } from './function-log';
 import { type ResolvedFunctionOptions, resolveFunctionOptions } from './function-options';
 import { lambdaEnvironment } from './lambda-environment';
 import { mountNamespaceSupport } from './mount-namespace';
+import { createOwnedTempDir, onProcessEnd } from './process-cleanup';
 import { peakMemoryMb } from './process-state';
 import {
   type InvocationEvent,
@@ -83,7 +83,9 @@ const NO_RESULT: LambdaError = {
 /** How a runtime ends when its environment is reclaimed. */
 const KILLED: ProcessExit = { code: null, signal: 'SIGKILL' };
 
+/** Environments not killed yet; the test process's end kills them. */
 const live = new Set<LambdaEnvironment>();
+let liveCleanupRegistered = false;
 
 class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
   readonly functionName: string;
@@ -178,7 +180,7 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
-  /** Last resort when the test process exits with environments still alive: synchronous. */
+  /** Last resort when the test process ends with this environment alive: synchronous. */
   killNow(): void {
     const sandbox = this.sandbox;
     if (sandbox !== undefined && sandbox.exitStatus === undefined) {
@@ -349,16 +351,6 @@ class LambdaEnvironment implements LambdaFunction, RuntimeApiListener {
   }
 }
 
-let exitHookInstalled = false;
-
-const installExitHook = (): void => {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const environment of live) environment.killNow();
-  });
-};
-
 /**
  * Starts a function's execution environment and runs its init phase.
  * @throws InvalidFunctionOptionError or ReservedEnvironmentVariableError for a bad configuration,
@@ -369,9 +361,13 @@ export const startLambdaFunction = async (options: LambdaFunctionOptions): Promi
   const support = mountNamespaceSupport();
   if (!support.supported) throw new MountNamespaceUnavailableError(support.reason ?? 'unsupported');
   for (const mountPoint of MOUNT_POINTS) mkdirSync(mountPoint, { recursive: true });
-  installExitHook();
-
-  const workDir = createTempDir('lambda-harness-env-').path;
+  if (!liveCleanupRegistered) {
+    liveCleanupRegistered = true;
+    onProcessEnd(() => {
+      for (const environment of live) environment.killNow();
+    });
+  }
+  const workDir = createOwnedTempDir('lambda-harness-env-');
   mkdirSync(join(workDir, 'tmp'));
   let environment: LambdaEnvironment | undefined;
   const server = await RuntimeApiServer.start({

@@ -7,13 +7,13 @@
  *   else, so that e.g. `@anthropic-ai/sdk` is not resolvable from there;
  * - the `/var/lang` folder with its `bin/node` mount target, and an empty `/opt` for functions without layer.
  */
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../local-stack-process';
 import { copyFolder } from './copy-folder';
 import { copyPackageClosure } from './package-closure';
+import { createOwnedTempDir, onProcessEnd, removeInBackground } from './process-cleanup';
 import type { LambdaRuntime } from './types';
 
 /** The SDK packages found in `/var/runtime/node_modules` (the managed runtime provides the whole SDK v3). */
@@ -62,8 +62,8 @@ const buildRuntimeNodeModules = (root: string): string => {
 /** The shared folders, created on first call. */
 export const runtimeAssets = (): RuntimeAssets => {
   if (assets !== undefined) return assets;
-  const root = mkdtempSync(join(tmpdir(), 'lambda-harness-runtime-'));
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  const root = createOwnedTempDir('lambda-harness-runtime-');
+  onProcessEnd(() => removeInBackground(root));
   const langDir = join(root, 'lang');
   mkdirSync(join(langDir, 'bin'), { recursive: true });
   writeFileSync(join(langDir, 'bin', 'node'), '');
