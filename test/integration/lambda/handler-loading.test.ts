@@ -82,6 +82,16 @@ describeWithLambda('handler loading', () => {
       expect(fn.state()).toBe('exited');
     });
 
+    it('refuses a response streaming handler at init with an error that says it is not emulated', async () => {
+      // Prepare
+      const fn = await start({ runtime, taskDir: SHAPES, handler: 'streaming.handler' });
+      // Act
+      const error = errorOf(await fn.invoke({}));
+      // Assess
+      expect(error.errorType).toBe('LambdaHarness.ResponseStreamingNotEmulated');
+      expect(error.errorMessage).toMatch(/not emulated by the test harness/);
+    });
+
     it('reports a syntax error in the handler module as Runtime.UserCodeSyntaxError', async () => {
       // Prepare: written at test time, as no linter would let a broken file into the repository
       const task = createTempDir('lambda-syntax-');
