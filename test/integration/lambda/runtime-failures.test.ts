@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTempDir, type TempDir } from '../../helpers/lambda/fixture-dirs';
+import { createTempDir, type TempDir, writeFileTree } from '../../helpers/lambda/fixture-dirs';
 import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
 import { readProcessStat } from '../../helpers/lambda/process-state';
@@ -121,4 +121,25 @@ describeWithLambda('failures that end the runtime', () => {
       expect(fn.logs().join('\n')).not.toContain('exit handler ran');
     });
   });
+
+  it('kills an init that overruns 10 seconds and retries it within the first invocation', async () => {
+    // Prepare: a module whose top-level await never settles, so init can only end by the limit
+    const task = createTempDir('lambda-slow-init-');
+    tempDirs.push(task);
+    writeFileTree(task.path, {
+      'index.mjs':
+        'setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport const handler = async () => ({});\n',
+    });
+    const fn = await start('nodejs24.x', { taskDir: task.path, timeoutSeconds: 1 });
+    const stateAfterStart = fn.state();
+    // Act: the retried init cannot finish within the function timeout either
+    const result = await fn.invoke({});
+    // Assess
+    expect(stateAfterStart).toBe('exited');
+    expect(fn.logs()).toContain('INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout');
+    expect(errorOf(result)).toEqual({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds`,
+    });
+  }, 60_000);
 });
