@@ -40,6 +40,3 @@ export class MountNamespaceUnavailableError extends LambdaHarnessError {}
 
 /** The runtime broke the harness's expectations (a process that does not stop, a protocol violation). */
 export class RuntimeProtocolError extends LambdaHarnessError {}
-
-/** A package's dependency closure cannot be copied faithfully. */
-export class PackageClosureError extends LambdaHarnessError {}

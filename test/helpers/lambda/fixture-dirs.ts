@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { copyFolder } from './copy-folder';
+import { copyFolder } from '../../../layers/claude-monitor/scripts/copy-folder';
 
 /** A file's content, or its content and whether it is executable (exec wrappers must be). */
 export type FileContent = string | { readonly content: string; readonly executable: boolean };

@@ -10,9 +10,9 @@
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyFolder } from '../../../layers/claude-monitor/scripts/copy-folder';
+import { copyPackageClosure } from '../../../layers/claude-monitor/scripts/package-closure';
 import { REPO_ROOT } from '../local-stack-process';
-import { copyFolder } from './copy-folder';
-import { copyPackageClosure } from './package-closure';
 import { createOwnedTempDir, onProcessEnd, removeInBackground } from './process-cleanup';
 import type { LambdaRuntime } from './types';
 

@@ -3,12 +3,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
-import { copyFolder } from '../../helpers/lambda/copy-folder';
-import { PackageClosureError } from '../../helpers/lambda/errors';
+import { copyFolder } from '../../../layers/claude-monitor/scripts/copy-folder';
+import {
+  copyPackageClosure,
+  PackageClosureError,
+} from '../../../layers/claude-monitor/scripts/package-closure';
 import { createTempDir, type TempDir, writeFileTree } from '../../helpers/lambda/fixture-dirs';
 import { startLambdaFunction } from '../../helpers/lambda/lambda-function';
 import { describeWithLambda } from '../../helpers/lambda/mount-namespace';
-import { copyPackageClosure } from '../../helpers/lambda/package-closure';
 import { LAMBDA_RUNTIMES, type LambdaFunction } from '../../helpers/lambda/types';
 import { REPO_ROOT } from '../../helpers/local-stack-process';
 import { fixturePath, payloadOf } from './fixtures';

@@ -1,6 +1,6 @@
 /**
- * Copies a folder tree, optionally by hard links. Used to assemble the runtime folder, layers and the
- * dependency closures that go into them.
+ * Copies a folder tree, optionally by hard links. Used to assemble the layer and the dependency closures that
+ * go into it (and, in the tests, the Lambda runtime folder and functions).
  */
 import {
   constants,
@@ -26,6 +26,8 @@ export interface CopyFolderOptions {
    * @default false
    */
   readonly skipNodeModules?: boolean;
+  /** Leave out the files and folders for which this is true (path relative to `source`). @default none */
+  readonly skip?: (relativePath: string) => boolean;
 }
 
 const linkOrCopy = (from: string, to: string): void => {
@@ -39,16 +41,21 @@ const linkOrCopy = (from: string, to: string): void => {
   }
 };
 
-/** Copies `source` into `target` (created if missing); files keep their mode, symbolic links stay links. */
-export const copyFolder = (source: string, target: string, options: CopyFolderOptions = {}): void => {
+const copyTree = (source: string, target: string, prefix: string, options: CopyFolderOptions): void => {
   mkdirSync(target, { recursive: true });
   for (const entry of readdirSync(source, { withFileTypes: true })) {
-    if (options.skipNodeModules && entry.name === 'node_modules') continue;
+    if (prefix === '' && options.skipNodeModules && entry.name === 'node_modules') continue;
+    const relativePath = `${prefix}${entry.name}`;
+    if (options.skip?.(relativePath)) continue;
     const from = join(source, entry.name);
     const to = join(target, entry.name);
-    if (entry.isDirectory()) copyFolder(from, to, { link: options.link });
+    if (entry.isDirectory()) copyTree(from, to, `${relativePath}/`, options);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
     else if (options.link) linkOrCopy(from, to);
     else copyFileSync(from, to, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
   }
 };
+
+/** Copies `source` into `target` (created if missing); files keep their mode, symbolic links stay links. */
+export const copyFolder = (source: string, target: string, options: CopyFolderOptions = {}): void =>
+  copyTree(source, target, '', options);
