@@ -95,4 +95,33 @@ console.log(JSON.stringify(result));`,
     expect(JSON.parse(notWritten[0]!).item).toMatchObject({ model: 'claude-sonnet-4-6', status: 'success' });
     expect(JSON.parse(lines.at(-1)!)).toEqual({ written: 0, notWritten: 1 });
   });
+
+  it('ships the real SDK package: its CommonJS default export constructs, its subpaths load', async () => {
+    // Act
+    const lines = await runConsumer(
+      'sdk-shape.cjs',
+      `const Anthropic = require('@anthropic-ai/sdk');
+const { Messages } = require('@anthropic-ai/sdk/resources/messages');
+const { APIError } = require('@anthropic-ai/sdk/error');
+const client = new Anthropic({ baseURL: process.env.STUB_URL, apiKey: 'k' });
+import('@anthropic-ai/sdk').then((esm) => {
+  console.log(JSON.stringify({
+    constructs: typeof client.messages.create === 'function',
+    namedToo: client instanceof Anthropic.Anthropic,
+    messages: typeof Messages,
+    errors: typeof APIError,
+    esmDefault: typeof esm.default,
+  }));
+});`,
+    );
+
+    // Assess
+    expect(JSON.parse(lines.at(-1)!)).toEqual({
+      constructs: true,
+      namedToo: true,
+      messages: 'function',
+      errors: 'function',
+      esmDefault: 'function',
+    });
+  });
 });
