@@ -61,7 +61,9 @@ export const measureZeroCode = async (options: ZeroCodeOptions): Promise<ZeroCod
     openTelemetry: false as const,
   };
   const plain = new sdk.default(clientOptions);
-  const explicit = new monitor.MonitoredAnthropic(clientOptions);
+  // A recorder of this phase's own table (the process-wide one was made for an earlier phase's table).
+  const sink = monitor.createDynamoSink({ tableName: options.tableName });
+  const explicit = new monitor.MonitoredAnthropic({ ...clientOptions, monitor: { sink } });
   const call = async (client: InstanceType<typeof sdk.default>, mode: CallMode) => {
     if (mode === CALL_MODE.create) {
       await client.messages.create(REQUEST);
@@ -86,7 +88,7 @@ export const measureZeroCode = async (options: ZeroCodeOptions): Promise<ZeroCod
     for (let round = 0; round < options.warmupRounds + options.rounds; round++) {
       const keep = round >= options.warmupRounds;
       const plainMs = await timed(() => call(plain, mode));
-      monitor.enableZeroCode();
+      monitor.enableZeroCode({ sink });
       const zeroCodeMs = await timed(() => call(plain, mode));
       const zeroCodeEnd = await timed(() => monitor.endInvocation(CONTEXT));
       monitor.disableZeroCode();
