@@ -43,3 +43,13 @@ export const startMonitoredSetup = async (monitor: MonitorOptions = {}): Promise
 export const eventually = async (predicate: () => boolean, tries = 200): Promise<void> => {
   for (let i = 0; i < tries && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 };
+
+/** Runs a call and returns what it threw, or undefined when it did not throw. */
+export const thrownBy = async (call: () => Promise<unknown>): Promise<unknown> => {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+};

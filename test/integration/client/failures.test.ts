@@ -5,6 +5,7 @@ import {
   type MonitoredSetup,
   startMonitoredSetup,
   stubClientOptions,
+  thrownBy,
   USER_MESSAGE,
 } from '../../helpers/anthropic';
 
@@ -19,16 +20,6 @@ afterAll(async () => {
 beforeEach(() => {
   setup.sink.clear();
 });
-
-/** Runs a call and returns what it threw (or undefined). */
-const thrownBy = async (call: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-};
 
 describe('MonitoredAnthropic, failed and retried calls', () => {
   it.each([

@@ -15,7 +15,7 @@ import {
   flush,
   MonitoredAnthropic,
 } from '../../../layers/claude-monitor/src';
-import { eventually, stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
+import { eventually, stubClientOptions, thrownBy, USER_MESSAGE } from '../../helpers/anthropic';
 
 const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const REPLY = {
@@ -37,15 +37,6 @@ afterAll(async () => {
 beforeEach(() => {
   sink.clear();
 });
-
-const thrownBy = async (call: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-};
 
 describe('zero-code recording: clients the code does not monitor', () => {
   it('records a plain Anthropic client', async () => {

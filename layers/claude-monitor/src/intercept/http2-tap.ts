@@ -8,22 +8,18 @@ import { reportMonitorFailure } from '../recorder/log-line';
 import { beginExchange, recordingOptions } from './begin-exchange';
 import { type CallOptions, requestAlreadyOwned } from './call-context';
 import type { Exchange } from './exchange';
-import { isAbortError } from './network-error';
+import {
+  captureRequestBody,
+  headerValue,
+  observeEvents,
+  onResponseEvent,
+  readResponseAhead,
+} from './node-streams';
 import { RequestBody } from './request-body';
 import { READ_MODE } from './response-reader';
 import { classifyRequest, type Target } from './targets';
 
-/** As for the other taps: how far ahead of a caller that does not read the monitor lets a response arrive. */
-const MAX_READ_AHEAD_BYTES = 16 * 1024 * 1024;
-
-type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
-type Push = (chunk: unknown, encoding?: BufferEncoding) => boolean;
 type Request = ClientHttp2Session['request'];
-
-const headerValue = (value: unknown): string | undefined => {
-  if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.join(', ') : String(value);
-};
 
 const lookup = (headers: OutgoingHttpHeaders | IncomingHttpHeaders) => {
   const lower = new Map(
@@ -53,62 +49,32 @@ const watchStream = (
       return method.apply(this, args);
     } as never;
   }
-  const write = stream.write as (...args: unknown[]) => boolean;
-  stream.write = function monitoredWrite(this: ClientHttp2Stream, ...args: unknown[]) {
-    body.add(args[0], typeof args[1] === 'string' ? (args[1] as BufferEncoding) : undefined);
-    return write.apply(this, args);
-  } as ClientHttp2Stream['write'];
-  const end = stream.end as (...args: unknown[]) => ClientHttp2Stream;
-  stream.end = function monitoredEnd(this: ClientHttp2Stream, ...args: unknown[]) {
-    try {
-      if (typeof args[0] !== 'function') {
-        body.add(args[0], typeof args[1] === 'string' ? (args[1] as BufferEncoding) : undefined);
-      }
+  captureRequestBody(
+    stream,
+    body,
+    () => {
       exchange ??= beginExchange(target, url, requestHeader, body, options);
-    } catch (error) {
-      reportMonitorFailure('http2', error);
-    }
-    return end.apply(this, args);
-  } as ClientHttp2Stream['end'];
-  const push = stream.push as Push;
-  stream.push = function monitoredPush(this: ClientHttp2Stream, chunk: unknown, encoding?: BufferEncoding) {
-    if (exchange) {
-      if (chunk === null) exchange.onEnd();
-      else {
-        try {
-          exchange.onChunk(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Uint8Array));
-        } catch (error) {
-          reportMonitorFailure('http2', error);
-        }
-      }
-    }
-    const accepted = push.call(this, chunk, encoding);
-    return accepted || (chunk !== null && readAhead && this.readableLength <= MAX_READ_AHEAD_BYTES);
-  } as ClientHttp2Stream['push'];
-  const emit = stream.emit as Emit;
-  stream.emit = function monitoredEmit(this: ClientHttp2Stream, event: string | symbol, ...args: unknown[]) {
-    try {
-      if (exchange) {
-        if (event === 'response') {
-          const responseHeaders = args[0] as IncomingHttpHeaders;
-          const mode = exchange.onResponse(Number(responseHeaders[':status'] ?? 0), lookup(responseHeaders));
-          readAhead = mode !== READ_MODE.lines;
-        } else if (event === 'data') exchange.onCallerRead();
-        else if (event === 'end') exchange.onCallerEnd();
-        else if (event === 'error' || event === 'close' || event === 'aborted') {
-          if (exchange.networkOver()) exchange.onCallerCancel();
-          else {
-            const error = event === 'error' ? args[0] : new Error(`HTTP/2 stream ${event} before its end`);
-            if (endedLocally || isAbortError(error)) exchange.onAbort();
-            exchange.onError(error);
-          }
-        }
-      }
-    } catch (error) {
-      reportMonitorFailure('http2', error);
-    }
-    return emit.call(this, event, ...args);
-  } as ClientHttp2Stream['emit'];
+    },
+    'http2',
+  );
+  readResponseAhead(
+    stream,
+    () => exchange,
+    () => readAhead,
+    'http2',
+  );
+  observeEvents(
+    stream,
+    (event, args) => {
+      if (!exchange) return;
+      if (event === 'response') {
+        const responseHeaders = args[0] as IncomingHttpHeaders;
+        const mode = exchange.onResponse(Number(responseHeaders[':status'] ?? 0), lookup(responseHeaders));
+        readAhead = mode !== READ_MODE.lines;
+      } else onResponseEvent(exchange, event, args, endedLocally);
+    },
+    'http2',
+  );
 };
 
 /** Wraps a session's `request` so the Claude requests made on it are recorded (the AWS SDK's Bedrock client). */
