@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flush, networkSettled } from '../../../layers/claude-monitor/src';
+import { flush, networkSettled, withMonitoring } from '../../../layers/claude-monitor/src';
 import { type MonitoredSetup, startMonitoredSetup, USER_MESSAGE } from '../../helpers/anthropic';
 
 let setup: MonitoredSetup;
@@ -159,5 +159,45 @@ describe('calls Anthropic bills that the caller did not see through', () => {
     expect(record).toMatchObject({ status: 'error', errorType: 'aborted' });
     if (record.usageIncomplete === undefined) expect(record.usage).toMatchObject(FULL_USAGE);
     else expect(record.usageIncomplete).toBe('aborted');
+  });
+
+  it('leaves alone the calls of another invocation running side by side in the process', async () => {
+    // Prepare: invocation b reads one event, then waits for invocation a to end before reading on
+    setup.stub.enqueue(LONG_REPLY);
+    let aEnded!: () => void;
+    const afterA = new Promise<void>((resolve) => {
+      aEnded = resolve;
+    });
+    let bStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      bStarted = resolve;
+    });
+    const b = withMonitoring(async () => {
+      const events = (await setup.client.messages.create({ ...USER_MESSAGE, stream: true }))[
+        Symbol.asyncIterator
+      ]();
+      await events.next();
+      bStarted();
+      await afterA;
+      while (!(await events.next()).done) {
+        // Read on to the end.
+      }
+    });
+    const a = withMonitoring(async () => 'a');
+    const context = (awsRequestId: string) =>
+      ({ awsRequestId, getRemainingTimeInMillis: () => 60_000 }) as never;
+
+    // Act
+    const bRun = b({}, context('invocation-b'));
+    await started;
+    await a({}, context('invocation-a'));
+    aEnded();
+    await bRun;
+
+    // Assess: b's call was not ended by a's end: read whole, complete usage
+    expect(setup.sink.records).toHaveLength(1);
+    const record = setup.sink.records[0]!;
+    expect(record).toMatchObject({ awsRequestId: 'invocation-b', status: 'success', usage: FULL_USAGE });
+    expect(record.callerRead).toBeUndefined();
   });
 });

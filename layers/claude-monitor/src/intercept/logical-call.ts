@@ -47,6 +47,7 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
   private readonly startedAt = Date.now();
   private readonly exchanges: Exchange[] = [];
   private readonly scope = currentScope();
+  public readonly awsRequestId = this.scope?.awsRequestId;
   private retryTimer: NodeJS.Timeout | undefined;
   private mark: AttemptMark;
 

@@ -5,6 +5,8 @@
  */
 export interface OpenCall {
   readonly finished: boolean;
+  /** The AWS request id of the invocation the call was made in, if any. */
+  readonly awsRequestId: string | undefined;
   /** Retries of this call join it: the request it sent, to match the retry's. */
   matchesRetry(
     kind: string,
@@ -64,13 +66,19 @@ export const takeRetriedCall = (
 export const openCallCount = (): number => state.open.size;
 
 /**
- * Settles every open call: waits for calls still on the network until `deadline`, then records each with
- * what it has (usage read from responses the caller never read; usage so far, marked, for the rest).
+ * Settles open calls: waits for calls still on the network until `deadline`, then records each with what it
+ * has (usage read from responses the caller never read; usage so far, marked, for the rest). Given an
+ * invocation, only its calls and calls made outside any invocation (at init) are settled: invocations that
+ * run side by side in one process leave each other's calls alone.
  */
-export const settleOpenCalls = async (deadline: number): Promise<void> => {
+export const settleOpenCalls = async (deadline: number, awsRequestId?: string): Promise<void> => {
   // A request begun just before (a create() nobody awaited) reaches the network after a few more turns.
   await new Promise((resolve) => setImmediate(resolve));
-  await Promise.all([...state.open].map((call) => call.settleBy(deadline)));
+  const mine = [...state.open].filter(
+    (call) =>
+      awsRequestId === undefined || call.awsRequestId === undefined || call.awsRequestId === awsRequestId,
+  );
+  await Promise.all(mine.map((call) => call.settleBy(deadline)));
 };
 
 /**

@@ -22,7 +22,10 @@ export const invocationScope = (
  */
 export const endInvocation = async (context: InvocationContext | undefined): Promise<void> => {
   try {
-    await flush(invocationBounds(context));
+    await flush({
+      ...invocationBounds(context),
+      ...(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : {}),
+    });
   } catch {
     // flush() never rejects; this only guards against a bug turning into the handler's error.
   }

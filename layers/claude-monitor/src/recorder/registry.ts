@@ -17,12 +17,18 @@ export const registerSink = (sink: RecordSink): void => {
 
 /**
  * Records every Claude call still open (waiting, until `settleBy`, for responses still arriving: calls the
- * code did not await, streams it did not read), then writes every buffered record of every recorder in this
- * process, bounded by `deadline` (or each recorder's flush timeout). Never rejects.
+ * code did not await, streams it did not read) — only those of the invocation `awsRequestId` when given —
+ * then writes every buffered record of every recorder in this process, bounded by `deadline` (or each
+ * recorder's flush timeout). Never rejects.
  */
-export const flush = async (options: FlushOptions & { settleBy?: number } = {}): Promise<FlushResult> => {
+export const flush = async (
+  options: FlushOptions & { settleBy?: number; awsRequestId?: string } = {},
+): Promise<FlushResult> => {
   try {
-    await settleOpenCalls(options.settleBy ?? options.deadline ?? Date.now() + DEFAULT_SETTLE_TIMEOUT_MS);
+    await settleOpenCalls(
+      options.settleBy ?? options.deadline ?? Date.now() + DEFAULT_SETTLE_TIMEOUT_MS,
+      options.awsRequestId,
+    );
   } catch (error) {
     reportMonitorFailure('flush', error);
   }
