@@ -51,6 +51,8 @@ describe('benchmark harness on a tiny workload', () => {
     const f = results.figures;
     expect(f['client.records_written']).toBeGreaterThanOrEqual(2 * options.calls);
     expect(f['client.records_not_written']).toBe(0);
+    expect(f['client.zero_code_records_stored']).toBe(f['client.zero_code_calls']);
+    expect(f['client.zero_code_calls']).toBeGreaterThanOrEqual(4 * options.calls);
     expect(f['aggregator.write_units_per_call']).toBeGreaterThanOrEqual(2);
     expect(f['reads.items_30d_small']).toBe(f['reads.items_30d']);
     const parts = DOLLAR_PARTS.reduce((sum, key) => sum + f[key]!, 0);
