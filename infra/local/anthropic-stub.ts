@@ -47,6 +47,8 @@ export interface StubMessageReply {
   stopReason?: string;
   /** Streams only: an `error` event is sent after this many text deltas, then the stream ends. */
   errorAfterDeltas?: number;
+  /** Streams only: the connection is cut after this many text deltas (no final usage, no end). */
+  cutAfterDeltas?: number;
   /** Streams only: pause between events, so a consumer can break or abort mid-stream. @default 0 */
   eventDelayMs?: number;
 }
@@ -230,10 +232,22 @@ const sendError = (res: ServerResponse, reply: StubErrorReply, id: string): void
   );
 };
 
-const sendSse = async (res: ServerResponse, events: Record<string, unknown>[], delayMs: number) => {
+const sendSse = async (
+  res: ServerResponse,
+  events: Record<string, unknown>[],
+  delayMs: number,
+  cutAfterDeltas?: number,
+) => {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  let deltas = 0;
   for (const event of events) {
     if (res.destroyed) return;
+    if (event.type === 'content_block_delta' && deltas++ === cutAfterDeltas) {
+      // What the client sees when the connection drops: the body stops without its end.
+      await new Promise<void>((resolve) => res.write('', () => resolve()));
+      res.socket?.destroy();
+      return;
+    }
     res.write(`event: ${event.type as string}\ndata: ${JSON.stringify(event)}\n\n`);
     if (delayMs > 0) await sleep(delayMs);
   }
@@ -350,7 +364,7 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     res.setHeader('request-id', id);
     const events = streamEventsOf(reply, model);
     if (bedrock) await sendInvokeStream(res, events, reply.eventDelayMs ?? 0);
-    else await sendSse(res, events, reply.eventDelayMs ?? 0);
+    else await sendSse(res, events, reply.eventDelayMs ?? 0, reply.cutAfterDeltas);
   };
 
   const server = createServer((req, res) => {

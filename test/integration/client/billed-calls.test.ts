@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flush, networkSettled, withMonitoring } from '../../../layers/claude-monitor/src';
-import { type MonitoredSetup, startMonitoredSetup, USER_MESSAGE } from '../../helpers/anthropic';
+import { type MonitoredSetup, startMonitoredSetup, thrownBy, USER_MESSAGE } from '../../helpers/anthropic';
 
 let setup: MonitoredSetup;
 
@@ -116,6 +116,29 @@ describe('calls Anthropic bills that the caller did not see through', () => {
     expect(record.usage.inputTokens).toBe(90);
     expect(record.usage.outputTokens).toBeGreaterThanOrEqual(3);
     expect(record.usage.outputTokens).toBeLessThan(40);
+  });
+
+  it('records a stream whose connection dropped as a connection error, with the usage that arrived, marked', async () => {
+    // Prepare
+    setup.stub.enqueue({ ...LONG_REPLY, cutAfterDeltas: 3 });
+
+    // Act
+    const error = await thrownBy(async () => {
+      for await (const _event of await setup.client.messages.create({ ...USER_MESSAGE, stream: true })) {
+        // Read until the connection drops.
+      }
+    });
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect(setup.sink.records).toHaveLength(1);
+    const record = setup.sink.records[0]!;
+    expect(record).toMatchObject({
+      status: 'error',
+      errorType: 'connection',
+      usageIncomplete: 'interrupted',
+      usage: { inputTokens: 90, outputTokens: 3 },
+    });
   });
 
   it('records a break out of a stream whose body had fully arrived as an abort, with the full usage', async () => {
