@@ -27,10 +27,21 @@ export const METRIC = {
   alertsPublished: 'AlertsPublished',
   /** Alerts whose publish failed and wait in the outbox. */
   alertsPending: 'AlertsPending',
+  /** Reconciliation, per source and UTC day (use the Maximum statistic: a day is reconciled on several runs). */
+  reconciledTrackedUsd: 'ReconciledTrackedUsd',
+  reconciledBilledUsd: 'ReconciledBilledUsd',
+  /** Sum over models of |billed − tracked|, in USD. */
+  reconciliationDifferenceUsd: 'ReconciliationDifferenceUsd',
+  /** Billed under API keys or workspaces outside the monitored ones, in USD. */
+  unmonitoredSpendUsd: 'UnmonitoredSpendUsd',
+  /** Runs of a source that failed (Admin API or Cost Explorer refused or unreachable). */
+  reconciliationErrors: 'ReconciliationErrors',
 } as const;
 
 export const METRIC_DIMENSION = {
   functionName: 'FunctionName',
   model: 'Model',
   service: 'service',
+  /** Reconciliation source: `anthropic` or `bedrock`. */
+  source: 'Source',
 } as const;

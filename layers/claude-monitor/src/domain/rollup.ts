@@ -19,6 +19,11 @@ export const DIMENSION = {
   tenant: 'tenant',
   function: 'function',
   session: 'session',
+  /**
+   * Platform and model together (`bedrock/us.anthropic.claude-…`): the same model id can be served by the
+   * Claude API and by Bedrock, which bill separately, so the daily reconciliation with each bill reads this.
+   */
+  providerModel: 'provider_model',
 } as const;
 export type Dimension = (typeof DIMENSION)[keyof typeof DIMENSION];
 
@@ -32,6 +37,7 @@ export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = 
   tenant: ['hour', 'day', 'month'],
   function: ['hour', 'day', 'month'],
   session: ['hour', 'total'],
+  provider_model: ['day'],
 };
 
 /** The five error classes rollups count, plus `other` (aborts, stream errors, unknown). */
@@ -139,8 +145,13 @@ export const dimensionValue = (record: CallRecord, dim: Dimension): string | und
       return record.functionName;
     case 'session':
       return record.sessionId;
+    case 'provider_model':
+      return providerModelValue(record.provider, record.model);
   }
 };
+
+/** Value of the `provider_model` dimension: the provider never contains `/`, so the first one splits it. */
+export const providerModelValue = (provider: string, model: string): string => `${provider}/${model}`;
 
 /** Partition key of a rollup item. */
 export const rollupPk = (granularity: Granularity, dim: Dimension, value: string): string =>

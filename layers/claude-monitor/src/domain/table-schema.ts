@@ -10,6 +10,10 @@
  * | alert state | `ALERT#<rule>#<scope>`               | `<window>#<step>`       | fire-once marker               |
  * | outbox      | `OUTBOX`                             | `<time>#<alertId>`      | alerts waiting to be published |
  * | streak      | `STREAK#<scopeKind>#<value>`         | `STATE`                 | consecutive-error counter      |
+ * | reconciliation | `RECON#<source>`                  | `<yyyy-mm-dd>`          | tracked vs billed of one day   |
+ * | recon. status  | `RECON#STATUS`                    | `<source>`              | last run of a source, errors   |
+ *
+ * `<source>` is `anthropic` (the Admin API's usage and cost reports) or `bedrock` (Cost Explorer).
  */
 export const KEY = {
   partition: 'pk',
@@ -27,6 +31,8 @@ export const ITEM_TYPE = {
   alert: 'alert',
   outbox: 'outbox',
   streak: 'streak',
+  reconciliation: 'reconciliation',
+  reconciliationStatus: 'reconciliation_status',
 } as const;
 export type ItemType = (typeof ITEM_TYPE)[keyof typeof ITEM_TYPE];
 
@@ -50,6 +56,11 @@ export const TABLE_DEFINITION = {
   billingMode: 'PAY_PER_REQUEST',
   globalSecondaryIndexes: [INDEX.bySession, INDEX.byDimension],
 } as const;
+
+/** Partition key of the reconciliation results of one source; the sort key is the UTC day. */
+export const reconciliationPk = (source: string): string => `RECON#${source}`;
+/** Partition key of the reconciler's status items; the sort key is the source. */
+export const RECONCILIATION_STATUS_PK = 'RECON#STATUS';
 
 /** Days a ledger entry is kept: longer than a DynamoDB stream's 24-hour retention, so any replay is caught. */
 export const LEDGER_RETENTION_DAYS = 3;
