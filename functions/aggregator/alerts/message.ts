@@ -59,6 +59,10 @@ const headline = (alert: Alert): string => {
       return `Claude errors: ${alert.value} consecutive failed calls in ${who}`;
     case 'unpriced-model':
       return `Claude pricing: calls of unpriced ${who} on ${alert.window}`;
+    case 'reconciliation-difference':
+      return `Claude bill: ${who} billed ${formatUsd(alert.value)} away from tracked spend on ${alert.window}`;
+    case 'unmonitored-spend':
+      return `Claude bill: ${formatUsd(alert.value)} of unmonitored spend under ${who} on ${alert.window}`;
   }
 };
 
@@ -72,6 +76,10 @@ const explanation = (alert: Alert): string => {
       return `The last ${alert.value} calls failed in a row (the alert threshold is ${alert.threshold}). The streak began at ${alert.window}.`;
     case 'unpriced-model':
       return 'This model is not in the price table: its calls are recorded as unpriced, not as free. Add a price override so costs are complete.';
+    case 'reconciliation-difference':
+      return `Summed over models, the bill differs from the spend the monitor recorded by ${formatUsd(alert.value)}, more than the tolerance of ${formatUsd(alert.threshold)}. GET /api/monitoring/reconciliation shows the models.`;
+    case 'unmonitored-spend':
+      return 'This usage was billed but never recorded by the monitor: it was made without the monitored client, or under a key the monitored functions do not use.';
   }
 };
 
