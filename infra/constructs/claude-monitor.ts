@@ -7,6 +7,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { DEFAULT_RETENTION_DAYS, ENV, resolveAlertConfig } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
+import { resolveReconciliationConfig } from '../../functions/reconciler/config';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
 import { ApiTokenSecret } from './api-token-secret';
@@ -16,6 +17,7 @@ import { MonitorAlarms } from './monitor-alarms';
 import { MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
+import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
 import { layerSummaryReadStatement, layerWriteStatement } from './table-access';
 import { validateClaudeMonitorProps } from './validate-props';
 
@@ -67,6 +69,8 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
+  /** The daily reconciliation with the bill; absent when `reconciliation.enabled` is false. */
+  public readonly reconciler?: Reconciler;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -110,6 +114,17 @@ export class ClaudeMonitor extends Construct {
       burstLimit: props.apiThrottle?.burstLimit ?? defaults.burstLimit,
       ...(props.dashboardOrigin ? { dashboardOrigin: props.dashboardOrigin } : {}),
     });
+    const { enabled = true, schedule, adminKeySecretArn, ...settings } = props.reconciliation ?? {};
+    if (enabled) {
+      this.reconciler = new Reconciler(this, 'Reconciliation', {
+        table: this.table,
+        topic: this.alertTopic,
+        logRetention,
+        config: resolveReconciliationConfig(settings),
+        schedule: schedule ?? DEFAULT_RECONCILIATION_SCHEDULE,
+        ...(adminKeySecretArn ? { adminKeySecretArn } : {}),
+      });
+    }
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,
