@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
+import { LOCAL_RECONCILE_INTERVAL_MS, startLocalBilling } from './local-reconciliation';
 import { type LocalAlert, type LocalSns, startLocalSns } from './local-sns';
 import { LocalStackError, PortInUseError } from './local-stack-errors';
 import { DEFAULT_PORT, type StackState } from './stack-state';
@@ -32,6 +33,11 @@ export interface LocalStackOptions {
    * @default 60000
    */
   outboxIntervalMs?: number;
+  /**
+   * How often the reconciler compares the last days with the stand-in bills, ms; it also runs once at start.
+   * @default 3600000
+   */
+  reconcileIntervalMs?: number;
   /** Receives every alert published to the local topic. */
   onAlert?: (alert: LocalAlert) => void;
   /** Receives progress and problems worth showing. @default console.error */
@@ -67,7 +73,10 @@ const assertPortFree = (port: number): Promise<void> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 
-/** Starts DynamoDB Local, the table, the SNS emulator, the stream runner, the outbox timer and the API. */
+/**
+ * Starts DynamoDB Local, the table, the SNS emulator, the stream runner, the outbox timer, the stand-ins of
+ * the Admin API and Cost Explorer with the reconciler on a timer, and the API.
+ */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
   const tableName = options.tableName ?? 'claude-monitor';
@@ -107,6 +116,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const sns: LocalSns = await startLocalSns(options.onAlert ? { onAlert: options.onAlert } : {});
     stops.push(() => sns.stop());
+    const billing = await startLocalBilling();
+    stops.push(() => billing.stop());
 
     // The handlers read their configuration at cold start, as in Lambda: set it before importing them.
     Object.assign(process.env, {
@@ -119,9 +130,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [ENV.alertTopicArn]: sns.topicArn,
       [ENV.alertConfig]: options.alertConfig ?? process.env[ENV.alertConfig] ?? LOCAL_ALERT_CONFIG,
       [ENV.apiToken]: token,
+      ...billing.env,
     });
     const { handler } = await import('../../functions/aggregator/handler');
     const outbox = await import('../../functions/aggregator/outbox-handler');
+    const reconciler = await import('../../functions/reconciler/handler');
     const { serveApi } = await import('../../functions/api/local-server');
 
     const streams = new DynamoDBStreamsClient(clientConfig);
@@ -168,6 +181,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await outboxRun;
     });
 
+    // As the schedule does in AWS: the last complete days, now and then every interval.
+    let reconcileRun: Promise<unknown> = Promise.resolve();
+    const reconcileNow = (): void => {
+      reconcileRun = reconciler.handler({}).catch((error: Error) => log(`reconciliation: ${error.message}`));
+    };
+    reconcileNow();
+    const reconcileTimer = setInterval(
+      reconcileNow,
+      options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS,
+    );
+    stops.push(async () => {
+      clearInterval(reconcileTimer);
+      await reconcileRun;
+    });
+
     const api = await serveApi({ port, host: '127.0.0.1', token });
     stops.push(() => api.close());
 
@@ -184,6 +212,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       snsEndpoint: sns.endpoint,
       alertTopicArn: sns.topicArn,
       region: LOCAL_REGION,
+      adminApiUrl: billing.admin.url,
+      adminKey: billing.adminKey,
+      costExplorerEndpoint: billing.costExplorer.endpoint,
     };
     return {
       state,

@@ -41,6 +41,11 @@ export interface StackState {
   snsEndpoint: string;
   alertTopicArn: string;
   region: string;
+  /** The Anthropic Admin API stand-in and the admin key it accepts. */
+  adminApiUrl: string;
+  adminKey: string;
+  /** The Cost Explorer stand-in. */
+  costExplorerEndpoint: string;
 }
 
 export const stackStateFile = (dir: string): string => join(dir, 'stack.json');
