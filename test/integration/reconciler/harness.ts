@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { createSnsClient } from 'claude-monitor/aws';
 import {
   type CallRecord,
   EMPTY_USAGE,
@@ -22,7 +23,6 @@ import type { DayReconciliation, ReconciliationStatus } from '../../../functions
 import { type BilledCall, billAtListPrice } from '../../../infra/local/admin-api-ledger';
 import type { AdminApiStub } from '../../../infra/local/admin-api-stub';
 import type { CostExplorerLine, CostExplorerStub } from '../../../infra/local/cost-explorer-stub';
-import { createSnsClient } from '../../../layers/claude-monitor/src/aws/clients';
 import type { TestTable } from '../../helpers/dynamodb';
 import type { SnsEmulator } from '../../helpers/sns';
 
