@@ -22,7 +22,7 @@ const TOKEN = 'reconciliation-token';
 /** The API's clock: the day after the reconciled one. */
 const API_NOW = new Date('2026-11-21T12:00:00.000Z');
 
-describe('GET /api/monitoring/reconciliation', () => {
+describe('GET /api/monitoring/reconciliation', { timeout: 120_000 }, () => {
   let admin: AdminApiStub;
   let sns: SnsEmulator;
   let empty: TestTable;
@@ -44,7 +44,7 @@ describe('GET /api/monitoring/reconciliation', () => {
     await reconcile(
       reconcilerDeps(reconciled, admin, sns, { scope: { apiKeyIds: [MONITORED_KEY], workspaceIds: [] } }),
     );
-  });
+  }, 300_000);
   afterAll(async () => {
     await admin.close();
     await sns.stop();

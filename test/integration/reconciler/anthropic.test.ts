@@ -52,8 +52,12 @@ const billed = (records: ReturnType<typeof dayOfCalls>, apiKeyId: string | null,
 
 const subjects = (messages: SnsEnvelope[]) => messages.map((m) => m.Subject ?? '');
 
+/** Each test seeds through the real aggregator and reads real HTTP; generous, as a safety net on a busy machine. */
+const SLOW = { timeout: 120_000 };
+
 describe.each(['analytics', 'usage-cost'] as const)(
   'reconciliation with the Anthropic bill (%s API)',
+  SLOW,
   (reportApi) => {
     let admin: AdminApiStub;
     let sns: SnsEmulator;

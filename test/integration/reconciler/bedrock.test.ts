@@ -34,7 +34,7 @@ const bedrockDay = (day = DAY) => ({
   }),
 });
 
-describe('reconciliation with the Bedrock bill from Cost Explorer', () => {
+describe('reconciliation with the Bedrock bill from Cost Explorer', { timeout: 120_000 }, () => {
   let admin: AdminApiStub;
   let ce: CostExplorerStub;
   let sns: SnsEmulator;
