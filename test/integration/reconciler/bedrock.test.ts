@@ -5,7 +5,17 @@ import { type CostExplorerStub, startCostExplorerStub } from '../../../infra/loc
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { seedThroughPipeline } from '../../helpers/seed';
 import { type SnsEmulator, startSnsEmulator } from '../../helpers/sns';
-import { ADMIN_KEY, bedrockLines, DAY, reconcilerDeps, recordOf, storedDay, storedStatus } from './harness';
+import {
+  ADMIN_KEY,
+  bedrockLines,
+  billedAs,
+  DAY,
+  MONITORED_KEY,
+  reconcilerDeps,
+  recordOf,
+  storedDay,
+  storedStatus,
+} from './harness';
 
 const SONNET = 'Claude Sonnet 4.5 (Amazon Bedrock Edition)';
 const HAIKU = 'Claude Haiku 4.5 (Amazon Bedrock Edition)';
@@ -92,6 +102,37 @@ describe('reconciliation with the Bedrock bill from Cost Explorer', { timeout: 1
     // The Claude API call is the Anthropic bill's, compared there.
     expect((await storedDay(table, 'anthropic'))!.trackedCostNanoUsd).toBe(direct.cost.totalNanoUsd);
     expect(await sns.receiveAll()).toEqual([]);
+  });
+
+  it('splits a model served by both the Claude API and Bedrock under the same plain id, exactly', async () => {
+    // Prepare: Bedrock responses report the plain Anthropic id, so both calls land in the same model rollup.
+    const direct = recordOf({
+      model: 'claude-sonnet-4-5-20250929',
+      usage: { inputTokens: 7_000, outputTokens: 900 },
+    });
+    const viaBedrock = recordOf({
+      model: 'claude-sonnet-4-5-20250929',
+      provider: 'bedrock',
+      usage: { inputTokens: 50_000, outputTokens: 4_000 },
+    });
+    await seedThroughPipeline(table, [direct, viaBedrock]);
+    ce.add(bedrockLines([viaBedrock], SONNET));
+    admin.bill(billedAs([direct], MONITORED_KEY));
+    const deps = reconcilerDeps(table, admin, sns, { bedrock: ce });
+
+    // Act
+    await reconcile(deps);
+
+    // Assess
+    const anthropic = await storedDay(table, 'anthropic');
+    const bedrock = await storedDay(table, 'bedrock');
+    expect(
+      anthropic!.models.map((m) => [m.model, m.tracked.calls, m.tracked.costNanoUsd, m.differenceNanoUsd]),
+    ).toEqual([['claude-sonnet-4-5-20250929', 1, direct.cost.totalNanoUsd, 0]]);
+    expect(
+      bedrock!.models.map((m) => [m.model, m.tracked.calls, m.tracked.costNanoUsd, m.differenceNanoUsd]),
+    ).toEqual([['claude-sonnet-4-5-20250929', 1, viaBedrock.cost.totalNanoUsd, 0]]);
+    admin.clear();
   });
 
   it('a day billed 5% above what was tracked: one alert, sent once even when the run repeats', async () => {

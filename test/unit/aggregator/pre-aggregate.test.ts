@@ -14,8 +14,7 @@ describe('rollup keys of a record', () => {
     const ids = rollupKeysOf(record).map(rollupKeyId);
 
     // Assess
-    expect(ids).toHaveLength(18);
-    expect(ids).toContain('ROLLUP#day#provider_model#anthropic/claude-sonnet-4-5-20250929|2026-11-29');
+    expect(ids).toHaveLength(17);
     expect(ids).toContain('ROLLUP#hour#all#*|2026-11-29T10');
     expect(ids).toContain('ROLLUP#month#tenant#tenant-1|2026-11');
     expect(ids).toContain('ROLLUP#total#session#session-1|total');
@@ -34,7 +33,24 @@ describe('rollup keys of a record', () => {
     const dims = new Set(rollupKeysOf(record).map((key) => key.dim));
 
     // Assess
-    expect([...dims].sort()).toEqual(['all', 'model', 'provider_model']);
+    expect([...dims].sort()).toEqual(['all', 'model']);
+  });
+
+  it('keeps the day per provider and model for cloud calls only', () => {
+    // Prepare
+    const bedrock = makeCallRecord({
+      provider: 'bedrock',
+      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    });
+
+    // Act
+    const ids = rollupKeysOf(bedrock).map(rollupKeyId);
+
+    // Assess
+    expect(ids).toHaveLength(18);
+    expect(ids).toContain(
+      'ROLLUP#day#provider_model#bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0|2026-11-29',
+    );
   });
 });
 
@@ -52,7 +68,7 @@ describe('preAggregate', () => {
 
     // Assess
     const hour = deltas.get('ROLLUP#hour#all#*|2026-11-29T10')!;
-    expect(deltas.size).toBe(18);
+    expect(deltas.size).toBe(17);
     expect(hour.counters).toMatchObject({
       calls: 3,
       successes: 2,

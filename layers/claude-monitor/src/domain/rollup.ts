@@ -20,8 +20,10 @@ export const DIMENSION = {
   function: 'function',
   session: 'session',
   /**
-   * Platform and model together (`bedrock/us.anthropic.claude-…`): the same model id can be served by the
-   * Claude API and by Bedrock, which bill separately, so the daily reconciliation with each bill reads this.
+   * Platform and model together (`bedrock/us.anthropic.claude-…`), for Bedrock and Vertex calls only: the
+   * same model id can be served by the Claude API and by a cloud, which bill separately. The daily
+   * reconciliation reads a cloud's calls here and the Claude API's as the model rollup minus them, so
+   * Claude-API-only traffic writes no extra rollup.
    */
   providerModel: 'provider_model',
 } as const;
@@ -146,7 +148,7 @@ export const dimensionValue = (record: CallRecord, dim: Dimension): string | und
     case 'session':
       return record.sessionId;
     case 'provider_model':
-      return providerModelValue(record.provider, record.model);
+      return record.provider === 'anthropic' ? undefined : providerModelValue(record.provider, record.model);
   }
 };
 
