@@ -17,6 +17,7 @@ import {
   readTimeseries,
   windowInfo,
 } from './queries';
+import { registerReconciliation } from './reconciliation-routes';
 import { RollupReader } from './rollup-reader';
 import { DASHBOARD_CORS, isDashboardPage, ROUTES } from './routes';
 import type { TokenSource } from './token-source';
@@ -160,6 +161,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   });
 
   registerExport(app, ctx);
+  registerReconciliation(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -2,6 +2,7 @@ import { TOKEN_COOKIE } from './auth';
 import { CALLS_LIMIT } from './calls-window';
 import { EXPORT_FORMATS, EXPORT_LIMIT } from './export-routes';
 import { GROUP_BY, INTERVAL } from './queries';
+import { RECONCILIATION_RESPONSE } from './reconciliation-openapi';
 import { ROUTES, type RouteName } from './routes';
 
 type Schema = Record<string, unknown>;
@@ -183,6 +184,7 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
       }),
     ),
   },
+  reconciliation: RECONCILIATION_RESPONSE,
   dashboardRoot: { summary: 'Redirect to the dashboard page', content: {} },
   dashboardIndex: { summary: 'Dashboard page', content: { 'text/html': { schema: { type: 'string' } } } },
   dashboardAsset: {

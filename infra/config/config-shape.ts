@@ -52,6 +52,25 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   logRetentionDays: 'number',
   aggregator: { object: { batchSize: 'number', batchingWindowSeconds: 'number' } },
   apiThrottle: { object: { rateLimit: 'number', burstLimit: 'number' } },
+  reconciliation: {
+    object: {
+      enabled: 'boolean',
+      schedule: 'string',
+      adminKeySecretArn: 'string',
+      lookbackDays: 'number',
+      differencePercent: 'number',
+      differenceUsd: 'number',
+      unmonitoredAlerts: 'boolean',
+      anthropic: {
+        object: {
+          reportApi: 'string',
+          monitoredApiKeyIds: { list: 'string' },
+          monitoredWorkspaceIds: { list: 'string' },
+        },
+      },
+      bedrock: { object: { enabled: 'boolean' } },
+    },
+  },
   dashboardOrigin: 'string',
   removalPolicy: 'string',
   deletionProtection: 'boolean',

@@ -1,4 +1,5 @@
 import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
+import type { ReconciliationProps } from '../constructs/claude-monitor-props';
 
 /**
  * The deployment configuration as written in `claude-monitor.config.json` or passed as the CDK context value
@@ -25,6 +26,12 @@ export interface MonitorConfig {
   aggregator?: { batchSize?: number; batchingWindowSeconds?: number };
   /** @default { rateLimit: 20, burstLimit: 40 } */
   apiThrottle?: { rateLimit?: number; burstLimit?: number };
+  /**
+   * Reconciliation with the bill: `schedule`, `lookbackDays`, `differencePercent`, `differenceUsd`,
+   * `anthropic.monitoredApiKeyIds`, `bedrock.enabled`, ... (docs/reconciliation.md).
+   * @default daily, 1% or $1, Bedrock off
+   */
+  reconciliation?: ReconciliationProps;
   /** Only origin CORS allows. @default - CORS off */
   dashboardOrigin?: string;
   /** @default 'retain' */

@@ -1,6 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
+import type { ReconciliationSettings } from '../../functions/reconciler/config';
 
 /** How the aggregator reads the table's stream. */
 export interface AggregatorProps {
@@ -29,6 +30,29 @@ export interface ApiThrottleProps {
    * @default 40
    */
   readonly burstLimit?: number;
+}
+
+/**
+ * The daily reconciliation of tracked spend with the Anthropic bill (Admin API) and, when enabled, the
+ * Bedrock bill (Cost Explorer). Thresholds, monitored API keys and the rest: see `ReconciliationSettings`.
+ */
+export interface ReconciliationProps extends ReconciliationSettings {
+  /**
+   * Deploy the reconciler. Without an admin key it only records that none is configured.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * When it runs: an EventBridge schedule expression, `cron(...)` or `rate(...)`.
+   * @default 'cron(15 6 * * ? *)' (daily, 06:15 UTC)
+   */
+  readonly schedule?: string;
+  /**
+   * ARN of an existing Secrets Manager secret holding the Anthropic Admin API key (the bare key, or JSON with
+   * an `adminKey` field).
+   * @default - the stack creates a secret holding "none"; put the key there, no deploy needed
+   */
+  readonly adminKeySecretArn?: string;
 }
 
 /** Everything `ClaudeMonitor` can be configured with. Validated at synth time. */
@@ -75,6 +99,8 @@ export interface ClaudeMonitorProps {
   readonly aggregator?: AggregatorProps;
   /** Throttling of the HTTP API. @default - see `ApiThrottleProps` */
   readonly apiThrottle?: ApiThrottleProps;
+  /** Reconciliation with the bill. @default - see `ReconciliationProps` */
+  readonly reconciliation?: ReconciliationProps;
   /**
    * The one origin allowed by CORS (e.g. `https://dashboard.example.com`), for a dashboard hosted elsewhere.
    * The built-in dashboard is served by the API itself and needs no CORS.

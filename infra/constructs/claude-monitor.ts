@@ -7,6 +7,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { DEFAULT_RETENTION_DAYS, resolveAlertConfig } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
+import { resolveReconciliationConfig } from '../../functions/reconciler/config';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
 import { ApiTokenSecret } from './api-token-secret';
@@ -18,6 +19,7 @@ import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
 import { Notifier } from './notifier';
+import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
@@ -54,6 +56,8 @@ export class ClaudeMonitor extends Construct {
   public readonly alarms: MonitorAlarms;
   /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
   public readonly notifier?: Notifier;
+  /** The daily reconciliation with the bill; absent when `reconciliation.enabled` is false. */
+  public readonly reconciler?: Reconciler;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -105,6 +109,17 @@ export class ClaudeMonitor extends Construct {
         channels: props.alertChannels ?? [],
         logRetention,
         dashboardUrl: `${this.api.url}${DASHBOARD_PATH.slice(1)}`,
+      });
+    }
+    const { enabled = true, schedule, adminKeySecretArn, ...settings } = props.reconciliation ?? {};
+    if (enabled) {
+      this.reconciler = new Reconciler(this, 'Reconciliation', {
+        table: this.table,
+        topic: this.alertTopic,
+        logRetention,
+        config: resolveReconciliationConfig(settings),
+        schedule: schedule ?? DEFAULT_RECONCILIATION_SCHEDULE,
+        ...(adminKeySecretArn ? { adminKeySecretArn } : {}),
       });
     }
     this.alarms = new MonitorAlarms(this, 'Alarms', {

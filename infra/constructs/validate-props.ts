@@ -1,5 +1,6 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { validateAlertConfig, validateAlertFilter, validateChannels } from 'claude-monitor/domain';
+import { validateReconciliationSettings } from '../../functions/reconciler/config';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -70,6 +71,28 @@ const validateNumbers = (props: ClaudeMonitorProps, problems: string[]): void =>
   }
 };
 
+const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
+const validateReconciliation = (props: ClaudeMonitorProps, problems: string[]): void => {
+  if (props.reconciliation === undefined) return;
+  const { enabled, schedule, adminKeySecretArn, ...settings } = props.reconciliation;
+  if (enabled !== undefined && typeof enabled !== 'boolean') {
+    problems.push('reconciliation.enabled must be true or false');
+  }
+  if (schedule !== undefined && known(schedule) && !SCHEDULE.test(schedule)) {
+    problems.push(
+      `reconciliation.schedule must be an EventBridge expression like cron(15 6 * * ? *) or rate(12 hours), got "${schedule}"`,
+    );
+  }
+  if (adminKeySecretArn !== undefined && known(adminKeySecretArn) && !SECRET_ARN.test(adminKeySecretArn)) {
+    problems.push(
+      `reconciliation.adminKeySecretArn must be a Secrets Manager secret ARN, got "${adminKeySecretArn}"`,
+    );
+  }
+  problems.push(...validateReconciliationSettings(settings, 'reconciliation'));
+};
+
 /**
  * Every problem with the props, each message naming the prop (e.g. `alertEmails[0] must be an email
  * address, got "ops"`). Empty means valid.
@@ -85,6 +108,7 @@ export const validateClaudeMonitorProps = (props: ClaudeMonitorProps): string[] 
   validateSubscriptions(props, problems);
   validateNumbers(props, problems);
   problems.push(...validateAlertConfig(props.alerts ?? {}, 'alerts'));
+  validateReconciliation(props, problems);
   const originIssue = dashboardOrigin && known(dashboardOrigin) ? originProblem(dashboardOrigin) : undefined;
   if (originIssue) problems.push(`dashboardOrigin ${originIssue}, got "${dashboardOrigin}"`);
   if (

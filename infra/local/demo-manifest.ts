@@ -38,6 +38,15 @@ export interface DemoManifest {
 
 export const demoManifestFile = (dir: string): string => join(dir, 'demo-manifest.json');
 
+/** A call as its provider bills it: when it started, where it ran, the model and the usage. */
+export interface BillableCall {
+  /** Start of the call, ISO 8601 (the day the monitor files it under). */
+  at: string;
+  platform: 'anthropic' | 'bedrock';
+  model: string;
+  usage: TokenUsage;
+}
+
 /** The SDK's usage as token counts. Written here rather than taken from the monitor, so the check is independent. */
 export const usageOfResponse = (usage: Anthropic.Usage): TokenUsage => {
   const split = usage.cache_creation;
@@ -63,6 +72,7 @@ const add = (groups: Record<string, GroupTotals>, key: string | undefined, cost:
 /** Accumulates the manifest call by call. */
 export class ManifestBuilder {
   private readonly manifest: DemoManifest;
+  private readonly billable: BillableCall[] = [];
 
   public constructor(mode: DemoManifest['mode'], expectedAlerts: ExpectedAlert[]) {
     this.manifest = {
@@ -86,9 +96,15 @@ export class ManifestBuilder {
     };
   }
 
-  public success(message: Anthropic.Message, functionName: string, sessionId?: string): number {
+  public success(
+    message: Anthropic.Message,
+    functionName: string,
+    sessionId: string | undefined,
+    billing: Pick<BillableCall, 'at' | 'platform'>,
+  ): number {
     const usage = usageOfResponse(message.usage);
     const cost = computeCost(message.model, usage).totalNanoUsd;
+    this.billable.push({ ...billing, model: message.model, usage });
     const m = this.manifest;
     m.calls += 1;
     m.successes += 1;
@@ -113,6 +129,11 @@ export class ManifestBuilder {
     add(m.byModel, model, 0);
     add(m.bySession, sessionId, 0);
     add(m.byFunction, functionName, 0);
+  }
+
+  /** What each successful call would be billed for, for the stand-in bills of the reconciliation. */
+  public billableCalls(): readonly BillableCall[] {
+    return this.billable;
   }
 
   public finish(): DemoManifest {

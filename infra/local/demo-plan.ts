@@ -1,12 +1,19 @@
 import type { Attribution } from 'claude-monitor/domain';
 import type { StubReply, StubUsage } from './anthropic-stub';
+import { LOCAL_API_KEYS } from './local-reconciliation';
 
 /** Current models of the price table the demo spreads its calls over. */
 export const DEMO_MODELS = {
   opus: 'claude-opus-5-5',
   sonnet: 'claude-sonnet-5-5',
   haiku: 'claude-haiku-5-5',
+  /** Claude Sonnet 4.5 through Bedrock's US geographic profile (regional rate). */
+  bedrock: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
 } as const;
+
+/** The model the demo's bill charges 5% above list price: a deliberate mismatch for the reconciliation. */
+export const SURCHARGED_MODEL = DEMO_MODELS.opus;
+export const SURCHARGE_PERCENT = 5;
 
 /** One Claude call of the demo. */
 export interface DemoCall {
@@ -25,6 +32,11 @@ export interface DemoCall {
   attribution?: Attribution;
   /** @default 300 */
   maxTokens?: number;
+  /**
+   * Where the call goes: the Claude API, or Bedrock (the monitored `AnthropicBedrock` client).
+   * @default 'anthropic'
+   */
+  platform?: 'anthropic' | 'bedrock';
 }
 
 /** One simulated Lambda invocation: the function it runs in, its attribution and its calls. */
@@ -42,6 +54,11 @@ export interface ExpectedAlert {
 
 export interface DemoPlan {
   invocations: DemoInvocation[];
+  /**
+   * Calls another team makes with its own key and a plain client, never recorded by the monitor: the bill
+   * shows them as unmonitored spend.
+   */
+  unmonitored: DemoCall[];
   expectedAlerts: ExpectedAlert[];
 }
 
@@ -215,10 +232,39 @@ export const stubPlan = (): DemoPlan => ({
         },
       ],
     },
+    {
+      functionName: 'contract-review',
+      attribution: { userId: 'grace', tenantId: 'globex', tags: ['bedrock'] },
+      calls: [
+        {
+          model: DEMO_MODELS.bedrock,
+          platform: 'bedrock',
+          stream: false,
+          prompt: 'Compare this contract with our standard terms.',
+          replies: [ok({ input_tokens: 3_200, output_tokens: 850, cache_read_input_tokens: 12_000 })],
+        },
+        {
+          model: DEMO_MODELS.bedrock,
+          platform: 'bedrock',
+          stream: true,
+          prompt: 'List the clauses that differ.',
+          replies: [ok({ input_tokens: 1_100, output_tokens: 420 }, REPLY_TEXT)],
+        },
+      ],
+    },
   ],
+  unmonitored: [1, 2, 3].map((part) => ({
+    model: DEMO_MODELS.sonnet,
+    stream: false,
+    prompt: `Nightly batch job, part ${part}: classify yesterday's tickets.`,
+    replies: [ok({ input_tokens: 40_000, output_tokens: 8_000 })],
+  })),
   expectedAlerts: [
     { rule: 'session-cost', scope: `session:${COSTLY_SESSION}` },
     { rule: 'consecutive-errors', scope: `function:${FAILING_FUNCTION}` },
+    // The bill charges Opus 5.5 5% above list price; the batch job's key never went through the monitor.
+    { rule: 'reconciliation-difference', scope: 'anthropic' },
+    { rule: 'unmonitored-spend', scope: `api_key:${LOCAL_API_KEYS.unmonitored.id}` },
   ],
 });
 
@@ -246,5 +292,6 @@ export const livePlan = (model: string): DemoPlan => ({
       ],
     },
   ],
+  unmonitored: [],
   expectedAlerts: [],
 });

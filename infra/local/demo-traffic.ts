@@ -40,8 +40,24 @@ const pad = (text: string, width: number): string => text.padEnd(width);
 /** Column header of the lines `runInvocation` prints. */
 export const TRAFFIC_HEADER = `  ${pad('result', 7)}${pad('function', 15)}${pad('model', 18)}${pad('call', 7)}usage and cost`;
 
+/** What the runner calls on a client: the Claude API's and Bedrock's messages resources both fit. */
+interface MessagesClient {
+  messages: {
+    create(
+      params: Anthropic.MessageCreateParamsNonStreaming,
+      options?: Anthropic.RequestOptions,
+    ): PromiseLike<Anthropic.Message>;
+    stream(
+      params: Anthropic.MessageStreamParams,
+      options?: Anthropic.RequestOptions,
+    ): { finalMessage(): Promise<Anthropic.Message> };
+  };
+}
+
 export interface TrafficContext {
   client: MonitoredAnthropic;
+  /** The monitored Bedrock client, for calls with `platform: 'bedrock'`; absent against the real API. */
+  bedrock?: MessagesClient;
   builder: ManifestBuilder;
   /** The local Messages API; absent against the real API. */
   stub?: AnthropicStub;
@@ -55,12 +71,17 @@ const runCall = async (ctx: TrafficContext, call: DemoCall, invocation: DemoInvo
   const requestOptions = ctx.stub ? { maxRetries: Math.max(replies.length - 1, 0) } : {};
   const options = call.attribution ? withAttribution(call.attribution, requestOptions) : requestOptions;
   const sessionId = call.attribution?.sessionId ?? invocation.attribution?.sessionId;
-  const label = `${pad(invocation.functionName, 15)}${pad(call.model, 18)}${pad(call.stream ? 'stream' : 'create', 7)}`;
+  const platform = call.platform ?? 'anthropic';
+  const client: MessagesClient | undefined = platform === 'bedrock' ? ctx.bedrock : ctx.client;
+  if (client === undefined) throw new Error(`no ${platform} client for ${call.model}`);
+  const shown = platform === 'bedrock' ? 'bedrock sonnet' : call.model;
+  const label = `${pad(invocation.functionName, 15)}${pad(shown, 18)}${pad(call.stream ? 'stream' : 'create', 7)}`;
+  const at = new Date().toISOString();
   try {
     const message = call.stream
-      ? await ctx.client.messages.stream(paramsOf(call), options).finalMessage()
-      : await ctx.client.messages.create(paramsOf(call), options);
-    const cost = ctx.builder.success(message, invocation.functionName, sessionId);
+      ? await client.messages.stream(paramsOf(call), options).finalMessage()
+      : await client.messages.create(paramsOf(call), options);
+    const cost = ctx.builder.success(message, invocation.functionName, sessionId, { at, platform });
     const u = message.usage;
     const cache = (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
     const retried = replies.length > 1 ? `, after ${replies.length - 1} retry` : '';

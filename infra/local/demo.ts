@@ -1,16 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { ENV } from 'claude-monitor/domain';
 import { type AnthropicStub, startAnthropicStub } from './anthropic-stub';
 import { printSlackDelivery, printWebhookDelivery, sendToSlack, waitForDelivery } from './demo-deliveries';
 import { type DemoManifest, demoManifestFile, ManifestBuilder } from './demo-manifest';
 import { printExports, printSummary } from './demo-output';
 import { COSTLY_SESSION, DEMO_MODELS, livePlan, stubPlan } from './demo-plan';
+import { printReconciliation, reconcileDemoDays, sendBills, sendUnmonitored } from './demo-reconciliation';
 import { runInvocation, TRAFFIC_HEADER } from './demo-traffic';
 import { LOCAL_CHANNEL } from './local-notifier';
+import { LOCAL_API_KEYS } from './local-reconciliation';
 import { LocalStackError } from './local-stack-errors';
 import { MonitorApiClient } from './monitor-api-client';
-import { isMetricsOutput } from './quiet-metrics-output';
+import { hideMetricsOutput, isMetricsOutput } from './quiet-metrics-output';
 import { LOCAL_ENV, localDir, readStackState } from './stack-state';
 
 const log = (line: string): void => console.log(line);
@@ -43,8 +46,10 @@ const main = async (): Promise<void> => {
   const api = new MonitorApiClient(state.apiUrl, state.token);
   const before = (await api.summary()).total_calls;
 
-  const { MonitoredAnthropic, setLogWriter } = await import('claude-monitor');
+  const { MonitoredAnthropic, monitor, setLogWriter } = await import('claude-monitor');
   const verbose = options.verbose ?? false;
+  // The reconciler's metrics documents are for CloudWatch, as in the stack's own console.
+  if (!verbose) hideMetricsOutput(process.stdout);
   // The monitor's metrics lines are for CloudWatch; its warnings and unwritten records still show.
   setLogWriter((line) => {
     if (verbose || !isMetricsOutput(line)) process.stderr.write(`${line}\n`);
@@ -52,8 +57,19 @@ const main = async (): Promise<void> => {
   let stub: AnthropicStub | undefined;
   if (!apiKey) stub = await startAnthropicStub();
   const client = new MonitoredAnthropic(
-    stub ? { apiKey: 'local-stub-key', baseURL: stub.url } : { apiKey: apiKey ?? '' },
+    stub ? { apiKey: LOCAL_API_KEYS.monitored.secret, baseURL: stub.url } : { apiKey: apiKey ?? '' },
   );
+  // Bedrock's invoke endpoints are served by the same local stub; the credentials are never checked.
+  const bedrock = stub
+    ? monitor(
+        new AnthropicBedrock({
+          baseURL: stub.url,
+          awsRegion: 'us-east-1',
+          awsAccessKey: 'local',
+          awsSecretKey: 'local',
+        }),
+      )
+    : undefined;
   const builder = new ManifestBuilder(apiKey ? 'anthropic' : 'stub', plan.expectedAlerts);
   log(
     apiKey
@@ -61,10 +77,15 @@ const main = async (): Promise<void> => {
       : `Sending demo traffic to a local Messages API at ${stub!.url} (set ANTHROPIC_API_KEY to use the real API)...`,
   );
   log(TRAFFIC_HEADER);
+  let unmonitored: Awaited<ReturnType<typeof sendUnmonitored>> = [];
   try {
     for (const invocation of plan.invocations) {
-      await runInvocation({ client, builder, log, ...(stub ? { stub } : {}) }, invocation);
+      await runInvocation(
+        { client, builder, log, ...(stub ? { stub } : {}), ...(bedrock ? { bedrock } : {}) },
+        invocation,
+      );
     }
+    if (stub) unmonitored = await sendUnmonitored(stub, plan.unmonitored, log);
   } finally {
     await stub?.close();
   }
@@ -81,6 +102,16 @@ const main = async (): Promise<void> => {
   log('\nWaiting for the aggregator to roll the calls up...');
   const summary = await api.waitForCalls(before + manifest.calls);
   printSummary(log, summary, manifest, before === 0);
+  if (stub) {
+    const from = await sendBills(state, builder.billableCalls(), unmonitored);
+    log('\nReconciling the demo day with the stand-in bills (the reconciler runs daily in AWS)...');
+    const report = await reconcileDemoDays(state, from);
+    await printReconciliation(log, api, report.days.length);
+  } else {
+    log(
+      '\nReconciliation with the real bill needs an Admin API key in the deployed stack: docs/reconciliation.md.',
+    );
+  }
   log(`\nDashboard: ${state.dashboardUrl}`);
   await printExports(log, api, dir);
 

@@ -76,6 +76,7 @@ export const banner = (state: StackState, dataDir: string | undefined, dir: stri
     `  Data         ${dataDir ? `kept in ${dataDir}` : 'in memory (gone on exit; --data <dir> keeps it)'}`,
     `  Alerts       printed here and appended to ${alertLogFile(dir)}`,
     `  Channels     ${(state.notifier?.channels ?? []).join(', ')} via ${state.notifier?.receiversUrl ?? '-'}; requests appended to ${resolve(dir, 'deliveries.jsonl')}`,
+    `  Bills        Admin API stand-in ${state.adminApiUrl}, Cost Explorer stand-in ${state.costExplorerEndpoint} (reconciled hourly)`,
     `  State file   ${resolve(dir, 'stack.json')} (the demo reads it; removed on exit)`,
     '',
     'Send data with `npm run demo`, or point a monitored client in your own process at the stack:',

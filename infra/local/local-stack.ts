@@ -6,6 +6,7 @@ import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { type LocalDelivery, startLocalNotifier } from './local-notifier';
+import { LOCAL_RECONCILE_INTERVAL_MS, startLocalBilling } from './local-reconciliation';
 import { type LocalAlert, type LocalSns, startLocalSns } from './local-sns';
 import { LocalStackError, PortInUseError } from './local-stack-errors';
 import { DEFAULT_PORT, type StackState } from './stack-state';
@@ -33,6 +34,11 @@ export interface LocalStackOptions {
    * @default 60000
    */
   outboxIntervalMs?: number;
+  /**
+   * How often the reconciler compares the last days with the stand-in bills, ms; it also runs once at start.
+   * @default 3600000
+   */
+  reconcileIntervalMs?: number;
   /** Receives every alert published to the local topic. */
   onAlert?: (alert: LocalAlert) => void;
   /** Receives every request the notifier made to a local channel endpoint. */
@@ -74,7 +80,8 @@ const assertPortFree = (port: number): Promise<void> =>
 
 /**
  * Starts DynamoDB Local, the table, the SNS emulator, the notifier with its local channel receivers, the
- * stream runner, the outbox timer and the API.
+ * stream runner, the outbox timer, the stand-ins of the Admin API and Cost Explorer with the reconciler on a
+ * timer, and the API.
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
@@ -115,6 +122,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const sns: LocalSns = await startLocalSns(options.onAlert ? { onAlert: options.onAlert } : {});
     stops.push(() => sns.stop());
+    const billing = await startLocalBilling();
+    stops.push(() => billing.stop());
 
     // The handlers read their configuration at cold start, as in Lambda: set it before importing them.
     Object.assign(process.env, {
@@ -127,6 +136,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [ENV.alertTopicArn]: sns.topicArn,
       [ENV.alertConfig]: options.alertConfig ?? process.env[ENV.alertConfig] ?? LOCAL_ALERT_CONFIG,
       [ENV.apiToken]: token,
+      ...billing.env,
     });
     const apiUrl = `http://127.0.0.1:${port}`;
     const notifier = await startLocalNotifier({
@@ -140,6 +150,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stops.push(() => notifier.stop());
     const { handler } = await import('../../functions/aggregator/handler');
     const outbox = await import('../../functions/aggregator/outbox-handler');
+    const reconciler = await import('../../functions/reconciler/handler');
     const { serveApi } = await import('../../functions/api/local-server');
 
     const streams = new DynamoDBStreamsClient(clientConfig);
@@ -186,6 +197,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await outboxRun;
     });
 
+    // As the schedule does in AWS: the last complete days, now and then every interval.
+    let reconcileRun: Promise<unknown> = Promise.resolve();
+    const reconcileNow = (): void => {
+      reconcileRun = reconciler.handler({}).catch((error: Error) => log(`reconciliation: ${error.message}`));
+    };
+    reconcileNow();
+    const reconcileTimer = setInterval(
+      reconcileNow,
+      options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS,
+    );
+    stops.push(async () => {
+      clearInterval(reconcileTimer);
+      await reconcileRun;
+    });
+
     const api = await serveApi({ port, host: '127.0.0.1', token });
     stops.push(() => api.close());
 
@@ -206,6 +232,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         webhookSigningSecret: notifier.webhookSigningSecret,
         channels: notifier.channels.map((channel) => channel.name),
       },
+      adminApiUrl: billing.admin.url,
+      adminKey: billing.adminKey,
+      costExplorerEndpoint: billing.costExplorer.endpoint,
     };
     return {
       state,

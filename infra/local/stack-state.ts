@@ -43,6 +43,11 @@ export interface StackState {
   region: string;
   /** The local notifier: where its channel receivers listen, and the local webhook's signing secret. */
   notifier?: { receiversUrl: string; webhookSigningSecret: string; channels: string[] };
+  /** The Anthropic Admin API stand-in and the admin key it accepts. */
+  adminApiUrl: string;
+  adminKey: string;
+  /** The Cost Explorer stand-in. */
+  costExplorerEndpoint: string;
 }
 
 export const stackStateFile = (dir: string): string => join(dir, 'stack.json');

@@ -41,6 +41,12 @@ export class ClaudeMonitorStack extends Stack {
         description: 'Secrets Manager secret holding the API bearer token',
       },
     };
+    if (this.monitor.reconciler) {
+      outputs.AdminKeySecretArn = {
+        value: this.monitor.reconciler.adminKeySecret.secretArn,
+        description: 'Put the Anthropic Admin API key here to compare tracked spend with the bill',
+      };
+    }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
 }

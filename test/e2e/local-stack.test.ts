@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoManifest, demoManifestFile } from '../../infra/local/demo-manifest';
-import { COSTLY_SESSION, FAILING_FUNCTION } from '../../infra/local/demo-plan';
+import { COSTLY_SESSION, FAILING_FUNCTION, SURCHARGED_MODEL } from '../../infra/local/demo-plan';
 import { freePort } from '../../infra/local/dynamodb-local';
 import type { LocalDelivery } from '../../infra/local/local-notifier';
+import { LOCAL_API_KEYS } from '../../infra/local/local-reconciliation';
 import type { LocalAlert } from '../../infra/local/local-sns';
 import { READY_LINE, REPLAY_LINE } from '../../infra/local/local-stack-output';
 import { MonitorApiClient } from '../../infra/local/monitor-api-client';
@@ -182,12 +183,15 @@ describe('local stack: npm start + npm run demo', () => {
     );
     expect(expected).toEqual([
       `consecutive-errors function:${FAILING_FUNCTION}`,
+      'reconciliation-difference anthropic',
       `session-cost session:${COSTLY_SESSION}`,
+      `unmonitored-spend api_key:${LOCAL_API_KEYS.unmonitored.id}`,
     ]);
     for (const alert of alerts) expect(stack!.output()).toContain(alert.subject);
   });
 
   it('delivers each alert once to the local Slack, Teams and webhook channels, and the demo shows two of them', async () => {
+    // The four alerts of the demo (session, error streak, bill difference, unmonitored key), once per channel.
     // Prepare
     const channels = ['slack-local', 'teams-local', 'webhook-local'];
     const readDeliveries = async (): Promise<LocalDelivery[]> =>
@@ -199,7 +203,7 @@ describe('local stack: npm start + npm run demo', () => {
         : [];
 
     // Act
-    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(6);
+    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(12);
     const deliveries = await readDeliveries();
 
     // Assess
@@ -221,6 +225,39 @@ describe('local stack: npm start + npm run demo', () => {
     expect(demoOutput).toContain(`[header]  Claude spend: session ${COSTLY_SESSION} exceeded $1.00`);
     expect(demoOutput).toContain("with the channel's secret: valid");
     expect(demoOutput).toContain('the same with one figure of the body changed: refused (bad-signature)');
+  });
+
+  it('reconciles the demo day with the stand-in bills: matches, the deliberate mismatch and the unmonitored key', async () => {
+    // Prepare
+    const api = new MonitorApiClient(state.apiUrl, state.token);
+    type Day = {
+      models: { model: string; tracked: { cost_nano_usd: number }; difference_nano_usd: number }[];
+      unmonitored: { api_key_id: string; cost_nano_usd: number }[];
+      within_threshold: boolean;
+    };
+
+    // Act
+    const served = await api.json<{ sources: { source: string; days: Day[] }[] }>(
+      '/api/monitoring/reconciliation?days=1',
+    );
+
+    // Assess: every model matches to the nano-dollar but the one billed 5% dearer, on purpose.
+    const [anthropic, bedrock] = served.sources.map((source) => source.days.at(-1)!);
+    const differences = Object.fromEntries(anthropic!.models.map((m) => [m.model, m.difference_nano_usd]));
+    const opus = anthropic!.models.find((m) => m.model === SURCHARGED_MODEL)!;
+    expect(differences).toEqual({
+      [SURCHARGED_MODEL]: Math.round(opus.tracked.cost_nano_usd * 0.05),
+      'claude-sonnet-5-5': 0,
+      'claude-haiku-5-5': 0,
+    });
+    expect(anthropic!.within_threshold).toBe(false);
+    expect(anthropic!.unmonitored).toEqual([
+      expect.objectContaining({ api_key_id: LOCAL_API_KEYS.unmonitored.id, cost_nano_usd: 480_000_000 }),
+    ]);
+    expect(bedrock!.models.map((m) => [m.model, m.difference_nano_usd])).toEqual([
+      ['claude-sonnet-4-5-20250929', 0],
+    ]);
+    expect(bedrock!.within_threshold).toBe(true);
   });
 
   it('shows the demo traffic on the dashboard in Chromium, through the printed link', async () => {

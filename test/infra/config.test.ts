@@ -127,6 +127,26 @@ describe('deployment configuration', () => {
     );
   });
 
+  it('accepts the reconciliation settings and refuses a misspelt one inside them', () => {
+    // Prepare
+    const good = {
+      reconciliation: {
+        schedule: 'cron(0 7 * * ? *)',
+        differenceUsd: 5,
+        anthropic: { monitoredApiKeyIds: ['apikey_01'] },
+        bedrock: { enabled: true },
+      },
+    };
+    const bad = { reconciliation: { bedrock: { enable: true } } };
+    // Act
+    const act = () => resolveConfig(bad);
+    // Assess
+    expect(resolveConfig(good).props.reconciliation).toEqual(good.reconciliation);
+    expect(act).toThrow(
+      'reconciliation.bedrock.enable is not a configuration key (did you mean reconciliation.bedrock.enabled?)',
+    );
+  });
+
   it('lists every problem at once', () => {
     // Prepare
     const config = { stageNme: 'dev', alertWebhooks: [1], logRetentionDays: 7 };

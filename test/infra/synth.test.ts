@@ -49,7 +49,7 @@ describe('cdk synth', () => {
       .map((resource) => join(outdir, resource.Metadata?.['aws:asset:path'] ?? 'missing'))
       .filter((dir) => existsSync(join(dir, 'index.html')));
     expect(apiAssets).toHaveLength(1);
-    for (const file of ['index.mjs', 'dashboard.js', 'dashboard.css', 'chart.umd.js']) {
+    for (const file of ['index.mjs', 'dashboard.js', 'reconciliation.js', 'dashboard.css', 'chart.umd.js']) {
       expect(existsSync(join(apiAssets[0]!, file))).toBe(true);
     }
     apiAsset = apiAssets[0];

@@ -6,6 +6,10 @@ export const ALERT_RULE = {
   consecutiveErrors: 'consecutive-errors',
   budget: 'budget',
   unpricedModel: 'unpriced-model',
+  /** A day's bill differs from the tracked spend by more than the reconciliation threshold. */
+  reconciliationDifference: 'reconciliation-difference',
+  /** A day's bill has spend under an API key or workspace the monitored functions do not use. */
+  unmonitoredSpend: 'unmonitored-spend',
 } as const;
 export type AlertRule = (typeof ALERT_RULE)[keyof typeof ALERT_RULE];
 
@@ -16,9 +20,15 @@ export type AlertUnit = (typeof ALERT_UNIT)[keyof typeof ALERT_UNIT];
 /** A threshold crossed: the content of one message. */
 export interface Alert {
   rule: AlertRule;
-  /** `account`, `session:<id>`, `tenant:<id>`, `user:<id>`, `function:<name>` or `model:<id>`. */
+  /**
+   * `account`, `session:<id>`, `tenant:<id>`, `user:<id>`, `function:<name>`, `model:<id>`; for
+   * reconciliation the source (`anthropic`, `bedrock`), `api_key:<id>` or `workspace:<id>`.
+   */
   scope: string;
-  /** `total` (sessions), the day or month bucket (budgets, unpriced models), or the streak's first error time. */
+  /**
+   * `total` (sessions), the day or month bucket (budgets, unpriced models, reconciliation), or the streak's
+   * first error time.
+   */
   window: string;
   /** What crossed within the window: the budget percentage, the USD threshold, the error count. */
   step: string;

@@ -73,6 +73,10 @@ const headline = (alert: Alert): string => {
       return `Claude errors: ${alert.value} consecutive failed calls in ${who}`;
     case 'unpriced-model':
       return `Claude pricing: calls of unpriced ${who} on ${alert.window}`;
+    case 'reconciliation-difference':
+      return `Claude bill: ${who} billed ${formatUsd(alert.value)} away from tracked spend on ${alert.window}`;
+    case 'unmonitored-spend':
+      return `Claude bill: ${formatUsd(alert.value)} of unmonitored spend under ${who} on ${alert.window}`;
   }
 };
 
@@ -86,12 +90,17 @@ const explanation = (alert: Alert): string => {
       return `The last ${alert.value} calls failed in a row (the alert threshold is ${alert.threshold}). The streak began at ${alert.window}.`;
     case 'unpriced-model':
       return 'This model is not in the price table: its calls are recorded as unpriced, not as free. Add a price override so costs are complete.';
+    case 'reconciliation-difference':
+      return `Summed over models, the bill differs from the spend the monitor recorded by ${formatUsd(alert.value)}, more than the tolerance of ${formatUsd(alert.threshold)}. GET /api/monitoring/reconciliation shows the models.`;
+    case 'unmonitored-spend':
+      return 'This usage was billed but never recorded by the monitor: it was made without the monitored client, or under a key the monitored functions do not use.';
   }
 };
 
 /**
  * How urgent an alert is: a whole budget spent or a run of failures is critical; a session over its
- * threshold, 80 % of a budget or an unpriced model is a warning; earlier budget steps are information.
+ * threshold, 80 % of a budget, an unpriced model or a bill away from tracked spend is a warning; earlier
+ * budget steps are information.
  */
 export const severityOf = (alert: Alert): AlertSeverity => {
   switch (alert.rule) {
@@ -104,6 +113,8 @@ export const severityOf = (alert: Alert): AlertSeverity => {
     }
     case 'session-cost':
     case 'unpriced-model':
+    case 'reconciliation-difference':
+    case 'unmonitored-spend':
       return ALERT_SEVERITY.warning;
   }
 };

@@ -184,6 +184,7 @@ describe('dashboard assets', () => {
   it.each([
     ['', 'text/html'],
     ['dashboard.js', 'text/javascript'],
+    ['reconciliation.js', 'text/javascript'],
     ['dashboard.css', 'text/css'],
     ['chart.umd.js', 'text/javascript'],
   ])('serves "%s" with a strict CSP', async (asset, type) => {

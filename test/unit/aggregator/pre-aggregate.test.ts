@@ -35,6 +35,23 @@ describe('rollup keys of a record', () => {
     // Assess
     expect([...dims].sort()).toEqual(['all', 'model']);
   });
+
+  it('keeps the day per provider and model for cloud calls only', () => {
+    // Prepare
+    const bedrock = makeCallRecord({
+      provider: 'bedrock',
+      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    });
+
+    // Act
+    const ids = rollupKeysOf(bedrock).map(rollupKeyId);
+
+    // Assess
+    expect(ids).toHaveLength(18);
+    expect(ids).toContain(
+      'ROLLUP#day#provider_model#bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0|2026-11-29',
+    );
+  });
 });
 
 describe('preAggregate', () => {

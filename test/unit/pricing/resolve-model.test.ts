@@ -23,9 +23,9 @@ describe('resolveModel', () => {
   });
 
   it.each([
-    ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5-20250929', undefined],
-    ['anthropic.claude-3-haiku-20240307-v1:0:200k', 'claude-3-haiku-20240307', undefined],
-    ['anthropic.claude-opus-4-1-20250805-v2:0', 'claude-opus-4-1-20250805', undefined],
+    ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5-20250929', 'regional'],
+    ['anthropic.claude-3-haiku-20240307-v1:0:200k', 'claude-3-haiku-20240307', 'regional'],
+    ['anthropic.claude-opus-4-1-20250805-v2:0', 'claude-opus-4-1-20250805', 'regional'],
     ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5-20250929', 'regional'],
     ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5-20251001', 'regional'],
     ['apac.anthropic.claude-3-haiku-20240307-v1:0', 'claude-3-haiku-20240307', 'regional'],
@@ -39,12 +39,11 @@ describe('resolveModel', () => {
     [
       'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
       'claude-3-haiku-20240307',
-      undefined,
+      'regional',
     ],
   ])('maps the Bedrock id %s to %s', (id, model, scope) => {
     // Prepare
-    const expected =
-      scope === undefined ? { model, provider: 'bedrock' } : { model, provider: 'bedrock', scope };
+    const expected = { model, provider: 'bedrock', scope };
 
     // Act
     const resolved = resolveModel(id);
@@ -132,10 +131,10 @@ describe('computeCost with unknown models', () => {
   it('prices the same model identically under every spelling', () => {
     // Prepare
     const usage = makeUsage({ inputTokens: 777, outputTokens: 333 });
+    // Every spelling of a global endpoint; regional ones carry a premium (price-fixes.test.ts).
     const spellings = [
       'claude-sonnet-4-5',
       'claude-sonnet-4-5-20250929',
-      'anthropic.claude-sonnet-4-5-20250929-v1:0',
       'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
       'claude-sonnet-4-5@20250929',
     ];

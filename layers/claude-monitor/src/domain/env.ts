@@ -49,6 +49,16 @@ export const ENV = {
   sqsEndpoint: 'CLAUDE_MONITOR_SQS_ENDPOINT',
   /** Endpoint override for Secrets Manager (a local stand-in). */
   secretsEndpoint: 'CLAUDE_MONITOR_SECRETS_ENDPOINT',
+  /** JSON settings of the daily reconciliation with the bill (see `ReconciliationConfig`). */
+  reconciliationConfig: 'CLAUDE_MONITOR_RECONCILIATION',
+  /** Secrets Manager secret ARN holding the Anthropic Admin API key (AWS). */
+  adminKeySecretArn: 'CLAUDE_MONITOR_ADMIN_KEY_SECRET_ARN',
+  /** The Anthropic Admin API key itself (local stack); in AWS the reconciler reads it from Secrets Manager. */
+  adminKey: 'CLAUDE_MONITOR_ADMIN_KEY',
+  /** Base URL override of the Anthropic Admin API (the local stand-in). */
+  adminApiUrl: 'CLAUDE_MONITOR_ADMIN_API_URL',
+  /** Endpoint override for Cost Explorer (the local stand-in). */
+  costExplorerEndpoint: 'CLAUDE_MONITOR_COST_EXPLORER_ENDPOINT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

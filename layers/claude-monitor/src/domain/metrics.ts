@@ -35,6 +35,15 @@ export const METRIC = {
   notificationsFailed: 'NotificationsFailed',
   /** Notifications held for a channel's digest. */
   notificationsDigested: 'NotificationsDigested',
+  /** Reconciliation, per source and UTC day (use the Maximum statistic: a day is reconciled on several runs). */
+  reconciledTrackedUsd: 'ReconciledTrackedUsd',
+  reconciledBilledUsd: 'ReconciledBilledUsd',
+  /** Sum over models of |billed − tracked|, in USD. */
+  reconciliationDifferenceUsd: 'ReconciliationDifferenceUsd',
+  /** Billed under API keys or workspaces outside the monitored ones, in USD. */
+  unmonitoredSpendUsd: 'UnmonitoredSpendUsd',
+  /** Runs of a source that failed (Admin API or Cost Explorer refused or unreachable). */
+  reconciliationErrors: 'ReconciliationErrors',
 } as const;
 
 export const METRIC_DIMENSION = {
@@ -42,4 +51,6 @@ export const METRIC_DIMENSION = {
   model: 'Model',
   service: 'service',
   channel: 'Channel',
+  /** Reconciliation source: `anthropic` or `bedrock`. */
+  source: 'Source',
 } as const;

@@ -19,6 +19,13 @@ export const DIMENSION = {
   tenant: 'tenant',
   function: 'function',
   session: 'session',
+  /**
+   * Platform and model together (`bedrock/us.anthropic.claude-…`), for Bedrock and Vertex calls only: the
+   * same model id can be served by the Claude API and by a cloud, which bill separately. The daily
+   * reconciliation reads a cloud's calls here and the Claude API's as the model rollup minus them, so
+   * Claude-API-only traffic writes no extra rollup.
+   */
+  providerModel: 'provider_model',
 } as const;
 export type Dimension = (typeof DIMENSION)[keyof typeof DIMENSION];
 
@@ -32,6 +39,7 @@ export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = 
   tenant: ['hour', 'day', 'month'],
   function: ['hour', 'day', 'month'],
   session: ['hour', 'total'],
+  provider_model: ['day'],
 };
 
 /** The five error classes rollups count, plus `other` (aborts, stream errors, unknown). */
@@ -139,8 +147,13 @@ export const dimensionValue = (record: CallRecord, dim: Dimension): string | und
       return record.functionName;
     case 'session':
       return record.sessionId;
+    case 'provider_model':
+      return record.provider === 'anthropic' ? undefined : providerModelValue(record.provider, record.model);
   }
 };
+
+/** Value of the `provider_model` dimension: the provider never contains `/`, so the first one splits it. */
+export const providerModelValue = (provider: string, model: string): string => `${provider}/${model}`;
 
 /** Partition key of a rollup item. */
 export const rollupPk = (granularity: Granularity, dim: Dimension, value: string): string =>

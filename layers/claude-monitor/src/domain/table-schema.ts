@@ -12,9 +12,13 @@
  * | streak      | `STREAK#<scopeKind>#<value>`         | `STATE`                 | consecutive-error counter      |
  * | delivery    | `DELIVERY#<notificationId>`          | `<channel>`             | notifier: once per channel; TTL |
  * | digest      | `DIGEST#<channel>`                   | `<releaseAt>#<notificationId>` | notifier: alert held for a digest; TTL |
+ * | reconciliation | `RECON#<source>`                  | `<yyyy-mm-dd>`          | tracked vs billed of one day   |
+ * | recon. status  | `RECON#STATUS`                    | `<source>`              | last run of a source, errors   |
  *
  * A delivery marker's `state` is `delivering` (claimed until `leaseUntil`, so a crashed delivery is taken
  * over once the lease has passed), `delivered`, `digested` (held for a digest) or `failed` (refused for good).
+ *
+ * `<source>` is `anthropic` (the Admin API's usage and cost reports) or `bedrock` (Cost Explorer).
  */
 export const KEY = {
   partition: 'pk',
@@ -34,6 +38,8 @@ export const ITEM_TYPE = {
   streak: 'streak',
   delivery: 'delivery',
   digest: 'digest',
+  reconciliation: 'reconciliation',
+  reconciliationStatus: 'reconciliation_status',
 } as const;
 export type ItemType = (typeof ITEM_TYPE)[keyof typeof ITEM_TYPE];
 
@@ -57,6 +63,11 @@ export const TABLE_DEFINITION = {
   billingMode: 'PAY_PER_REQUEST',
   globalSecondaryIndexes: [INDEX.bySession, INDEX.byDimension],
 } as const;
+
+/** Partition key of the reconciliation results of one source; the sort key is the UTC day. */
+export const reconciliationPk = (source: string): string => `RECON#${source}`;
+/** Partition key of the reconciler's status items; the sort key is the source. */
+export const RECONCILIATION_STATUS_PK = 'RECON#STATUS';
 
 /** Days a ledger entry is kept: longer than a DynamoDB stream's 24-hour retention, so any replay is caught. */
 export const LEDGER_RETENTION_DAYS = 3;

@@ -1,4 +1,4 @@
-import type { CostBreakdown, TokenUsage } from '../domain/call-record';
+import { type CostBreakdown, PROVIDER, type Provider, type TokenUsage } from '../domain/call-record';
 import { mulDivRoundHalfUp } from './exact-math';
 import { type DatedPrices, pricesAt } from './price-periods';
 import { PRICE_TABLE } from './price-table';
@@ -11,8 +11,23 @@ export interface CostOptions {
   serviceTier?: string;
   /** `usage.speed` of the response; `fast` applies the model's fast-mode multiplier. */
   speed?: string;
-  /** `usage.inference_geo` of the response, e.g. `us` (data residency, 1.1x). */
+  /**
+   * `usage.inference_geo` of the response, e.g. `us` (data residency, 1.1x). Only the Claude API (1P) prices
+   * it: on Bedrock and Vertex the endpoint decides the region, and its premium is the endpoint's.
+   */
   inferenceGeo?: string;
+  /**
+   * Platform that served the call, when the model id does not say (a Vertex or Bedrock response reports the
+   * plain Anthropic id).
+   * @default the platform of the id's spelling (`anthropic` for a plain id)
+   */
+  provider?: Provider;
+  /**
+   * Vertex only: the endpoint location the client called: `global` costs the base rates; a multi-region
+   * (`us`, `eu`) or a single region (e.g. `us-east5`) costs the model's regional premium.
+   * @default 'global'
+   */
+  region?: string;
   /**
    * True for results of the Message Batches API.
    * @default false
@@ -36,11 +51,14 @@ export const COST_MODIFIER = {
   fast: 'fast',
   longContext: 'long_context',
   bedrockRegional: 'bedrock_regional',
+  vertexRegional: 'vertex_regional',
   geoPrefix: 'geo:',
   periodPrefix: 'prices_until:',
 } as const;
 
 const PER_MILLION = 1_000_000;
+/** Vertex's endpoint location without a premium. */
+const VERTEX_GLOBAL = 'global';
 
 /** One component: `tokens × rate × numerator ÷ divisor`, rounded half-up once. */
 const tokenCost = (tokens: number, rate: number, numerator: number, divisor: number): number =>
@@ -54,8 +72,8 @@ const count = (value: number): number => (Number.isFinite(value) && value > 0 ? 
  *
  * Each component is `tokens × rate × multipliers ÷ 1,000,000` computed as an exact fraction and rounded
  * half-up to the nano-dollar once; the total is the sum of the rounded components, so totals over many calls
- * never drift. Multipliers (batch, fast mode, data residency, Bedrock regional profile) stack by
- * multiplication on every token rate; the long-context tier replaces the rates of the whole call when the
+ * never drift. Multipliers (batch, fast mode, data residency on the Claude API, the regional-endpoint premium
+ * on Bedrock and Vertex) stack by multiplication on every token rate; the long-context tier replaces the rates of the whole call when the
  * prompt (input + cache reads + cache writes) is above its threshold. Web search costs a flat fee per request
  * (never discounted); web fetch has no fee beyond the tokens it adds.
  *
@@ -104,9 +122,16 @@ export const computeCost = (model: string, usage: TokenUsage, options: CostOptio
     denominator *= price.batch[1];
     modifiers.push(COST_MODIFIER.batch);
   }
-  // Own keys only: a value such as `constructor` must not reach Object.prototype.
+  const provider =
+    options.provider !== undefined && resolved.provider === PROVIDER.anthropic
+      ? options.provider
+      : resolved.provider;
+  // Own keys only: a value such as `constructor` must not reach Object.prototype. On Bedrock and Vertex the
+  // endpoint premium below is the only geographic one: stacking both would charge 1.21x for a `us.` profile.
   const geo =
-    options.inferenceGeo !== undefined && Object.hasOwn(prices.inferenceGeo, options.inferenceGeo)
+    provider === PROVIDER.anthropic &&
+    options.inferenceGeo !== undefined &&
+    Object.hasOwn(prices.inferenceGeo, options.inferenceGeo)
       ? prices.inferenceGeo[options.inferenceGeo]
       : undefined;
   if (geo !== undefined) {
@@ -114,10 +139,16 @@ export const computeCost = (model: string, usage: TokenUsage, options: CostOptio
     denominator *= geo[1];
     modifiers.push(`${COST_MODIFIER.geoPrefix}${options.inferenceGeo}`);
   }
-  if (resolved.scope === BEDROCK_SCOPE.regional && price.regionalPremium !== undefined) {
+  const endpointModifier =
+    provider === PROVIDER.bedrock && resolved.scope === BEDROCK_SCOPE.regional
+      ? COST_MODIFIER.bedrockRegional
+      : provider === PROVIDER.vertex && (options.region ?? VERTEX_GLOBAL).toLowerCase() !== VERTEX_GLOBAL
+        ? COST_MODIFIER.vertexRegional
+        : undefined;
+  if (endpointModifier !== undefined && price.regionalPremium !== undefined) {
     numerator *= price.regionalPremium[0];
     denominator *= price.regionalPremium[1];
-    modifiers.push(COST_MODIFIER.bedrockRegional);
+    modifiers.push(endpointModifier);
   }
 
   const divisor = PER_MILLION * denominator;

@@ -42,6 +42,23 @@ export const LEGACY_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
     source: SOURCE.pricingPagePtBr,
     verified: VERIFICATION.official,
   },
+  'claude-3-5-sonnet-20241022': {
+    // Bedrock and Vertex call this release "v2" (`anthropic.claude-3-5-sonnet-20241022-v2:0`,
+    // `claude-3-5-sonnet-v2@20241022`, Cost Explorer's "Claude 3.5 Sonnet v2"); the name follows them.
+    name: 'Claude Sonnet 3.5 v2',
+    aliases: ['claude-3-5-sonnet-latest'],
+    rates: usdRates(3, 3.75, 6, 0.3, 15),
+    batch: BATCH_DISCOUNT,
+    source: `${SOURCE.modelsOverview2025}; the same $3/$15 on Bedrock and Vertex (no regional premium before Sonnet 4.5: ${SOURCE.cloudEndpoints}).`,
+    verified: VERIFICATION.official,
+  },
+  'claude-3-5-sonnet-20240620': {
+    name: 'Claude Sonnet 3.5',
+    rates: usdRates(3, 3.75, 6, 0.3, 15),
+    batch: BATCH_DISCOUNT,
+    source: `${SOURCE.modelsOverview2025} (one row for both Sonnet 3.5 releases).`,
+    verified: VERIFICATION.official,
+  },
   'claude-3-5-haiku-20241022': {
     name: 'Claude Haiku 3.5',
     aliases: ['claude-3-5-haiku-latest'],

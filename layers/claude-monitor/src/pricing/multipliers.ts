@@ -2,7 +2,10 @@ import type { Ratio } from './exact-math';
 
 /** Message Batches API: half price on every token rate (cache rates included). */
 export const BATCH_DISCOUNT: Ratio = [1, 2];
-/** Bedrock's regional and geographic profiles over `global.`, and the `us` data-residency multiplier. */
+/**
+ * Regional endpoints over global ones on Bedrock (geographic profiles, in-Region ids) and Vertex (regions and
+ * multi-regions), and the Claude API's `us` data-residency multiplier.
+ */
 export const TEN_PERCENT_PREMIUM: Ratio = [11, 10];
 /** Fast mode of Opus 4.8 and later. */
 export const FAST_2X: Ratio = [2, 1];

@@ -2,7 +2,11 @@ import { PROVIDER, type Provider } from '../domain/call-record';
 import { PRICE_TABLE } from './price-table';
 import type { PriceTable } from './types';
 
-/** Bedrock inference-profile scope: `global.` routes worldwide, the others stay in a geography. */
+/**
+ * Bedrock endpoint scope: `global.` routes worldwide; geographic profiles (`us.`, `eu.`, …), bare in-Region
+ * model ids and foundation-model ARNs are regional endpoints, which cost 10% more for the models that have
+ * a regional premium.
+ */
 export const BEDROCK_SCOPE = {
   global: 'global',
   regional: 'regional',
@@ -15,14 +19,15 @@ export interface ResolvedModel {
   model: string;
   /** Platform the id's spelling belongs to (a plain id may still have been served by Vertex). */
   provider: Provider;
-  /** Bedrock only: whether the id named a global or a regional/geographic inference profile. */
+  /** Bedrock only: whether the id named the global endpoint or a regional one (geographic profile or in-Region). */
   scope?: BedrockScope;
 }
 
 const BEDROCK_PROFILE_PREFIX = /^(global|us|us-gov|eu|jp|au|apac|ca)\.(?=anthropic\.)/;
 /** `-v1:0`, `-v2:0`, `-v1`, and context variants such as `-v1:0:200k`. */
 const BEDROCK_VERSION_SUFFIX = /-v\d+(?::\d+)?(?::\d+k)?$/;
-const VERTEX_VERSION = /@(\d{8})$/;
+/** `@20250929`, and `-v2@20241022` (Vertex's spelling of Claude Sonnet 3.5 v2). */
+const VERTEX_VERSION = /(?:-v\d+)?@(\d{8})$/;
 const BEDROCK_PROVIDER_PREFIX = 'anthropic.';
 /** Distinct ids seen in one process stay few; the bound only guards against a flood of garbage ids. */
 const MAX_CACHED_IDS = 2_048;
@@ -87,6 +92,9 @@ const parseId = (raw: string, ids: ReadonlyMap<string, string>): ResolvedModel |
   }
   if (id.startsWith(BEDROCK_PROVIDER_PREFIX)) {
     provider = PROVIDER.bedrock;
+    // A bare model id (or foundation-model ARN) is served in the caller's Region: a regional endpoint, billed
+    // at the regional rate (the AWS price list has no separate in-Region rate, only regional and global).
+    scope ??= BEDROCK_SCOPE.regional;
     id = id.slice(BEDROCK_PROVIDER_PREFIX.length).replace(BEDROCK_VERSION_SUFFIX, '');
   } else if (VERTEX_VERSION.test(id)) {
     provider = PROVIDER.vertex;
