@@ -1,4 +1,6 @@
 export * from './alert-config';
+export * from './budget';
+export * from './budget-enforcement';
 export * from './call-item';
 export * from './call-record';
 export * from './env';

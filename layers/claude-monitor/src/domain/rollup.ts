@@ -34,13 +34,17 @@ export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = 
   session: ['hour', 'total'],
 };
 
-/** The five error classes rollups count, plus `other` (aborts, stream errors, unknown). */
+/**
+ * The five error classes rollups count, `budget` (calls an enforced budget refused; never sent, never billed),
+ * plus `other` (aborts, stream errors, unknown).
+ */
 export const ERROR_CLASS = {
   rateLimit: 'rate_limit',
   overloaded: 'overloaded',
   server: 'server',
   client: 'client',
   connection: 'connection',
+  budget: 'budget',
   other: 'other',
 } as const;
 export type ErrorClass = (typeof ERROR_CLASS)[keyof typeof ERROR_CLASS];
@@ -59,6 +63,9 @@ export const errorClassOf = (type: ErrorType | undefined): ErrorClass => {
     case 'connection':
     case 'timeout':
       return 'connection';
+    case 'budget_exceeded':
+    case 'budget_unavailable':
+      return 'budget';
     default:
       return 'other';
   }

@@ -74,7 +74,7 @@ const watchRequest = (req: ClientRequest, target: Target, url: string, options: 
       if (typeof args[0] !== 'function') {
         body.add(args[0], typeof args[1] === 'string' ? (args[1] as BufferEncoding) : undefined);
       }
-      exchange ??= beginExchange(target, url, header, body, options);
+      exchange ??= beginExchange(target, url, header, body, options).exchange;
     } catch (error) {
       reportMonitorFailure('http', error);
     }

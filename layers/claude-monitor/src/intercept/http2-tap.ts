@@ -64,7 +64,7 @@ const watchStream = (
       if (typeof args[0] !== 'function') {
         body.add(args[0], typeof args[1] === 'string' ? (args[1] as BufferEncoding) : undefined);
       }
-      exchange ??= beginExchange(target, url, requestHeader, body, options);
+      exchange ??= beginExchange(target, url, requestHeader, body, options).exchange;
     } catch (error) {
       reportMonitorFailure('http2', error);
     }

@@ -1,0 +1,83 @@
+import { type ApplicableBudget, type BudgetConfig, budgetWindow } from '../domain/budget';
+import type { BudgetLimitState } from '../domain/call-record';
+import { usdToNano } from '../domain/money';
+import {
+  BUDGET_WINDOW_ATTRIBUTE as A,
+  BUDGET_KEY,
+  BUDGET_WINDOW_RETENTION_DAYS,
+} from '../domain/table-schema';
+
+/** One enforced budget's window that a call is checked against, with the keys of its counter item. */
+export interface WindowRef {
+  budget: BudgetConfig;
+  /** The tenant, user, session or function limited; `*` for the account. */
+  value: string;
+  bucket: string;
+  resetsAt: string | null;
+  limitNanoUsd: number;
+  pk: string;
+  sk: string;
+  /** `<scope>:<value>/<period>`, as records list the limits a call was checked against. */
+  label: string;
+  /** Epoch seconds at which the counter item may be removed. */
+  expiresAt: number;
+}
+
+const DAY_S = 86_400;
+
+/** The window of an applicable budget at `atMs`. */
+export const windowRefOf = ({ budget, value }: ApplicableBudget, atMs: number): WindowRef => {
+  const window = budgetWindow(budget.period, new Date(atMs));
+  const end = window.resetsAt ? Date.parse(window.resetsAt) : atMs;
+  return {
+    budget,
+    value,
+    bucket: window.bucket,
+    resetsAt: window.resetsAt,
+    limitNanoUsd: usdToNano(budget.usd),
+    pk: BUDGET_KEY.windowPk(budget.scope, value),
+    sk: BUDGET_KEY.windowSk(budget.period, window.bucket),
+    label: `${budget.scope}:${value}/${budget.period}`,
+    expiresAt: Math.floor(end / 1_000) + BUDGET_WINDOW_RETENTION_DAYS * DAY_S,
+  };
+};
+
+/** The figures of a counter item, every amount integer nano-dollars (absent attributes are 0). */
+export interface WindowFigures {
+  committed: number;
+  settled: number;
+  unsettled: number;
+  /** Sum of the reservations still open. */
+  reserved: number;
+  refusedCalls: number;
+}
+
+const numberOf = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : 0;
+
+/** Reads the figures of an (unmarshalled) counter item. */
+export const figuresOf = (item: Record<string, unknown> | undefined): WindowFigures => {
+  let reserved = 0;
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (name.startsWith(A.reservationPrefix)) reserved += numberOf(value);
+  }
+  return {
+    committed: numberOf(item?.[A.committed]),
+    settled: numberOf(item?.[A.settled]),
+    unsettled: numberOf(item?.[A.unsettled]),
+    reserved,
+    refusedCalls: numberOf(item?.[A.refusedCalls]),
+  };
+};
+
+/** The limit as a record and an error show it. */
+export const limitStateOf = (window: WindowRef, figures: WindowFigures): BudgetLimitState => ({
+  scope: window.budget.scope,
+  value: window.value,
+  period: window.budget.period,
+  window: window.bucket,
+  limitNanoUsd: window.limitNanoUsd,
+  spentNanoUsd: figures.settled + figures.unsettled,
+  reservedNanoUsd: figures.reserved,
+  ...(window.resetsAt ? { resetsAt: window.resetsAt } : {}),
+});
