@@ -17,7 +17,7 @@ import {
   type MemorySink,
   MonitoredAnthropic,
 } from '../../layers/claude-monitor/src';
-import { figuresOf, type WindowFigures } from '../../layers/claude-monitor/src/budget/budget-window';
+import { figuresOf, type WindowFigures } from '../../layers/claude-monitor/src/domain/budget-window';
 import { stubClientOptions } from './anthropic';
 import { createTestTable, type TestTable } from './dynamodb';
 

@@ -2,7 +2,8 @@ import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
 import { requireAwsSdk } from '../aws/require-aws-sdk';
-import { type BudgetConfig, validateBudget } from '../domain/budget';
+import { type BudgetConfig, storedBudgetOf } from '../domain/budget';
+import { figuresOf, type WindowFigures, type WindowRef, windowAttributes } from '../domain/budget-window';
 import { ENV } from '../domain/env';
 import {
   BUDGET_WINDOW_ATTRIBUTE as A,
@@ -13,7 +14,6 @@ import {
   reservationAttribute,
 } from '../domain/table-schema';
 import { reportMonitorFailure } from '../recorder/log-line';
-import { figuresOf, type WindowFigures, type WindowRef } from './budget-window';
 
 type DynamoModule = typeof import('@aws-sdk/client-dynamodb');
 
@@ -31,29 +31,6 @@ export type ReserveResult = { ok: true } | { ok: false; figures: WindowFigures }
 
 const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-
-/** Attributes that describe a window item, set on every write that may create it. */
-const describe = (window: WindowRef) => ({
-  names: {
-    '#type': KEY.type,
-    '#scope': 'scope',
-    '#value': 'value',
-    '#period': 'period',
-    '#bucket': 'bucket',
-    '#limit': A.limitNanoUsd,
-    '#ttl': KEY.ttl,
-  },
-  values: {
-    ':type': ITEM_TYPE.budgetWindow,
-    ':scope': window.budget.scope,
-    ':value': window.value,
-    ':period': window.budget.period,
-    ':bucket': window.bucket,
-    ':limit': window.limitNanoUsd,
-    ':ttl': window.expiresAt,
-  },
-  set: '#type = :type, #scope = :scope, #value = :value, #period = :period, #bucket = :bucket, #limit = :limit, #ttl = :ttl',
-});
 
 /**
  * The DynamoDB side of budget enforcement: one conditional `UpdateItem` per window to reserve, one `ADD` per
@@ -88,7 +65,7 @@ export class BudgetStore {
     const room = window.limitNanoUsd - Math.max(amount, 1);
     if (room < 0) return { ok: false, figures: await this.read(window, signal) };
     const { client, sdk } = await this.load();
-    const d = describe(window);
+    const d = windowAttributes(window);
     try {
       await client.send(
         new sdk.UpdateItemCommand({
@@ -164,7 +141,7 @@ export class BudgetStore {
   /** Adds a cost that had no reservation (a per-call override, an unchecked call). */
   public async addSpend(window: WindowRef, exact: number, signal?: AbortSignal): Promise<void> {
     const { client, sdk } = await this.load();
-    const d = describe(window);
+    const d = windowAttributes(window);
     await client.send(
       new sdk.UpdateItemCommand({
         TableName: this.options.tableName,
@@ -180,7 +157,7 @@ export class BudgetStore {
   /** Counts a refused call on the window that refused it. */
   public async countRefusal(window: WindowRef, signal?: AbortSignal): Promise<void> {
     const { client, sdk } = await this.load();
-    const d = describe(window);
+    const d = windowAttributes(window);
     await client.send(
       new sdk.UpdateItemCommand({
         TableName: this.options.tableName,
@@ -252,13 +229,9 @@ export class BudgetStore {
         { abortSignal: signal },
       );
       for (const raw of page.Items ?? []) {
-        const { scope, id, period, usd, mode, downgradeTo } = unmarshall(raw);
-        const budget = Object.fromEntries(
-          Object.entries({ scope, id, period, usd, mode, downgradeTo }).filter(([, v]) => v !== undefined),
-        );
-        const problems = validateBudget(budget, 'stored budget');
-        if (problems.length > 0) reportMonitorFailure('budget definitions', problems.join('; '));
-        else budgets.push(budget as unknown as BudgetConfig);
+        const { budget, problems } = storedBudgetOf(unmarshall(raw));
+        if (budget) budgets.push(budget);
+        else reportMonitorFailure('budget definitions', problems.join('; '));
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -7,12 +7,12 @@ import {
   modeOf,
 } from '../domain/budget';
 import type { BudgetEnforcementConfig } from '../domain/budget-enforcement';
+import { limitStateOf, type WindowRef, windowRefOf } from '../domain/budget-window';
 import type { BudgetCheck, BudgetLimitState } from '../domain/call-record';
 import { reservationSlotOf } from '../domain/table-schema';
 import type { PriceTable } from '../pricing/types';
 import { reportMonitorFailure } from '../recorder/log-line';
 import type { BudgetStore, ReserveResult } from './budget-store';
-import { limitStateOf, type WindowRef, windowRefOf } from './budget-window';
 import { costBound } from './cost-bound';
 import { trackBudgetWork } from './pending-work';
 import { RuntimeBudgets } from './runtime-budgets';

@@ -263,3 +263,25 @@ export const parseBudgets = (raw: string, source: string): BudgetConfig[] => {
   if (problems.length > 0) throw new Error(problems.join('; '));
   return parsed as BudgetConfig[];
 };
+
+/**
+ * A stored run-time budget read back from its item, or undefined when the item is not a valid budget (it is
+ * then reported by the reader and skipped: one bad item never hides the others).
+ */
+export const storedBudgetOf = (
+  item: Record<string, unknown>,
+): { budget?: StoredBudget; problems: string[] } => {
+  const { scope, id, period, usd, mode, downgradeTo, updatedAt, updatedBy, version } = item;
+  const budget = Object.fromEntries(
+    Object.entries({ scope, id, period, usd, mode, downgradeTo }).filter(([, value]) => value !== undefined),
+  );
+  const problems = validateBudget(budget, `stored budget ${String(item.sk)}`);
+  if (typeof updatedAt !== 'string' || typeof updatedBy !== 'string' || !Number.isSafeInteger(version)) {
+    problems.push(`stored budget ${String(item.sk)} lacks updatedAt, updatedBy or version`);
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    budget: { ...(budget as unknown as BudgetConfig), updatedAt, updatedBy, version } as StoredBudget,
+    problems,
+  };
+};

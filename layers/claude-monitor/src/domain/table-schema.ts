@@ -114,11 +114,13 @@ export const BUDGET_KEY = {
   sweepSk: 'CURSOR',
 } as const;
 
-/** Leading-key patterns of the items the layer writes for budgets (IAM conditions use them). */
+/** Leading-key patterns of the budget items, for IAM conditions that keep each part to its own items. */
 export const BUDGET_KEY_PATTERN = {
   window: 'BUDGET#*',
   slot: 'BUDGETSLOT#*',
   definitions: 'BUDGETDEF',
+  audit: 'BUDGETAUDIT',
+  sweep: 'BUDGETSWEEP',
 } as const;
 
 /** Days a budget window item outlives its window (the API shows last period's figures meanwhile). */

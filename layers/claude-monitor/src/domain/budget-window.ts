@@ -1,11 +1,13 @@
-import { type ApplicableBudget, type BudgetConfig, budgetWindow } from '../domain/budget';
-import type { BudgetLimitState } from '../domain/call-record';
-import { usdToNano } from '../domain/money';
+import { type ApplicableBudget, type BudgetConfig, budgetWindow } from './budget';
+import type { BudgetLimitState } from './call-record';
+import { usdToNano } from './money';
 import {
   BUDGET_WINDOW_ATTRIBUTE as A,
   BUDGET_KEY,
   BUDGET_WINDOW_RETENTION_DAYS,
-} from '../domain/table-schema';
+  ITEM_TYPE,
+  KEY,
+} from './table-schema';
 
 /** One enforced budget's window that a call is checked against, with the keys of its counter item. */
 export interface WindowRef {
@@ -80,4 +82,30 @@ export const limitStateOf = (window: WindowRef, figures: WindowFigures): BudgetL
   spentNanoUsd: figures.settled + figures.unsettled,
   reservedNanoUsd: figures.reserved,
   ...(window.resetsAt ? { resetsAt: window.resetsAt } : {}),
+});
+
+/**
+ * The attributes that describe a window item (type, scope, value, period, bucket, limit, TTL) as an update's
+ * `SET` clause, set by every write that may create the item: the layer's and the aggregator's alike.
+ */
+export const windowAttributes = (window: WindowRef) => ({
+  names: {
+    '#type': KEY.type,
+    '#scope': 'scope',
+    '#value': 'value',
+    '#period': 'period',
+    '#bucket': 'bucket',
+    '#limit': A.limitNanoUsd,
+    '#ttl': KEY.ttl,
+  },
+  values: {
+    ':type': ITEM_TYPE.budgetWindow,
+    ':scope': window.budget.scope,
+    ':value': window.value,
+    ':period': window.budget.period,
+    ':bucket': window.bucket,
+    ':limit': window.limitNanoUsd,
+    ':ttl': window.expiresAt,
+  },
+  set: '#type = :type, #scope = :scope, #value = :value, #period = :period, #bucket = :bucket, #limit = :limit, #ttl = :ttl',
 });
