@@ -65,7 +65,8 @@ const MAX_MARKS = 10_000;
 export class BudgetEnforcer {
   private readonly deployed: BudgetConfig[];
   private readonly runtime: RuntimeBudgets;
-  private readonly marked = new Set<string>();
+  /** Minute markers written (true) or being written (their promise), by `<window>|<minute>`. */
+  private readonly marks = new Map<string, true | Promise<void>>();
 
   public constructor(
     private readonly store: BudgetStore,
@@ -189,14 +190,9 @@ export class BudgetEnforcer {
       return { kind: 'unavailable' };
     }
     const signal = AbortSignal.timeout(this.settings.timeoutMs);
-    const unmarked = windows.filter((window) => !this.marked.has(`${window.pk}|${window.sk}|${slot}`));
     const [reserved, marks] = await Promise.all([
       Promise.allSettled(windows.map((window) => this.store.reserve(window, amount, slot, signal))),
-      Promise.allSettled(
-        unmarked.map((window) =>
-          this.store.markSlot(window, slot, this.settings.reservationTtlSeconds, signal),
-        ),
-      ),
+      Promise.allSettled(windows.map((window) => this.mark(window, slot, signal))),
     ]);
     const failed = [...reserved, ...marks].find((result) => result.status === 'rejected');
     const fitted = windows.filter((_, i) => {
@@ -204,11 +200,7 @@ export class BudgetEnforcer {
       return result.status === 'fulfilled' && result.value.ok;
     });
     const refusedAt = reserved.findIndex((result) => result.status === 'fulfilled' && !result.value.ok);
-    if (failed === undefined && refusedAt === -1) {
-      if (this.marked.size > MAX_MARKS) this.marked.clear();
-      for (const window of unmarked) this.marked.add(`${window.pk}|${window.sk}|${slot}`);
-      return { kind: 'fits' };
-    }
+    if (failed === undefined && refusedAt === -1) return { kind: 'fits' };
     if (fitted.length > 0) this.giveBack(fitted, amount, slot);
     if (failed !== undefined) {
       reportMonitorFailure('budget check', (failed as PromiseRejectedResult).reason);
@@ -218,6 +210,29 @@ export class BudgetEnforcer {
     const figures = (reserved[refusedAt] as PromiseFulfilledResult<ReserveResult & { ok: false }>).value
       .figures;
     return { kind: 'refused', window, limit: limitStateOf(window, figures) };
+  }
+
+  /**
+   * Writes the window's marker for the minute once per process; calls checked at the same moment share the
+   * one write in flight. A failed write is forgotten, so the next call writes it again.
+   */
+  private mark(window: WindowRef, slot: number, signal: AbortSignal): Promise<void> {
+    const id = `${window.pk}|${window.sk}|${slot}`;
+    const known = this.marks.get(id);
+    if (known === true) return Promise.resolve();
+    if (known) return known;
+    if (this.marks.size > MAX_MARKS) this.marks.clear();
+    const writing = this.store.markSlot(window, slot, this.settings.reservationTtlSeconds, signal).then(
+      () => {
+        this.marks.set(id, true);
+      },
+      (error: unknown) => {
+        this.marks.delete(id);
+        throw error;
+      },
+    );
+    this.marks.set(id, writing);
+    return writing;
   }
 
   private giveBack(windows: WindowRef[], amount: number, slot: number): void {
