@@ -2,13 +2,10 @@ import {
   type AlertConfig,
   applicableBudgets,
   type BudgetConfig,
-  type BudgetPeriod,
-  type BudgetScope,
   bucketOf,
+  budgetRollupRef,
   type CallRecord,
   COUNTER,
-  type Dimension,
-  type Granularity,
   type RollupCounters,
   usdToNano,
 } from 'claude-monitor/domain';
@@ -30,26 +27,10 @@ export interface AlertProbe {
   thresholds: { step: string; threshold: number; budget?: Alert['budget'] }[];
 }
 
-/** The rollup dimension that sums a budget scope's spend. */
-export const DIMENSION_OF_SCOPE: Readonly<Record<BudgetScope, Dimension>> = {
-  account: 'all',
-  tenant: 'tenant',
-  user: 'user',
-  session: 'session',
-  function: 'function',
-};
-
-/** The rollup granularity whose bucket is a budget period's window. */
-export const GRANULARITY_OF_PERIOD: Readonly<Record<BudgetPeriod, Granularity>> = {
-  day: 'day',
-  month: 'month',
-  lifetime: 'total',
-};
-
 /** The rollup holding the exact spend of a budget's window at `timestamp`, for the limited `value`. */
 export const budgetRollupKey = (budget: BudgetConfig, value: string, timestamp: string): RollupKey => {
-  const granularity = GRANULARITY_OF_PERIOD[budget.period];
-  return rollupKey(granularity, DIMENSION_OF_SCOPE[budget.scope], value, bucketOf(timestamp, granularity));
+  const ref = budgetRollupRef(budget, value, timestamp);
+  return rollupKey(ref.granularity, ref.dim, value, ref.bucket);
 };
 
 /** How an alert names a budget's scope: `account`, or `<scope>:<value>`. */

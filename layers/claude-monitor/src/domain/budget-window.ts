@@ -1,6 +1,13 @@
-import { type ApplicableBudget, type BudgetConfig, budgetWindow } from './budget';
+import {
+  type ApplicableBudget,
+  type BudgetConfig,
+  type BudgetPeriod,
+  type BudgetScope,
+  budgetWindow,
+} from './budget';
 import type { BudgetLimitState } from './call-record';
 import { usdToNano } from './money';
+import { bucketOf, type Dimension, type Granularity, rollupPk } from './rollup';
 import {
   BUDGET_WINDOW_ATTRIBUTE as A,
   BUDGET_KEY,
@@ -109,3 +116,31 @@ export const windowAttributes = (window: WindowRef) => ({
   },
   set: '#type = :type, #scope = :scope, #value = :value, #period = :period, #bucket = :bucket, #limit = :limit, #ttl = :ttl',
 });
+
+/** The rollup dimension that sums a budget scope's spend. */
+export const DIMENSION_OF_SCOPE: Readonly<Record<BudgetScope, Dimension>> = {
+  account: 'all',
+  tenant: 'tenant',
+  user: 'user',
+  session: 'session',
+  function: 'function',
+};
+
+/** The rollup granularity whose bucket is a budget period's window. */
+export const GRANULARITY_OF_PERIOD: Readonly<Record<BudgetPeriod, Granularity>> = {
+  day: 'day',
+  month: 'month',
+  lifetime: 'total',
+};
+
+/** The rollup item holding the exact spend of a budget's window at `timestamp` (ISO), for the limited `value`. */
+export const budgetRollupRef = (
+  budget: Pick<BudgetConfig, 'scope' | 'period'>,
+  value: string,
+  timestamp: string,
+): { granularity: Granularity; dim: Dimension; value: string; bucket: string; pk: string; sk: string } => {
+  const granularity = GRANULARITY_OF_PERIOD[budget.period];
+  const dim = DIMENSION_OF_SCOPE[budget.scope];
+  const bucket = bucketOf(timestamp, granularity);
+  return { granularity, dim, value, bucket, pk: rollupPk(granularity, dim, value), sk: bucket };
+};

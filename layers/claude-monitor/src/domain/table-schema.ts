@@ -15,7 +15,7 @@
  * | budget window | `BUDGET#<scope>#<value>`           | `<period>#<bucket>`     | enforced budget's running counter; TTL |
  * | budget slot | `BUDGETSLOT#<minute>`                | `<window pk>|<window sk>` | windows with reservations made that minute; TTL |
  * | budget      | `BUDGETDEF`                          | `<scope>#<id or *>#<period>` | run-time budget definition     |
- * | budget audit | `BUDGETAUDIT`                       | `<time>#<changeId>`     | who changed a budget, when, from what to what |
+ * | budget audit | `BUDGETAUDIT`                       | `<time>#<budget>#<version>#<id>` | who changed a budget, when, from what to what; TTL |
  * | sweep cursor | `BUDGETSWEEP`                       | `CURSOR`                | last minute whose reservations were swept |
  *
  * A budget window holds `committed` = `settled` + open reservations + `unsettled`, in nano-dollars: `settled`
