@@ -31,8 +31,10 @@ export interface DemoManifest {
   byModel: Record<string, GroupTotals>;
   bySession: Record<string, GroupTotals>;
   byFunction: Record<string, GroupTotals>;
-  /** Failed calls by the HTTP status of their last attempt. */
+  /** Failed calls by the HTTP status of their last attempt (refused calls have none and are not here). */
   errorsByStatus: Record<string, number>;
+  /** Calls an enforced budget refused before they were sent (counted in `errors` too, at no cost). */
+  refused: number;
   expectedAlerts: ExpectedAlert[];
 }
 
@@ -82,6 +84,7 @@ export class ManifestBuilder {
       bySession: {},
       byFunction: {},
       errorsByStatus: {},
+      refused: 0,
       expectedAlerts,
     };
   }
@@ -110,6 +113,17 @@ export class ManifestBuilder {
     m.errors += 1;
     const key = String(status ?? 'none');
     m.errorsByStatus[key] = (m.errorsByStatus[key] ?? 0) + 1;
+    add(m.byModel, model, 0);
+    add(m.bySession, sessionId, 0);
+    add(m.byFunction, functionName, 0);
+  }
+
+  /** A call an enforced budget refused: recorded as a failed call that cost nothing. */
+  public refused(model: string, functionName: string, sessionId?: string): void {
+    const m = this.manifest;
+    m.calls += 1;
+    m.errors += 1;
+    m.refused += 1;
     add(m.byModel, model, 0);
     add(m.bySession, sessionId, 0);
     add(m.byFunction, functionName, 0);

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
+import { LOCAL_BUDGETS } from './demo-plan';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { type LocalDelivery, startLocalNotifier } from './local-notifier';
 import { type LocalAlert, type LocalSns, startLocalSns } from './local-sns';
@@ -33,6 +34,11 @@ export interface LocalStackOptions {
    * @default 60000
    */
   outboxIntervalMs?: number;
+  /**
+   * How often the reservations of calls that never settled are swept, ms.
+   * @default 60000 (every minute, as in AWS)
+   */
+  sweepIntervalMs?: number;
   /** Receives every alert published to the local topic. */
   onAlert?: (alert: LocalAlert) => void;
   /** Receives every request the notifier made to a local channel endpoint. */
@@ -45,8 +51,22 @@ export interface LocalStackOptions {
   onFatal?: (reason: string) => void;
 }
 
-/** Alert rules of the local stack: a session alert at $1 (the deployed default is $10), 5 consecutive errors. */
-export const LOCAL_ALERT_CONFIG = JSON.stringify({ sessionCostUsd: 1, consecutiveErrors: 5 });
+/**
+ * Alert rules of the local stack: a session alert at $1 (the deployed default is $10), 5 consecutive errors,
+ * and budget alerts at 100 % only, so that the demo's budget tenant gives one alert: the one saying its
+ * enforced budget started refusing calls.
+ */
+export const LOCAL_ALERT_CONFIG = JSON.stringify({
+  sessionCostUsd: 1,
+  consecutiveErrors: 5,
+  budgetSteps: [100],
+});
+
+/**
+ * Budget enforcement of the local stack's clients: the deployed defaults, but run-time budgets (set with
+ * `PUT /api/monitoring/budgets`) are read every 5 seconds instead of every minute, to see them act at once.
+ */
+export const LOCAL_BUDGET_ENFORCEMENT = JSON.stringify({ runtimeRefreshSeconds: 5 });
 
 export interface LocalStack {
   readonly state: StackState;
@@ -74,7 +94,7 @@ const assertPortFree = (port: number): Promise<void> =>
 
 /**
  * Starts DynamoDB Local, the table, the SNS emulator, the notifier with its local channel receivers, the
- * stream runner, the outbox timer and the API.
+ * stream runner, the outbox and budget sweep timers and the API.
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
@@ -126,6 +146,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [ENV.snsEndpoint]: sns.endpoint,
       [ENV.alertTopicArn]: sns.topicArn,
       [ENV.alertConfig]: options.alertConfig ?? process.env[ENV.alertConfig] ?? LOCAL_ALERT_CONFIG,
+      [ENV.budgets]: process.env[ENV.budgets] ?? JSON.stringify(LOCAL_BUDGETS),
+      [ENV.budgetEnforcement]: process.env[ENV.budgetEnforcement] ?? LOCAL_BUDGET_ENFORCEMENT,
       [ENV.apiToken]: token,
     });
     const apiUrl = `http://127.0.0.1:${port}`;
@@ -140,6 +162,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stops.push(() => notifier.stop());
     const { handler } = await import('../../functions/aggregator/handler');
     const outbox = await import('../../functions/aggregator/outbox-handler');
+    const sweep = await import('../../functions/aggregator/budget-sweep-handler');
     const { serveApi } = await import('../../functions/api/local-server');
 
     const streams = new DynamoDBStreamsClient(clientConfig);
@@ -186,6 +209,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await outboxRun;
     });
 
+    let sweepRun: Promise<unknown> = Promise.resolve();
+    const sweepTimer = setInterval(() => {
+      sweepRun = sweep.handler().catch((error: Error) => log(`budget sweep: ${error.message}`));
+    }, options.sweepIntervalMs ?? 60_000);
+    stops.push(async () => {
+      clearInterval(sweepTimer);
+      await sweepRun;
+    });
+
     const api = await serveApi({ port, host: '127.0.0.1', token });
     stops.push(() => api.close());
 
@@ -201,6 +233,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       snsEndpoint: sns.endpoint,
       alertTopicArn: sns.topicArn,
       region: LOCAL_REGION,
+      budgets: process.env[ENV.budgets]!,
+      budgetEnforcement: process.env[ENV.budgetEnforcement]!,
       notifier: {
         receiversUrl: notifier.receiversUrl,
         webhookSigningSecret: notifier.webhookSigningSecret,
