@@ -33,17 +33,25 @@ export interface BudgetSetup {
   close: () => Promise<void>;
 }
 
-/** A table, a stub and a monitored client enforcing `limits` there (run-time budgets off unless asked). */
+/**
+ * A table, a stub and a monitored client enforcing `limits` there (run-time budgets off unless asked).
+ * `timeoutMs` is the SDK's per-attempt timeout, which also runs while the budget check waits.
+ */
 export const startBudgetSetup = async (
   limits: BudgetConfig[],
   options: Partial<BudgetOptions> = {},
+  timeoutMs?: number,
 ): Promise<BudgetSetup> => {
   const table = await createTestTable('budgets');
   const stub = await startAnthropicStub();
   const sink = createMemorySink();
+  const clientOptions = {
+    ...stubClientOptions(stub),
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+  };
   const clientWith = (extra: Partial<BudgetOptions>) =>
     new MonitoredAnthropic({
-      ...stubClientOptions(stub),
+      ...clientOptions,
       monitor: {
         sink,
         budgets: {
@@ -61,7 +69,7 @@ export const startBudgetSetup = async (
     stub,
     sink,
     client: clientWith({}),
-    plain: new Anthropic(stubClientOptions(stub)),
+    plain: new Anthropic(clientOptions),
     clientWith,
     close: () => stub.close(),
   };
