@@ -1,5 +1,11 @@
 import { COST_ASSUMPTIONS } from './dollars';
-import { CONFIGURATION_PREFIX, configurationKey, FIGURE_KEYS } from './figures';
+import {
+  budgetKey,
+  CONFIGURATION_PREFIX,
+  configurationKey,
+  ENFORCED_LIMIT_COUNTS,
+  FIGURE_KEYS,
+} from './figures';
 import { AWS_PRICES, PRICE_REGION, PRICES_CHECKED_ON } from './prices';
 import type { BenchResults } from './run-bench';
 import { judgeTargets } from './targets';
@@ -78,6 +84,27 @@ export const formatReport = (results: BenchResults): string => {
     `Flush at the end of an invocation (${count(f['client.records_per_flush'])} record): median ${num(f['client.flush_median_ms'])} ms, p99 ${num(f['client.flush_p99_ms'])} ms; ${count(f['client.records_written'])} records stored (${count(f['client.records_not_written'])} reported not written), ${count(f['client.record_bytes'])} bytes each on average (${num(f['client.record_write_units'], 2)} write units)`,
     `Cold start (import + construct, median of fresh processes): plain ${num(f['client.cold_start_plain_ms'], 1)} ms, monitored ${num(f['client.cold_start_monitored_ms'], 1)} ms (${num(f['client.cold_start_added_ms'], 1, true)} ms)`,
     `Layer zip: ${count(f['client.layer_zip_bytes'])} bytes`,
+    '',
+    'Budget enforcement (docs/budgets.md), against the same monitored client without budgets; DynamoDB Local on',
+    'loopback stands in for DynamoDB in the region (single-digit ms per request there, as AWS states it):',
+    row(
+      ['enforced limits on the call', '+median', '+p99', 'flush +med', 'requests', 'write units'],
+      [30, 10, 9, 11, 9, 12],
+    ),
+    ...ENFORCED_LIMIT_COUNTS.map((n) =>
+      row(
+        [
+          `${n}`,
+          num(f[budgetKey('added_median_ms', n)], 3, true),
+          num(f[budgetKey('added_p99_ms', n)], 3, true),
+          num(f[budgetKey('flush_added_median_ms', n)], 3, true),
+          num(f[budgetKey('requests_per_call', n)], 2),
+          num(f[budgetKey('write_units_per_call', n)], 2),
+        ],
+        [30, 10, 9, 11, 9, 12],
+      ),
+    ),
+    `(ms per call; "flush" is the end of the invocation, which waits for the settlements; requests and write units per call; one bare conditional UpdateItem on this DynamoDB Local: median ${num(f['budgets.dynamodb_update_median_ms'])} ms)`,
     '',
     `Aggregation (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
     `Summary reads at ${count(f['reads.calls_seeded'])} calls: 1-day ${count(f['reads.items_1d'])} items (median ${num(f['reads.median_ms_1d'], 2)} ms), 30-day ${count(f['reads.items_30d'])} items (median ${num(f['reads.median_ms_30d'], 2)} ms); 30-day at 10,000 calls with their raw records stored: ${count(f['reads.items_30d_small'])} items`,
