@@ -52,7 +52,8 @@ export const detailsOf = (limit: BudgetLimitState): BudgetErrorDetails => ({
  * An enforced budget refused the call: nothing was sent. Explicitly monitored clients throw it; it is also an
  * instance of the client's own `RateLimitError` (status 429, so `APIError` handlers see it), whichever copy of
  * the SDK the client comes from, and the SDK does not retry it. With no code change (zero-code) the SDK
- * throws its own `RateLimitError` whose `error.error.type` is `budget_exceeded_error`.
+ * throws its own `RateLimitError` whose type (`error.type` in SDK 1.x, the body's `error.type`) is
+ * `budget_exceeded_error`.
  *
  * `instanceof BudgetExceededError` holds for every such error, whichever SDK copy built it.
  * @example
@@ -82,7 +83,7 @@ export class BudgetExceededError extends Error implements BudgetErrorDetails {
 /**
  * The budget check could not reach DynamoDB in time and enforcement fails closed (`onUnavailable: 'closed'`):
  * the call was not sent. Built like {@link BudgetExceededError}, on the client's own error class for status
- * 503, not retried; zero-code callers see the SDK's own error with `error.error.type` `budget_unavailable_error`.
+ * 503, not retried; zero-code callers see the SDK's own error of type `budget_unavailable_error`.
  */
 export class BudgetUnavailableError extends Error {
   /** HTTP status the SDK saw (503). */
