@@ -64,9 +64,11 @@ export const LOCAL_ALERT_CONFIG = JSON.stringify({
 
 /**
  * Budget enforcement of the local stack's clients: the deployed defaults, but run-time budgets (set with
- * `PUT /api/monitoring/budgets`) are read every 5 seconds instead of every minute, to see them act at once.
+ * `PUT /api/monitoring/budgets`) are read every 5 seconds instead of every minute, to see them act at once,
+ * and the check waits up to 10 s: DynamoDB Local on a busy laptop can take longer than the deployed 1 s bound,
+ * and a check that gave up would send the call unchecked (fail open) and the demo would not show the refusal.
  */
-export const LOCAL_BUDGET_ENFORCEMENT = JSON.stringify({ runtimeRefreshSeconds: 5 });
+export const LOCAL_BUDGET_ENFORCEMENT = JSON.stringify({ runtimeRefreshSeconds: 5, timeoutMs: 10_000 });
 
 export interface LocalStack {
   readonly state: StackState;
