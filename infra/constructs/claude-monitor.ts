@@ -147,6 +147,7 @@ export class ClaudeMonitor extends Construct {
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,
+      budgetSweeper: this.budgetSweeper.sweepFunction,
       deadLetterQueue: this.aggregator.deadLetterQueue,
       api: this.api.api,
     });
