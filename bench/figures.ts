@@ -26,6 +26,26 @@ type PerConfiguration = (typeof PER_CONFIGURATION)[number];
 
 export type ConfigurationFigureKey = `client.${Prefix}${PerConfiguration}`;
 
+/** Numbers of enforced limits applying to a call that the budget phase measures. */
+export const ENFORCED_LIMIT_COUNTS = [0, 1, 3] as const;
+export type EnforcedLimitCount = (typeof ENFORCED_LIMIT_COUNTS)[number];
+
+/** What is measured for each number of enforced limits against the same client without budgets. */
+export const PER_LIMIT_COUNT = [
+  'added_median_ms',
+  'added_p99_ms',
+  'flush_added_median_ms',
+  'requests_per_call',
+  'write_units_per_call',
+] as const;
+type PerLimitCount = (typeof PER_LIMIT_COUNT)[number];
+
+export type BudgetFigureKey = `budgets.${PerLimitCount}_${EnforcedLimitCount}_limits`;
+
+/** The key of a budget enforcement figure, e.g. `budgets.added_median_ms_3_limits`. */
+export const budgetKey = (figure: PerLimitCount, limits: EnforcedLimitCount): BudgetFigureKey =>
+  `budgets.${figure}_${limits}_limits`;
+
 const OTHER_KEYS = [
   'client.plain_median_ms',
   'client.plain_p99_ms',
@@ -55,6 +75,7 @@ const OTHER_KEYS = [
   'client.cold_start_unwrapped_ms',
   'client.cold_start_wrapped_ms',
   'client.cold_start_wrapper_added_ms',
+  'budgets.dynamodb_update_median_ms',
   'aggregator.write_requests_per_call',
   'aggregator.write_units_per_call',
   'aggregator.write_units_per_call_reported_local',
@@ -80,7 +101,7 @@ const OTHER_KEYS = [
   'dollars.aws_share_of_claude_spend_percent',
 ] as const;
 
-export type FigureKey = ConfigurationFigureKey | (typeof OTHER_KEYS)[number];
+export type FigureKey = ConfigurationFigureKey | BudgetFigureKey | (typeof OTHER_KEYS)[number];
 
 /** The key of a per-configuration figure, e.g. `client.openllmetry_added_median_ms`. */
 export const configurationKey = (prefix: Prefix, figure: PerConfiguration): ConfigurationFigureKey =>
@@ -90,6 +111,7 @@ export const FIGURE_KEYS: readonly FigureKey[] = [
   ...Object.values(CONFIGURATION_PREFIX).flatMap((prefix) =>
     PER_CONFIGURATION.map((figure) => configurationKey(prefix, figure)),
   ),
+  ...ENFORCED_LIMIT_COUNTS.flatMap((limits) => PER_LIMIT_COUNT.map((figure) => budgetKey(figure, limits))),
   ...OTHER_KEYS,
 ];
 

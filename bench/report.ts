@@ -1,5 +1,11 @@
 import { COST_ASSUMPTIONS } from './dollars';
-import { CONFIGURATION_PREFIX, configurationKey, FIGURE_KEYS } from './figures';
+import {
+  budgetKey,
+  CONFIGURATION_PREFIX,
+  configurationKey,
+  ENFORCED_LIMIT_COUNTS,
+  FIGURE_KEYS,
+} from './figures';
 import { AWS_PRICES, PRICE_REGION, PRICES_CHECKED_ON } from './prices';
 import type { BenchResults } from './run-bench';
 import { judgeTargets } from './targets';
@@ -80,6 +86,27 @@ export const formatReport = (results: BenchResults): string => {
     `Layer zip: ${count(f['client.layer_zip_bytes'])} bytes`,
     `Zero-code (no code change) next to the explicit client, same rounds: added median per call ${num(f['client.zero_code_added_median_ms'], 3, true)} ms create, ${num(f['client.zero_code_stream_added_median_ms'], 3, true)} ms stream (explicit ${num(f['client.zero_code_explicit_added_median_ms'], 3, true)} / ${num(f['client.zero_code_explicit_stream_added_median_ms'], 3, true)} ms); end of an invocation of one call as the caller waits for it: median ${num(f['client.zero_code_invocation_end_median_ms'])} ms, p99 ${num(f['client.zero_code_invocation_end_p99_ms'])} ms (explicit ${num(f['client.explicit_invocation_end_median_ms'])} / ${num(f['client.explicit_invocation_end_p99_ms'])} ms); ${count(f['client.zero_code_records_stored'])} records stored for ${count(f['client.zero_code_calls'])} calls`,
     `Init with the wrapper handler in front (load the handler module, median of fresh processes): ${num(f['client.cold_start_unwrapped_ms'], 1)} ms without, ${num(f['client.cold_start_wrapped_ms'], 1)} ms with (${num(f['client.cold_start_wrapper_added_ms'], 1, true)} ms)`,
+    '',
+    'Budget enforcement (docs/budgets.md), against the same monitored client without budgets; DynamoDB Local on',
+    'loopback stands in for DynamoDB in the region (single-digit ms per request there, as AWS states it):',
+    row(
+      ['enforced limits on the call', '+median', '+p99', 'flush +med', 'requests', 'write units'],
+      [30, 10, 9, 11, 9, 12],
+    ),
+    ...ENFORCED_LIMIT_COUNTS.map((n) =>
+      row(
+        [
+          `${n}`,
+          num(f[budgetKey('added_median_ms', n)], 3, true),
+          num(f[budgetKey('added_p99_ms', n)], 3, true),
+          num(f[budgetKey('flush_added_median_ms', n)], 3, true),
+          num(f[budgetKey('requests_per_call', n)], 2),
+          num(f[budgetKey('write_units_per_call', n)], 2),
+        ],
+        [30, 10, 9, 11, 9, 12],
+      ),
+    ),
+    `(ms per call; "flush" is the end of the invocation, which waits for the settlements; requests and write units per call; one bare conditional UpdateItem on this DynamoDB Local: median ${num(f['budgets.dynamodb_update_median_ms'])} ms)`,
     '',
     `Aggregation (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
     `Summary reads at ${count(f['reads.calls_seeded'])} calls: 1-day ${count(f['reads.items_1d'])} items (median ${num(f['reads.median_ms_1d'], 2)} ms), 30-day ${count(f['reads.items_30d'])} items (median ${num(f['reads.median_ms_30d'], 2)} ms); 30-day at 10,000 calls with their raw records stored: ${count(f['reads.items_30d_small'])} items`,

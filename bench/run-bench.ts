@@ -5,6 +5,7 @@ import { ENV } from 'claude-monitor/domain';
 import { startAnthropicStub } from '../infra/local/anthropic-stub';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { measureAggregationFigures } from './aggregation-figures';
+import { budgetFigureValues, measureBudgetFigures } from './budget-figures';
 import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
 import { computeDollars, type DollarFigures } from './dollars';
@@ -127,6 +128,27 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
             Object.assign(figures, c.figures);
             emfBytesPerFlush = c.emfBytesPerFlush;
             notes.push(...c.notes);
+          }),
+        ),
+    );
+
+    const budgetRounds = Math.min(rounds, quick ? 10 : 500);
+    await phase(
+      `budget enforcement: ${budgetRounds} interleaved rounds with 0, 1 and 3 enforced limits`,
+      keysStarting(/^budgets\./),
+      () =>
+        withDynamo((client, endpoint) =>
+          withFreshTable(client, 'bench-budgets', async (tableName) => {
+            const warmupRounds = quick ? 2 : 50;
+            const b = await measureBudgetFigures(
+              { stubUrl: stub.url, endpoint, tableName, rounds: budgetRounds, warmupRounds },
+              client,
+            );
+            Object.assign(figures, budgetFigureValues(b));
+            const reads = b.byLimits[1].definitionReads;
+            notes.push(
+              `budget enforcement: ${b.calls} calls per configuration; run-time budget definitions read ${reads} time(s) by a client in the timed rounds (once per refresh interval, not per call)`,
+            );
           }),
         ),
     );

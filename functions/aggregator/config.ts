@@ -1,4 +1,12 @@
-import { type AlertConfig, ConfigError, ENV, readRequired, resolveAlertConfig } from 'claude-monitor/domain';
+import {
+  type AlertConfig,
+  type BudgetConfig,
+  ConfigError,
+  ENV,
+  readRequired,
+  resolveAlertConfig,
+} from 'claude-monitor/domain';
+import { deployedBudgets } from '../shared/budget-definitions';
 
 /** The aggregator's settings, read from the environment once at cold start. */
 export interface AggregatorConfig {
@@ -6,6 +14,8 @@ export interface AggregatorConfig {
   /** Absent locally without an SNS emulator: alerts then wait in the outbox. */
   alertTopicArn?: string;
   alertConfig: AlertConfig;
+  /** Deploy-time budgets (`CLAUDE_MONITOR_BUDGETS`); run-time ones are read from the table. */
+  budgets: BudgetConfig[];
 }
 
 /** Reads and validates the environment; throws a `ConfigError` naming the variable. */
@@ -29,6 +39,9 @@ export const readAggregatorConfig = (env: NodeJS.ProcessEnv = process.env): Aggr
   } catch (cause) {
     throw new ConfigError(ENV.alertConfig, cause instanceof Error ? cause.message : String(cause), { cause });
   }
+  const budgets = deployedBudgets(env);
   const alertTopicArn = env[ENV.alertTopicArn]?.trim() || undefined;
-  return alertTopicArn ? { tableName, alertTopicArn, alertConfig } : { tableName, alertConfig };
+  return alertTopicArn
+    ? { tableName, alertTopicArn, alertConfig, budgets }
+    : { tableName, alertConfig, budgets };
 };

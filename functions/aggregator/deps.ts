@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { AlertConfig } from 'claude-monitor/domain';
+import type { AlertConfig, BudgetConfig } from 'claude-monitor/domain';
 
 /** The structured logger the aggregator writes to; Powertools' `Logger` fits it. */
 export interface AggregatorLogger {
@@ -19,6 +19,11 @@ export interface AggregatorDeps {
   client: DynamoDBClient;
   tableName: string;
   alertConfig: AlertConfig;
+  /**
+   * Every budget in force (deploy-time merged with run-time ones), for budget alerts and the correction of
+   * enforced windows. @default none
+   */
+  budgets?: () => Promise<BudgetConfig[]>;
   /** SNS client and topic; without them alerts still go to the outbox and wait there. */
   sns?: SNSClient;
   alertTopicArn?: string;

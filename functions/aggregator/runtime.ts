@@ -2,8 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDynamoClient, createSnsClient } from 'claude-monitor/aws';
 import { METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { cachedBudgetSource, readStoredBudgets } from '../shared/budget-definitions';
 import { readAggregatorConfig } from './config';
 import type { AggregatorDeps } from './deps';
+
+/** How long a warm aggregator keeps the run-time budgets before reading them again. */
+const BUDGET_REFRESH_MS = 60_000;
 
 /** Builds the aggregator's dependencies from the environment: once per cold start. */
 export const createRuntime = (
@@ -12,11 +16,18 @@ export const createRuntime = (
   const config = readAggregatorConfig(env);
   const logger = new Logger({ serviceName: 'claude-monitor-aggregator' });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'claude-monitor-aggregator' });
+  const client = createDynamoClient(env);
   return {
     deps: {
-      client: createDynamoClient(env),
+      client,
       tableName: config.tableName,
       alertConfig: config.alertConfig,
+      budgets: cachedBudgetSource(
+        config.budgets,
+        () => readStoredBudgets(client, config.tableName),
+        BUDGET_REFRESH_MS,
+        (problem) => logger.warn('budget definitions', { problem }),
+      ),
       sns: createSnsClient(env, { maxAttempts: 2 }),
       ...(config.alertTopicArn ? { alertTopicArn: config.alertTopicArn } : {}),
       logger: {

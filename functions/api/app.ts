@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
+import { type BudgetConfig, DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
+import { registerBudgets } from './budget-routes';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
 import { registerDashboard } from './dashboard-routes';
 import { ApiError, BadRequestError, UnauthorizedError } from './errors';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   retentionDays?: number;
   /** @default console */
   logger?: ApiLogger;
+  /** Deploy-time budgets (`CLAUDE_MONITOR_BUDGETS`), listed with the run-time ones. @default [] */
+  budgets?: BudgetConfig[];
 }
 
 /** Resolved deps handed to the route modules. */
@@ -78,6 +81,7 @@ export const createApp = (deps: ApiDeps): Hono => {
       now: () => new Date(),
       retentionDays: DEFAULT_RETENTION_DAYS,
       logger: console,
+      budgets: [],
       ...deps,
     },
     reader: new RollupReader(deps.client, deps.tableName),
@@ -162,6 +166,7 @@ export const createApp = (deps: ApiDeps): Hono => {
 
   registerExport(app, ctx);
   registerReconciliation(app, ctx);
+  registerBudgets(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -170,7 +175,7 @@ export const createApp = (deps: ApiDeps): Hono => {
     if (error instanceof ApiError && error.status < 500) {
       if (error instanceof UnauthorizedError) c.header('WWW-Authenticate', 'Bearer');
       const parameter = error instanceof BadRequestError ? { parameter: error.parameter } : {};
-      return c.json({ error: error.message, ...parameter }, error.status as 400 | 401);
+      return c.json({ error: error.message, ...parameter }, error.status as 400 | 401 | 404 | 409 | 412);
     }
     ctx.deps.logger.error('request failed', {
       path: c.req.path,

@@ -39,6 +39,7 @@ export const CSV_COLUMNS: readonly [string, (r: CallRecord) => string | number |
   ['request_id', (r) => r.requestId],
   ['error_message', (r) => r.errorMessage],
   ['tags', (r) => r.tags?.join(' ')],
+  ['budget_outcome', (r) => r.budget?.outcome],
 ];
 
 /**

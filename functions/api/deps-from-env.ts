@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoClient } from 'claude-monitor/aws';
 import { DEFAULT_RETENTION_DAYS, ENV, readPositiveInt, readRequired } from 'claude-monitor/domain';
+import { deployedBudgets } from '../shared/budget-definitions';
 import type { ApiDeps } from './app';
 import { secretTokenSource, staticTokenSource, type TokenSource } from './token-source';
 
@@ -22,6 +23,7 @@ export const depsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiDeps => {
     tableName: readRequired(env, ENV.tableName),
     token: tokenSourceFromEnv(env),
     retentionDays: readPositiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
+    budgets: deployedBudgets(env),
     ...(origin ? { dashboardOrigin: origin } : {}),
   };
 };

@@ -26,6 +26,30 @@ export class UnauthorizedError extends ApiError {
   }
 }
 
+/** The thing the request names does not exist: 404. */
+export class NotFoundError extends ApiError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(404, message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** `If-Match` named a version that is no longer the current one: 412, nothing was changed. */
+export class PreconditionFailedError extends ApiError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(412, message, options);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** Concurrent changes kept winning over this one: 409, nothing was changed; the client may try again. */
+export class ConflictError extends ApiError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(409, message, options);
+    this.name = 'ConflictError';
+  }
+}
+
 /** The API token cannot be loaded (secret missing or unreadable). */
 export class TokenSourceError extends ApiError {
   public constructor(message: string, options?: ErrorOptions) {

@@ -1,4 +1,5 @@
 import { TOKEN_COOKIE } from './auth';
+import { BUDGET_PATHS, BUDGET_SCHEMAS } from './budget-openapi';
 import { CALLS_LIMIT } from './calls-window';
 import { EXPORT_FORMATS, EXPORT_LIMIT } from './export-routes';
 import { GROUP_BY, INTERVAL } from './queries';
@@ -201,8 +202,8 @@ const ERROR = { $ref: '#/components/schemas/Error' };
 /** `/a/:b` → `/a/{b}` */
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
-/** The OpenAPI 3.1 description of the app, built from the same route table the app is built from. */
-export const buildOpenApi = () => ({
+/** The document of the routes in `ROUTES` (GET only). */
+const routeTableOpenApi = () => ({
   openapi: '3.1.0',
   info: {
     title: 'Claude usage & cost monitor API',
@@ -262,3 +263,16 @@ export const buildOpenApi = () => ({
     },
   },
 });
+
+/**
+ * The OpenAPI 3.1 description of the app, built from the same route tables the app is built from: `ROUTES`,
+ * and the budget routes (which also take PUT and DELETE) from their own module.
+ */
+export const buildOpenApi = () => {
+  const doc = routeTableOpenApi();
+  return {
+    ...doc,
+    paths: { ...doc.paths, ...BUDGET_PATHS },
+    components: { ...doc.components, schemas: { ...doc.components.schemas, ...BUDGET_SCHEMAS } },
+  };
+};

@@ -13,7 +13,16 @@ export type Shape =
   | { readonly object: Readonly<Record<string, Shape>> }
   | { readonly anyOf: readonly Shape[] };
 
-const BUDGET: Shape = { object: { scope: 'string', id: 'string', period: 'string', usd: 'number' } };
+const BUDGET: Shape = {
+  object: {
+    scope: 'string',
+    id: 'string',
+    period: 'string',
+    usd: 'number',
+    mode: 'string',
+    downgradeTo: 'string',
+  },
+};
 const FILTER: Shape = {
   object: {
     rules: { list: 'string' },
@@ -43,9 +52,17 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
     object: {
       sessionCostUsd: 'number',
       consecutiveErrors: 'number',
-      budgets: { list: BUDGET },
       budgetSteps: { list: 'number' },
       unpricedModel: 'boolean',
+    },
+  },
+  budgets: { list: BUDGET },
+  budgetEnforcement: {
+    object: {
+      onUnavailable: 'string',
+      timeoutMs: 'number',
+      reservationTtlSeconds: 'number',
+      runtimeRefreshSeconds: 'number',
     },
   },
   retentionDays: 'number',
@@ -115,7 +132,14 @@ const distance = (a: string, b: string): number => {
   return row[b.length]!;
 };
 
+/** Keys that moved, with where they live now: a configuration written for an older release gets told. */
+const MOVED_KEYS: Readonly<Record<string, string>> = {
+  'alerts.budgets': 'budgets (each budget now also has a mode: enforce or alert)',
+};
+
 const unknownKey = (path: string, key: string, known: readonly string[]): string => {
+  const moved = MOVED_KEYS[`${path}${key}`];
+  if (moved) return `${path}${key} moved to ${moved}`;
   const closest = known
     .map((name) => ({ name, d: distance(key.toLowerCase(), name.toLowerCase()) }))
     .sort((x, y) => x.d - y.d)[0];

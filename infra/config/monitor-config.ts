@@ -1,4 +1,10 @@
-import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
+import type {
+  AlertConfig,
+  BudgetConfig,
+  BudgetEnforcementConfig,
+  EmailSubscriptionConfig,
+  NotificationChannelConfig,
+} from 'claude-monitor/domain';
 import type { ReconciliationProps } from '../constructs/claude-monitor-props';
 
 /**
@@ -16,8 +22,12 @@ export interface MonitorConfig {
   alertChannels?: NotificationChannelConfig[];
   /** HTTPS endpoints only. @default [] */
   alertWebhooks?: string[];
-  /** Thresholds and budgets. @default DEFAULT_ALERT_CONFIG */
+  /** Alert thresholds and budget alert steps. @default DEFAULT_ALERT_CONFIG */
   alerts?: Partial<AlertConfig>;
+  /** Budgets, enforced or alert-only (docs/budgets.md). @default [] */
+  budgets?: BudgetConfig[];
+  /** How attached functions enforce budgets. @default DEFAULT_BUDGET_ENFORCEMENT */
+  budgetEnforcement?: Partial<BudgetEnforcementConfig>;
   /** Days raw call records are kept. @default 90 */
   retentionDays?: number;
   /** Days logs are kept; one of CloudWatch Logs' allowed retentions. @default 30 */

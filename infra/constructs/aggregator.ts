@@ -16,6 +16,8 @@ export interface AggregatorConstructProps {
   readonly table: ITable;
   readonly topic: ITopic;
   readonly alertConfig: AlertConfig;
+  /** JSON of the deploy-time budgets (both modes): alerts, and the correction of enforced windows. */
+  readonly budgets: string;
   readonly logRetention: RetentionDays;
   /** Records per invocation. */
   readonly batchSize: number;
@@ -76,6 +78,7 @@ export class Aggregator extends Construct {
         [ENV.tableName]: table.tableName,
         [ENV.alertTopicArn]: topic.topicArn,
         [ENV.alertConfig]: alertConfig,
+        [ENV.budgets]: props.budgets,
         ...powertoolsEnv('claude-monitor-aggregator'),
       },
     });

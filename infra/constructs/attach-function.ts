@@ -10,7 +10,7 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { ENV, LAYER_PATHS } from 'claude-monitor/domain';
 import { UnsupportedFunctionError } from './errors';
 import { LAYER_RUNTIMES, unsupportedRuntimeReason } from './layer-runtimes';
-import { layerSummaryReadStatement, layerWriteStatement } from './table-access';
+import { layerBudgetStatements, layerSummaryReadStatement, layerWriteStatement } from './table-access';
 
 /** How a function's Claude calls are recorded. */
 export const INSTRUMENTATION_MODE = {
@@ -52,6 +52,10 @@ export interface AttachTarget {
   /** SSM parameter name holding the current layer version ARN. */
   readonly layerArnParameterName: string;
   readonly retentionDays: number;
+  /** JSON of the deploy-time enforced budgets (`CLAUDE_MONITOR_BUDGETS`). */
+  readonly enforcedBudgets: string;
+  /** JSON of the enforcement settings (`CLAUDE_MONITOR_BUDGET_ENFORCEMENT`). */
+  readonly budgetEnforcement: string;
 }
 
 const runtimeProblem = (fn: LambdaFunction): string | undefined => {
@@ -88,8 +92,9 @@ const layerFor = (fn: LambdaFunction, target: AttachTarget): ILayerVersion => {
 
 /**
  * Monitors the Claude calls of a function: adds the layer, the environment the layer reads, permission to
- * write call records (`BatchWriteItem` on `CALL#` partitions, no reads), and by default redirects its
- * handler to the layer's wrapper, so its code is left as it is.
+ * write call records (`BatchWriteItem` on `CALL#` partitions, no reads) and to enforce budgets (on the
+ * budget partitions only, see `layerBudgetStatements`), and by default redirects its handler to the layer's
+ * wrapper, so its code is left as it is.
  * @throws UnsupportedFunctionError for a runtime the layer does not run on, or a function attached twice
  */
 export const attachFunction = (
@@ -108,10 +113,14 @@ export const attachFunction = (
   fn.addEnvironment(ENV.tableName, target.table.tableName);
   fn.addEnvironment(ENV.retentionDays, String(target.retentionDays));
   if (options.captureContent) fn.addEnvironment(ENV.captureContent, 'true');
+  // Always set: budgets set later through the API reach the function without a redeploy.
+  fn.addEnvironment(ENV.budgetEnforcement, target.budgetEnforcement);
+  if (target.enforcedBudgets !== '[]') fn.addEnvironment(ENV.budgets, target.enforcedBudgets);
   if ((options.instrumentation ?? INSTRUMENTATION_MODE.zeroCode) === INSTRUMENTATION_MODE.zeroCode) {
     fn.addEnvironment(ENV.originalHandler, cfn.handler!);
     cfn.handler = LAYER_PATHS.wrapperHandler;
   }
   fn.addToRolePolicy(layerWriteStatement(target.table));
+  for (const statement of layerBudgetStatements(target.table)) fn.addToRolePolicy(statement);
   if (options.allowSummaryReads) fn.addToRolePolicy(layerSummaryReadStatement(target.table));
 };

@@ -1,6 +1,12 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { AlertConfig, EmailSubscriptionConfig, NotificationChannelConfig } from 'claude-monitor/domain';
+import type {
+  AlertConfig,
+  BudgetConfig,
+  BudgetEnforcementConfig,
+  EmailSubscriptionConfig,
+  NotificationChannelConfig,
+} from 'claude-monitor/domain';
 import type { ReconciliationSettings } from '../../functions/reconciler/config';
 
 /** How the aggregator reads the table's stream. */
@@ -81,10 +87,23 @@ export interface ClaudeMonitorProps {
    */
   readonly alertWebhooks?: readonly string[];
   /**
-   * Alert thresholds and budgets, merged over the defaults of `DEFAULT_ALERT_CONFIG`.
+   * Alert thresholds and the budget alert steps, merged over the defaults of `DEFAULT_ALERT_CONFIG`.
    * @default DEFAULT_ALERT_CONFIG
    */
   readonly alerts?: Partial<AlertConfig>;
+  /**
+   * Budgets for the account, tenants, users, sessions or functions, per day, month or session lifetime, each
+   * `enforce` (attached functions refuse calls past it) or `alert` (alerts at the `alerts.budgetSteps`
+   * percentages only). Run-time budgets set through the API are merged over these. See docs/budgets.md.
+   * @default - no deploy-time budgets
+   */
+  readonly budgets?: readonly BudgetConfig[];
+  /**
+   * How attached functions enforce budgets: fail open or closed when DynamoDB cannot be reached within
+   * `timeoutMs`, the reservation expiry, how often run-time budgets are read.
+   * @default DEFAULT_BUDGET_ENFORCEMENT (open, 1000 ms, 1200 s, 60 s)
+   */
+  readonly budgetEnforcement?: Partial<BudgetEnforcementConfig>;
   /**
    * Days raw call records are kept before the table's TTL removes them (1 to 3,650). Rollups are kept.
    * @default 90

@@ -5,13 +5,20 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { DEFAULT_RETENTION_DAYS, resolveAlertConfig } from 'claude-monitor/domain';
+import {
+  type BudgetConfig,
+  DEFAULT_RETENTION_DAYS,
+  modeOf,
+  resolveAlertConfig,
+  resolveBudgetEnforcement,
+} from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { resolveReconciliationConfig } from '../../functions/reconciler/config';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
 import { ApiTokenSecret } from './api-token-secret';
 import { type AttachOptions, attachFunction } from './attach-function';
+import { BudgetSweeper } from './budget-sweeper';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { MonitorAlarms } from './monitor-alarms';
@@ -23,6 +30,12 @@ import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
+
+/**
+ * Lambda allows 4 KB of environment in all; attached functions also carry the layer's own variables and
+ * their own, so the deploy-time enforced budgets get at most this much of it.
+ */
+export const MAX_ENFORCED_BUDGETS_JSON = 2_048;
 
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
@@ -54,18 +67,35 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
+  /** Releases the budget reservations of calls that never settled. */
+  public readonly budgetSweeper: BudgetSweeper;
   /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
   public readonly notifier?: Notifier;
   /** The daily reconciliation with the bill; absent when `reconciliation.enabled` is false. */
   public readonly reconciler?: Reconciler;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
+  /** Deploy-time budgets, both modes, as JSON (`CLAUDE_MONITOR_BUDGETS` of the aggregator and the API). */
+  private readonly budgetsJson: string;
+  /** The enforced ones only, for attached functions. */
+  private readonly enforcedBudgetsJson: string;
+  private readonly budgetEnforcementJson: string;
 
   /** @throws InvalidClaudeMonitorPropsError naming every invalid prop. */
   public constructor(scope: Construct, id: string, props: ClaudeMonitorProps = {}) {
     super(scope, id);
     const problems = validateClaudeMonitorProps(props);
+    const budgets: BudgetConfig[] = [...(props.budgets ?? [])];
+    const enforced = JSON.stringify(budgets.filter((budget) => modeOf(budget) === 'enforce'));
+    if (enforced.length > MAX_ENFORCED_BUDGETS_JSON) {
+      problems.push(
+        `budgets: the enforced deploy-time budgets take ${enforced.length} characters of JSON, more than the ${MAX_ENFORCED_BUDGETS_JSON} an attached function's environment can spare; set some at run time with PUT /api/monitoring/budgets`,
+      );
+    }
     if (problems.length > 0) throw new InvalidClaudeMonitorPropsError(problems);
+    this.budgetsJson = JSON.stringify(budgets);
+    this.enforcedBudgetsJson = enforced;
+    this.budgetEnforcementJson = JSON.stringify(resolveBudgetEnforcement(props.budgetEnforcement));
 
     const defaults = CLAUDE_MONITOR_DEFAULTS;
     const stageName = props.stageName ?? defaults.stageName;
@@ -89,6 +119,7 @@ export class ClaudeMonitor extends Construct {
       table: this.table,
       topic: this.alertTopic,
       alertConfig: resolveAlertConfig(props.alerts),
+      budgets: this.budgetsJson,
       logRetention,
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
       batchingWindowSeconds: props.aggregator?.batchingWindowSeconds ?? defaults.batchingWindowSeconds,
@@ -100,6 +131,7 @@ export class ClaudeMonitor extends Construct {
       stageName,
       rateLimit: props.apiThrottle?.rateLimit ?? defaults.rateLimit,
       burstLimit: props.apiThrottle?.burstLimit ?? defaults.burstLimit,
+      budgets: this.budgetsJson,
       ...(props.dashboardOrigin ? { dashboardOrigin: props.dashboardOrigin } : {}),
     });
     if ((props.alertChannels ?? []).length > 0) {
@@ -122,9 +154,15 @@ export class ClaudeMonitor extends Construct {
         ...(adminKeySecretArn ? { adminKeySecretArn } : {}),
       });
     }
+    this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
+      table: this.table,
+      logRetention,
+      budgetEnforcement: this.budgetEnforcementJson,
+    });
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,
+      budgetSweeper: this.budgetSweeper.sweepFunction,
       deadLetterQueue: this.aggregator.deadLetterQueue,
       api: this.api.api,
     });
@@ -133,8 +171,9 @@ export class ClaudeMonitor extends Construct {
   /**
    * Monitors the Claude calls of a function in the same app, in this stack or another: with no change to its
    * code by default (see {@link AttachOptions}). Adds the layer (across stacks through SSM, with no export),
-   * the environment the layer reads, and permission to write call records into the table (`BatchWriteItem`,
-   * only `CALL#` partitions, no reads). Node.js 22 and 24 functions only.
+   * the environment the layer reads (with the enforced budgets and the enforcement settings), permission to
+   * write call records into the table (`BatchWriteItem`, only `CALL#` partitions, no reads) and to enforce
+   * budgets (only the budget partitions). Node.js 22 and 24 functions only.
    * @throws UnsupportedFunctionError for another runtime, a container image or a function attached twice
    */
   public attach(fn: LambdaFunction, options: AttachOptions = {}): void {
@@ -145,6 +184,8 @@ export class ClaudeMonitor extends Construct {
         layer: this.layer,
         layerArnParameterName: this.layerArnParameterName,
         retentionDays: this.retentionDays,
+        enforcedBudgets: this.enforcedBudgetsJson,
+        budgetEnforcement: this.budgetEnforcementJson,
       },
       options,
     );

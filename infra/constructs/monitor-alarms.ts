@@ -18,6 +18,8 @@ import { Construct } from 'constructs';
 export interface MonitorAlarmsProps {
   readonly topic: ITopic;
   readonly aggregator: IFunction;
+  /** The budget sweeper: while it fails, reservations of calls that never settled stay held. */
+  readonly budgetSweeper: IFunction;
   readonly deadLetterQueue: IQueue;
   readonly api: IHttpApi;
 }
@@ -62,6 +64,12 @@ export class MonitorAlarms extends Construct {
       'AggregatorErrors',
       'The aggregator failed: rollups and alerts lag until the batch succeeds or reaches the on-failure queue.',
       props.aggregator.metricErrors({ period: PERIOD, statistic: Stats.SUM }),
+      0,
+    );
+    add(
+      'BudgetSweepErrors',
+      'The budget sweep failed: reservations of calls that never settled stay held, so enforced budgets refuse early.',
+      props.budgetSweeper.metricErrors({ period: PERIOD, statistic: Stats.SUM }),
       0,
     );
     add(

@@ -17,7 +17,7 @@ import { ENV, METRIC_NAMESPACE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { DASHBOARD_CORS } from '../../functions/api/routes';
 import { MonitorFunction } from './monitor-function';
-import { grantTableRead } from './table-access';
+import { apiBudgetWriteStatement, grantTableRead } from './table-access';
 
 /** Files the API serves as the dashboard, copied next to its bundle (repository-relative). */
 export const DASHBOARD_FILES = [
@@ -25,6 +25,7 @@ export const DASHBOARD_FILES = [
   'functions/api/dashboard/dashboard.js',
   'functions/api/dashboard/reconciliation.js',
   'functions/api/dashboard/dashboard.css',
+  'functions/api/dashboard/budgets.js',
   'node_modules/chart.js/dist/chart.umd.js',
 ] as const;
 
@@ -48,6 +49,8 @@ export interface MonitorApiProps {
   readonly burstLimit: number;
   /** The one origin CORS allows; CORS is off without it. */
   readonly dashboardOrigin?: string;
+  /** JSON of the deploy-time budgets, listed by `GET /api/monitoring/budgets`. */
+  readonly budgets: string;
 }
 
 const ACCESS_LOG_FIELDS = {
@@ -101,12 +104,14 @@ export class MonitorApi extends Construct {
       environment: {
         [ENV.tableName]: table.tableName,
         [ENV.apiTokenSecretArn]: tokenSecret.secretArn,
+        [ENV.budgets]: props.budgets,
         ...(props.dashboardOrigin ? { [ENV.dashboardOrigin]: props.dashboardOrigin } : {}),
         POWERTOOLS_SERVICE_NAME: 'claude-monitor-api',
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });
     grantTableRead(this.handler, table);
+    this.handler.addToRolePolicy(apiBudgetWriteStatement(table));
     tokenSecret.grantRead(this.handler);
 
     this.api = new HttpApi(this, 'HttpApi', {

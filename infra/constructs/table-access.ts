@@ -1,6 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { TABLE_DEFINITION } from 'claude-monitor/domain';
+import { BUDGET_KEY_PATTERN, TABLE_DEFINITION } from 'claude-monitor/domain';
 
 /** Item reads: no Scan, so totals always come from rollups. */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -56,4 +56,47 @@ export const layerSummaryReadStatement = (table: ITable): PolicyStatement =>
     actions: ['dynamodb:Query'],
     resources: [table.tableArn],
     conditions: onlyCallRecords,
+  });
+
+const leadingKeys = (pattern: string) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [pattern] },
+});
+
+/**
+ * What the layer's budget enforcement calls, each on its own key prefix only: reserve, settle and count
+ * refusals on budget windows (`UpdateItem`; `GetItem` for a window's figures when a call cannot fit at all),
+ * mark the minute of a reservation for the sweep (`PutItem` on `BUDGETSLOT#`), and read the run-time budgets
+ * (`Query` on `BUDGETDEF`).
+ */
+export const layerBudgetStatements = (table: ITable): PolicyStatement[] => [
+  new PolicyStatement({
+    actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    resources: [table.tableArn],
+    conditions: leadingKeys(BUDGET_KEY_PATTERN.window),
+  }),
+  new PolicyStatement({
+    actions: ['dynamodb:PutItem'],
+    resources: [table.tableArn],
+    conditions: leadingKeys(BUDGET_KEY_PATTERN.slot),
+  }),
+  new PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [table.tableArn],
+    conditions: leadingKeys(BUDGET_KEY_PATTERN.definitions),
+  }),
+];
+
+/**
+ * The API's only writes: run-time budget definitions and their audit trail, in one transaction per change
+ * (`TransactWriteItems` is authorised per contained `PutItem`/`DeleteItem`).
+ */
+export const apiBudgetWriteStatement = (table: ITable): PolicyStatement =>
+  new PolicyStatement({
+    actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': [BUDGET_KEY_PATTERN.definitions, BUDGET_KEY_PATTERN.audit],
+      },
+    },
   });

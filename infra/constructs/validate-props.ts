@@ -1,6 +1,13 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
-import { validateAlertConfig, validateAlertFilter, validateChannels } from 'claude-monitor/domain';
+import {
+  validateAlertConfig,
+  validateAlertFilter,
+  validateBudgetEnforcement,
+  validateBudgets,
+  validateChannels,
+} from 'claude-monitor/domain';
 import { validateReconciliationSettings } from '../../functions/reconciler/config';
+import { downgradeProblems } from '../../functions/shared/budget-models';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -109,6 +116,14 @@ export const validateClaudeMonitorProps = (props: ClaudeMonitorProps): string[] 
   validateNumbers(props, problems);
   problems.push(...validateAlertConfig(props.alerts ?? {}, 'alerts'));
   validateReconciliation(props, problems);
+  if (props.budgets !== undefined) {
+    const budgetProblems = validateBudgets(props.budgets, 'budgets');
+    problems.push(...budgetProblems);
+    if (budgetProblems.length === 0) problems.push(...downgradeProblems(props.budgets, 'budgets'));
+  }
+  if (props.budgetEnforcement !== undefined) {
+    problems.push(...validateBudgetEnforcement(props.budgetEnforcement, 'budgetEnforcement'));
+  }
   const originIssue = dashboardOrigin && known(dashboardOrigin) ? originProblem(dashboardOrigin) : undefined;
   if (originIssue) problems.push(`dashboardOrigin ${originIssue}, got "${dashboardOrigin}"`);
   if (

@@ -114,6 +114,8 @@ export interface AnthropicStub {
   requests: StubRequest[];
   /** Queues replies for the next requests. */
   enqueue: (...replies: StubReply[]) => void;
+  /** Drops the replies still queued: those of a call that was never sent (a budget refused it). */
+  clearQueue: () => void;
   /** Scripts an ended Message Batch: `GET /v1/messages/batches/<id>` and its `/results` (JSONL). */
   addBatch: (id: string, results: StubBatchResult[]) => void;
   close: () => Promise<void>;
@@ -387,6 +389,9 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     requests,
     enqueue: (...replies) => {
       queue.push(...replies);
+    },
+    clearQueue: () => {
+      queue.length = 0;
     },
     addBatch: (id, results) => {
       batches.set(id, results);

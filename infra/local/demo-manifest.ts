@@ -31,8 +31,10 @@ export interface DemoManifest {
   byModel: Record<string, GroupTotals>;
   bySession: Record<string, GroupTotals>;
   byFunction: Record<string, GroupTotals>;
-  /** Failed calls by the HTTP status of their last attempt. */
+  /** Failed calls by the HTTP status of their last attempt (refused calls have none and are not here). */
   errorsByStatus: Record<string, number>;
+  /** Calls an enforced budget refused before they were sent (counted in `errors` too, at no cost). */
+  refused: number;
   expectedAlerts: ExpectedAlert[];
 }
 
@@ -92,6 +94,7 @@ export class ManifestBuilder {
       bySession: {},
       byFunction: {},
       errorsByStatus: {},
+      refused: 0,
       expectedAlerts,
     };
   }
@@ -134,6 +137,17 @@ export class ManifestBuilder {
   /** What each successful call would be billed for, for the stand-in bills of the reconciliation. */
   public billableCalls(): readonly BillableCall[] {
     return this.billable;
+  }
+
+  /** A call an enforced budget refused: recorded as a failed call that cost nothing. */
+  public refused(model: string, functionName: string, sessionId?: string): void {
+    const m = this.manifest;
+    m.calls += 1;
+    m.errors += 1;
+    m.refused += 1;
+    add(m.byModel, model, 0);
+    add(m.bySession, sessionId, 0);
+    add(m.byFunction, functionName, 0);
   }
 
   public finish(): DemoManifest {

@@ -1,4 +1,4 @@
-import type { Attribution } from 'claude-monitor/domain';
+import type { Attribution, BudgetConfig } from 'claude-monitor/domain';
 import type { StubReply, StubUsage } from './anthropic-stub';
 import { LOCAL_API_KEYS } from './local-reconciliation';
 
@@ -108,11 +108,28 @@ export const COSTLY_SESSION = 'sess-research-042';
 /** The function whose five failed calls in a row trigger the consecutive-errors alert. */
 export const FAILING_FUNCTION = 'nightly-report';
 
+/** The tenant whose enforced daily budget runs out mid-demo: its later calls are refused before they are sent. */
+export const BUDGET_TENANT = 'umbrella';
+
+/**
+ * The local stack's budgets: $0.10 a day for the demo's budget tenant, enforced. Each of its agent's steps
+ * reserves about $0.035 (a 12 KB prompt and 1,000 output tokens at Sonnet 5.5's prices) and costs $0.014, so
+ * five steps fit and the sixth and seventh are refused.
+ */
+export const LOCAL_BUDGETS: BudgetConfig[] = [
+  { scope: 'tenant', id: BUDGET_TENANT, period: 'day', usd: 0.1, mode: 'enforce' },
+];
+
+/** The agent's document: long enough that its reservation covers the usage the local API reports. */
+const CONTRACT_PART =
+  'Read the next part of the vendor contract and list every clause that changes a price. '.repeat(140);
+
 /**
  * Traffic against the local Messages API: three models, seven users in three tenants, five sessions,
  * streamed and plain calls, 5-minute and 1-hour cache writes and cache reads, web search, a 429 retried to
- * success, a 529, one session over its cost threshold and five failures in a row in one function.
- * The failures alternate between models so that only the function's streak reaches five.
+ * success, a 529, one session over its cost threshold, five failures in a row in one function, and a tenant
+ * whose enforced budget runs out. The failures alternate between models so that only the function's streak
+ * reaches five.
  */
 export const stubPlan = (): DemoPlan => ({
   invocations: [
@@ -252,6 +269,25 @@ export const stubPlan = (): DemoPlan => ({
         },
       ],
     },
+    // An agent of the budget tenant, one step per invocation: five steps fit its budget, two are refused.
+    ...[1, 2, 3, 4, 5, 6, 7].map((step) => ({
+      functionName: 'contract-agent',
+      attribution: {
+        sessionId: 'sess-contracts-013',
+        userId: 'ivan',
+        tenantId: BUDGET_TENANT,
+        tags: ['agent'],
+      },
+      calls: [
+        {
+          model: DEMO_MODELS.sonnet,
+          stream: false,
+          prompt: `Step ${step}. ${CONTRACT_PART}`,
+          maxTokens: 1_000,
+          replies: [ok({ input_tokens: 3_000, output_tokens: 800 })],
+        },
+      ],
+    })),
   ],
   unmonitored: [1, 2, 3].map((part) => ({
     model: DEMO_MODELS.sonnet,
@@ -265,6 +301,7 @@ export const stubPlan = (): DemoPlan => ({
     // The bill charges Opus 5.5 5% above list price; the batch job's key never went through the monitor.
     { rule: 'reconciliation-difference', scope: 'anthropic' },
     { rule: 'unmonitored-spend', scope: `api_key:${LOCAL_API_KEYS.unmonitored.id}` },
+    { rule: 'budget-refused', scope: `tenant:${BUDGET_TENANT}` },
   ],
 });
 

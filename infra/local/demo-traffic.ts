@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Context } from 'aws-lambda';
-import { type MonitoredAnthropic, withAttribution, withMonitoring } from 'claude-monitor';
+import {
+  BudgetExceededError,
+  type MonitoredAnthropic,
+  withAttribution,
+  withMonitoring,
+} from 'claude-monitor';
 import { nanoToUsd } from 'claude-monitor/domain';
 import type { AnthropicStub } from './anthropic-stub';
 import type { ManifestBuilder } from './demo-manifest';
@@ -38,7 +43,7 @@ const paramsOf = (call: DemoCall): Anthropic.MessageCreateParamsNonStreaming => 
 const pad = (text: string, width: number): string => text.padEnd(width);
 
 /** Column header of the lines `runInvocation` prints. */
-export const TRAFFIC_HEADER = `  ${pad('result', 7)}${pad('function', 15)}${pad('model', 18)}${pad('call', 7)}usage and cost`;
+export const TRAFFIC_HEADER = `  ${pad('result', 8)}${pad('function', 15)}${pad('model', 18)}${pad('call', 7)}usage and cost`;
 
 /** What the runner calls on a client: the Claude API's and Bedrock's messages resources both fit. */
 interface MessagesClient {
@@ -86,12 +91,21 @@ const runCall = async (ctx: TrafficContext, call: DemoCall, invocation: DemoInvo
     const cache = (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
     const retried = replies.length > 1 ? `, after ${replies.length - 1} retry` : '';
     ctx.log(
-      `  ${pad('ok', 7)}${label}in ${u.input_tokens} out ${u.output_tokens}${cache ? ` cache ${cache}` : ''}  $${nanoToUsd(cost, 6)}${retried}`,
+      `  ${pad('ok', 8)}${label}in ${u.input_tokens} out ${u.output_tokens}${cache ? ` cache ${cache}` : ''}  $${nanoToUsd(cost, 6)}${retried}`,
     );
   } catch (error) {
+    if (error instanceof BudgetExceededError) {
+      // Never sent: the reply scripted for it must not answer the next call.
+      ctx.stub?.clearQueue();
+      ctx.builder.refused(call.model, invocation.functionName, sessionId);
+      ctx.log(
+        `  ${pad('refused', 8)}${label}${error.scope} ${error.scopeId}: $${error.spentUsd.toFixed(4)} spent + $${error.reservedUsd.toFixed(4)} reserved of $${error.limitUsd.toFixed(2)} ${error.period} budget, nothing sent`,
+      );
+      return;
+    }
     const status = (error as { status?: number }).status;
     ctx.builder.failure(call.model, status, invocation.functionName, sessionId);
-    ctx.log(`  ${pad('fail', 7)}${label}${status ? `HTTP ${status}` : (error as Error).message}`);
+    ctx.log(`  ${pad('fail', 8)}${label}${status ? `HTTP ${status}` : (error as Error).message}`);
   }
 };
 

@@ -36,9 +36,12 @@ const main = async (): Promise<void> => {
   const dir = localDir();
   const state = await readStackState(dir);
   // The monitored client records to the running stack's table, as the layer does in Lambda.
+  // It enforces the stack's budgets as an attached function would (attach() sets the same variables).
   Object.assign(process.env, {
     [ENV.tableName]: state.tableName,
     [ENV.dynamodbEndpoint]: state.dynamodbEndpoint,
+    [ENV.budgets]: state.budgets,
+    [ENV.budgetEnforcement]: state.budgetEnforcement,
     AWS_REGION: state.region,
   });
   const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
@@ -92,7 +95,7 @@ const main = async (): Promise<void> => {
   const manifest: DemoManifest = builder.finish();
   await writeFile(demoManifestFile(dir), `${JSON.stringify(manifest, null, 2)}\n`);
   log(
-    `\n${manifest.calls} calls recorded (${manifest.errors} failed); what was sent: ${demoManifestFile(dir)}`,
+    `\n${manifest.calls} calls recorded (${manifest.errors} failed, ${manifest.refused} of them refused by a budget before they were sent); what was sent: ${demoManifestFile(dir)}`,
   );
   if (manifest.expectedAlerts.length > 0) {
     log('Alerts to expect in the `npm start` terminal, once each:');

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
+import { LOCAL_BUDGETS } from './demo-plan';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { type LocalDelivery, startLocalNotifier } from './local-notifier';
 import { LOCAL_RECONCILE_INTERVAL_MS, startLocalBilling } from './local-reconciliation';
@@ -39,6 +40,11 @@ export interface LocalStackOptions {
    * @default 3600000
    */
   reconcileIntervalMs?: number;
+  /**
+   * How often the reservations of calls that never settled are swept, ms.
+   * @default 60000 (every minute, as in AWS)
+   */
+  sweepIntervalMs?: number;
   /** Receives every alert published to the local topic. */
   onAlert?: (alert: LocalAlert) => void;
   /** Receives every request the notifier made to a local channel endpoint. */
@@ -51,8 +57,24 @@ export interface LocalStackOptions {
   onFatal?: (reason: string) => void;
 }
 
-/** Alert rules of the local stack: a session alert at $1 (the deployed default is $10), 5 consecutive errors. */
-export const LOCAL_ALERT_CONFIG = JSON.stringify({ sessionCostUsd: 1, consecutiveErrors: 5 });
+/**
+ * Alert rules of the local stack: a session alert at $1 (the deployed default is $10), 5 consecutive errors,
+ * and budget alerts at 100 % only, so that the demo's budget tenant gives one alert: the one saying its
+ * enforced budget started refusing calls.
+ */
+export const LOCAL_ALERT_CONFIG = JSON.stringify({
+  sessionCostUsd: 1,
+  consecutiveErrors: 5,
+  budgetSteps: [100],
+});
+
+/**
+ * Budget enforcement of the local stack's clients: the deployed defaults, but run-time budgets (set with
+ * `PUT /api/monitoring/budgets`) are read every 5 seconds instead of every minute, to see them act at once,
+ * and the check waits up to 10 s: DynamoDB Local on a busy laptop can take longer than the deployed 1 s bound,
+ * and a check that gave up would send the call unchecked (fail open) and the demo would not show the refusal.
+ */
+export const LOCAL_BUDGET_ENFORCEMENT = JSON.stringify({ runtimeRefreshSeconds: 5, timeoutMs: 10_000 });
 
 export interface LocalStack {
   readonly state: StackState;
@@ -80,8 +102,8 @@ const assertPortFree = (port: number): Promise<void> =>
 
 /**
  * Starts DynamoDB Local, the table, the SNS emulator, the notifier with its local channel receivers, the
- * stream runner, the outbox timer, the stand-ins of the Admin API and Cost Explorer with the reconciler on a
- * timer, and the API.
+ * stream runner, the outbox and budget sweep timers, the stand-ins of the Admin API and Cost Explorer with the
+ * reconciler on a timer, and the API.
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
@@ -135,6 +157,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [ENV.snsEndpoint]: sns.endpoint,
       [ENV.alertTopicArn]: sns.topicArn,
       [ENV.alertConfig]: options.alertConfig ?? process.env[ENV.alertConfig] ?? LOCAL_ALERT_CONFIG,
+      [ENV.budgets]: process.env[ENV.budgets] ?? JSON.stringify(LOCAL_BUDGETS),
+      [ENV.budgetEnforcement]: process.env[ENV.budgetEnforcement] ?? LOCAL_BUDGET_ENFORCEMENT,
       [ENV.apiToken]: token,
       ...billing.env,
     });
@@ -151,6 +175,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { handler } = await import('../../functions/aggregator/handler');
     const outbox = await import('../../functions/aggregator/outbox-handler');
     const reconciler = await import('../../functions/reconciler/handler');
+    const sweep = await import('../../functions/aggregator/budget-sweep-handler');
     const { serveApi } = await import('../../functions/api/local-server');
 
     const streams = new DynamoDBStreamsClient(clientConfig);
@@ -212,6 +237,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await reconcileRun;
     });
 
+    let sweepRun: Promise<unknown> = Promise.resolve();
+    const sweepTimer = setInterval(() => {
+      sweepRun = sweep.handler().catch((error: Error) => log(`budget sweep: ${error.message}`));
+    }, options.sweepIntervalMs ?? 60_000);
+    stops.push(async () => {
+      clearInterval(sweepTimer);
+      await sweepRun;
+    });
+
     const api = await serveApi({ port, host: '127.0.0.1', token });
     stops.push(() => api.close());
 
@@ -227,6 +261,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       snsEndpoint: sns.endpoint,
       alertTopicArn: sns.topicArn,
       region: LOCAL_REGION,
+      budgets: process.env[ENV.budgets]!,
+      budgetEnforcement: process.env[ENV.budgetEnforcement]!,
       notifier: {
         receiversUrl: notifier.receiversUrl,
         webhookSigningSecret: notifier.webhookSigningSecret,

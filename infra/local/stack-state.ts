@@ -41,6 +41,9 @@ export interface StackState {
   snsEndpoint: string;
   alertTopicArn: string;
   region: string;
+  /** Budgets (`CLAUDE_MONITOR_BUDGETS`) and their enforcement settings, for the demo's monitored client. */
+  budgets: string;
+  budgetEnforcement: string;
   /** The local notifier: where its channel receivers listen, and the local webhook's signing secret. */
   notifier?: { receiversUrl: string; webhookSigningSecret: string; channels: string[] };
   /** The Anthropic Admin API stand-in and the admin key it accepts. */

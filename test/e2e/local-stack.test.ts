@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoManifest, demoManifestFile } from '../../infra/local/demo-manifest';
-import { COSTLY_SESSION, FAILING_FUNCTION, SURCHARGED_MODEL } from '../../infra/local/demo-plan';
+import {
+  BUDGET_TENANT,
+  COSTLY_SESSION,
+  FAILING_FUNCTION,
+  SURCHARGED_MODEL,
+} from '../../infra/local/demo-plan';
 import { freePort } from '../../infra/local/dynamodb-local';
 import type { LocalDelivery } from '../../infra/local/local-notifier';
 import { LOCAL_API_KEYS } from '../../infra/local/local-reconciliation';
@@ -105,6 +110,11 @@ describe('local stack: npm start + npm run demo', () => {
     expect(manifest.calls).toBeGreaterThan(20);
     expect(Object.keys(manifest.byModel).length).toBeGreaterThanOrEqual(3);
     expect(manifest.errorsByStatus).toMatchObject({ '429': 1, '529': 3 });
+    // The budget tenant's agent: five steps fit its enforced budget, the last two are refused unsent.
+    expect(manifest.refused).toBe(2);
+    expect(demo.output()).toMatch(
+      new RegExp(`refused +contract-agent .*tenant ${BUDGET_TENANT}: .* nothing sent`),
+    );
     expect(manifest.cacheWrite5mTokens).toBeGreaterThan(0);
     expect(manifest.cacheWrite1hTokens).toBeGreaterThan(0);
     expect(manifest.cacheReadTokens).toBeGreaterThan(0);
@@ -182,6 +192,7 @@ describe('local stack: npm start + npm run demo', () => {
       expected,
     );
     expect(expected).toEqual([
+      `budget-refused tenant:${BUDGET_TENANT}`,
       `consecutive-errors function:${FAILING_FUNCTION}`,
       'reconciliation-difference anthropic',
       `session-cost session:${COSTLY_SESSION}`,
@@ -191,7 +202,8 @@ describe('local stack: npm start + npm run demo', () => {
   });
 
   it('delivers each alert once to the local Slack, Teams and webhook channels, and the demo shows two of them', async () => {
-    // The four alerts of the demo (session, error streak, bill difference, unmonitored key), once per channel.
+    // The five alerts of the demo (session, error streak, bill difference, unmonitored key, budget refusing),
+    // once per channel.
     // Prepare
     const channels = ['slack-local', 'teams-local', 'webhook-local'];
     const readDeliveries = async (): Promise<LocalDelivery[]> =>
@@ -203,7 +215,7 @@ describe('local stack: npm start + npm run demo', () => {
         : [];
 
     // Act
-    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(12);
+    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(15);
     const deliveries = await readDeliveries();
 
     // Assess
@@ -215,6 +227,10 @@ describe('local stack: npm start + npm run demo', () => {
       ).toHaveLength(1);
       expect(
         bodies.filter((body) => body.includes(FAILING_FUNCTION)),
+        channel,
+      ).toHaveLength(1);
+      expect(
+        bodies.filter((body) => body.includes(`tenant ${BUDGET_TENANT}`)),
         channel,
       ).toHaveLength(1);
     }
@@ -260,7 +276,7 @@ describe('local stack: npm start + npm run demo', () => {
     expect(bedrock!.within_threshold).toBe(true);
   });
 
-  it('shows the demo traffic on the dashboard in Chromium, through the printed link', async () => {
+  it('shows the demo traffic and the budget tenant refusing calls on the dashboard in Chromium, through the printed link', async () => {
     // Prepare
     const browser = await launchChromium();
 
@@ -269,12 +285,18 @@ describe('local stack: npm start + npm run demo', () => {
       const page = await browser.context.newPage();
       await page.goto(state.dashboardUrl);
       await page.waitForSelector('body[data-state="ready"]');
+      await page.waitForSelector('#budgets[data-state="ready"]');
       const shown = await page.textContent('#total-calls');
+      const budget = await page.$eval(`#budget-rows tr[data-id="${BUDGET_TENANT}"]`, (row) => ({
+        status: (row as HTMLElement).dataset.status,
+        refused: row.querySelector('.refused')?.textContent,
+      }));
       await mkdir('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/dashboard-demo.png', fullPage: true });
 
       // Assess
       expect(shown).toBe(new Intl.NumberFormat('en-US').format(manifest.calls));
+      expect(budget).toEqual({ status: 'refusing', refused: '2' });
       expect(page.url()).not.toContain('token=');
     } finally {
       await browser.close();

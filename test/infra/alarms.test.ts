@@ -21,6 +21,24 @@ describe('alarms', () => {
     for (const action of actions) expect(action).toEqual([{ Ref: topicId }]);
   });
 
+  it('watches the budget sweeper for errors', () => {
+    // Prepare
+    const sweeperId = Object.keys(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: 'Releases budget reservations of Claude calls that never settled' },
+      }),
+    )[0]!;
+    // Act
+    const assess = () =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: sweeperId } }],
+        Threshold: 0,
+      });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
   it('watches aggregator errors, iterator age, the on-failure queue and API 5xx', () => {
     // Prepare
     const expected = ['Errors', 'IteratorAge', 'ApproximateNumberOfMessagesVisible', '5xx'];

@@ -1,5 +1,5 @@
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { ENV, LAYER_PATHS } from 'claude-monitor/domain';
+import { DEFAULT_BUDGET_ENFORCEMENT, ENV, LAYER_PATHS } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, roleIdOfFunction, statementsOfRole, synthMonitorStack } from './support/synth-stack';
 
@@ -31,31 +31,47 @@ describe('ClaudeMonitor.attach', () => {
   const userFunction = template.toJSON().Resources[userFunctionId].Properties;
   const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
 
-  it('grants exactly BatchWriteItem, what the recorder calls, limited to call-record partitions', () => {
+  it('grants exactly what the recorder and the budget check call, each on its own partitions', () => {
+    // Prepare
+    const roleId = roleIdOfFunction(template, userFunctionId);
+    const onKeys = (Action: string | string[], pattern: string) => ({
+      Effect: 'Allow',
+      Action,
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [pattern] } },
+    });
+    // Act
+    const statements = statementsOfRole(template, roleId);
+    // Assess: records; budget windows (reserve, settle, count refusals, read a full window); the sweep's
+    // minute markers; the run-time budget definitions.
+    expect(statements).toEqual([
+      onKeys('dynamodb:BatchWriteItem', 'CALL#*'),
+      onKeys(['dynamodb:UpdateItem', 'dynamodb:GetItem'], 'BUDGET#*'),
+      onKeys('dynamodb:PutItem', 'BUDGETSLOT#*'),
+      onKeys('dynamodb:Query', 'BUDGETDEF'),
+    ]);
+  });
+
+  it('grants no read of call records, rollups or alert state, and no scan', () => {
     // Prepare
     const roleId = roleIdOfFunction(template, userFunctionId);
     // Act
     const statements = statementsOfRole(template, roleId);
     // Assess
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:BatchWriteItem',
-        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } },
-      },
-    ]);
-  });
-
-  it('grants no read, query or scan', () => {
-    // Prepare
-    const roleId = roleIdOfFunction(template, userFunctionId);
-    // Act
-    const actions = actionsOf(statementsOfRole(template, roleId));
-    // Assess
-    for (const read of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem']) {
-      expect(actions).not.toContain(read);
+    for (const statement of statements) {
+      const actions = actionsOf([statement]);
+      const keys = (statement.Condition as Record<string, Record<string, string[]>> | undefined)?.[
+        'ForAllValues:StringLike'
+      ]?.['dynamodb:LeadingKeys'];
+      expect(keys, JSON.stringify(statement)).toBeDefined();
+      if (actions.includes('dynamodb:GetItem') || actions.includes('dynamodb:Query'))
+        expect(
+          keys!.every((key) => key.startsWith('BUDGET')),
+          JSON.stringify(statement),
+        ).toBe(true);
     }
+    expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
+    expect(actionsOf(statements)).not.toContain('dynamodb:BatchGetItem');
   });
 
   it('adds the layer and the environment the layer reads', () => {
@@ -65,11 +81,14 @@ describe('ClaudeMonitor.attach', () => {
     const { Layers, Environment } = userFunction;
     // Assess
     expect(Layers).toEqual([{ Ref: layerId }]);
-    expect(Environment.Variables).toEqual({
+    const { [ENV.budgetEnforcement]: enforcement, ...rest } = Environment.Variables;
+    expect(rest).toEqual({
       [ENV.tableName]: { Ref: tableId },
       [ENV.retentionDays]: '30',
       [ENV.originalHandler]: 'index.handler',
     });
+    // Always set, so budgets set later through the API are enforced without a redeploy.
+    expect(JSON.parse(enforcement)).toEqual(DEFAULT_BUDGET_ENFORCEMENT);
   });
 
   it("leaves the code alone: the handler is the layer wrapper, which runs the function's own handler", () => {

@@ -73,14 +73,21 @@ describe('deployment configuration', () => {
   it('refuses an unknown key, naming it and the key that was probably meant', () => {
     // Prepare
     const misspelt = { alertEmail: ['ops@example.com'] };
-    const nested = { alerts: { budget: [{ scope: 'account', period: 'month', usd: 5 }] } };
+    const nested = { alerts: { budgetStep: [50] } };
+    const moved = { alerts: { budgets: [{ scope: 'account', period: 'month', usd: 5 }] } };
     // Act
     const actMisspelt = () => resolveConfig(misspelt);
     const actNested = () => resolveConfig(nested);
+    const actMoved = () => resolveConfig(moved);
     // Assess
     expect(actMisspelt).toThrow(MonitorConfigError);
     expect(actMisspelt).toThrow('alertEmail is not a configuration key (did you mean alertEmails?)');
-    expect(actNested).toThrow('alerts.budget is not a configuration key (did you mean alerts.budgets?)');
+    expect(actNested).toThrow(
+      'alerts.budgetStep is not a configuration key (did you mean alerts.budgetSteps?)',
+    );
+    expect(actMoved).toThrow(
+      'alerts.budgets moved to budgets (each budget now also has a mode: enforce or alert)',
+    );
   });
 
   it('refuses a value of the wrong type with a message, not a TypeError', () => {
@@ -89,7 +96,7 @@ describe('deployment configuration', () => {
       { alertEmails: 'ops@example.com' },
       { retentionDays: '30' },
       { aggregator: { batchSize: true } },
-      { alerts: { budgets: [{ scope: 'account', period: 'month', usd: '5' }] } },
+      { budgets: [{ scope: 'account', period: 'month', usd: '5' }] },
       { aggregator: [] },
     ];
     // Act
@@ -106,7 +113,7 @@ describe('deployment configuration', () => {
       'invalid claudeMonitor configuration: alertEmails must be a list of strings or objects, got string "ops@example.com"',
       'invalid claudeMonitor configuration: retentionDays must be a number, got string "30"',
       'invalid claudeMonitor configuration: aggregator.batchSize must be a number, got boolean true',
-      'invalid claudeMonitor configuration: alerts.budgets[0].usd must be a number, got string "5"',
+      'invalid claudeMonitor configuration: budgets[0].usd must be a number, got string "5"',
       'invalid claudeMonitor configuration: aggregator must be an object, got a list',
     ]);
   });

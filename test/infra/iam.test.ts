@@ -3,6 +3,7 @@ import {
   actionsOf,
   functionIdByDescription,
   roleIdOfFunction,
+  type Statement,
   statementsOfRole,
   synthMonitorStack,
 } from './support/synth-stack';
@@ -16,16 +17,28 @@ describe('least privilege', () => {
       statementsOfRole(template, roleIdOfFunction(template, functionIdByDescription(template, description))),
     );
 
-  it('the API role can read items but never write, scan or publish', () => {
+  const statementsOfFunction = (description: string) =>
+    statementsOfRole(template, roleIdOfFunction(template, functionIdByDescription(template, description)));
+  const leadingKeysOf = (statement: Statement): string[] | undefined =>
+    (statement.Condition as Record<string, Record<string, string[]>> | undefined)?.[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+
+  it('the API role can read items, write only run-time budgets and their audit trail, never scan or publish', () => {
     // Prepare
     const description = 'Claude monitor API and dashboard';
     // Act
     const actions = actionsOfFunction(description);
+    const writes = statementsOfFunction(description).filter((statement) =>
+      actionsOf([statement]).some((action) => WRITE_ACTION.test(action)),
+    );
     // Assess
     expect(actions).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']),
     );
-    expect(actions.filter((action) => WRITE_ACTION.test(action))).toEqual([]);
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(leadingKeysOf(writes[0]!)).toEqual(['BUDGETDEF', 'BUDGETAUDIT']);
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.some((action) => action.startsWith('sns:'))).toBe(false);
   });
@@ -41,6 +54,21 @@ describe('least privilege', () => {
       'logs:PutLogEvents',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
+    ]);
+  });
+
+  it('the budget sweeper role touches budget windows, minute markers and its cursor only', () => {
+    // Prepare
+    const description = 'Releases budget reservations of Claude calls that never settled';
+    // Act
+    const dynamo = statementsOfFunction(description).filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+    );
+    // Assess
+    expect(dynamo.map((statement) => [actionsOf([statement]).sort(), leadingKeysOf(statement)])).toEqual([
+      [['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['BUDGET#*']],
+      [['dynamodb:Query'], ['BUDGETSLOT#*']],
+      [['dynamodb:GetItem', 'dynamodb:PutItem'], ['BUDGETSWEEP']],
     ]);
   });
 

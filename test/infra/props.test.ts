@@ -16,8 +16,32 @@ describe('ClaudeMonitor props validation', () => {
     ],
     [{ alerts: { sessionCostUsd: -1 } }, 'alerts.sessionCostUsd must be a number >= 0, got -1'],
     [
-      { alerts: { budgets: [{ scope: 'account', period: 'day', usd: -5 }] } },
-      'alerts.budgets[0].usd must be a number > 0',
+      { budgets: [{ scope: 'account', period: 'day', usd: -5 }] },
+      'budgets[0].usd must be a number > 0 and at most 1000000, got -5',
+    ],
+    [
+      { budgets: [{ scope: 'session', period: 'day', usd: 5, mode: 'enforce' }] },
+      'budgets[0].period must be lifetime for a session budget, got "day"',
+    ],
+    [
+      {
+        budgets: [
+          { scope: 'tenant', id: 'acme', period: 'day', usd: 5, mode: 'enforce', downgradeTo: 'gpt-4' },
+        ],
+      },
+      'budgets[0].downgradeTo must be an Anthropic model id in the price table, got "gpt-4"',
+    ],
+    [
+      { budgets: [{ scope: 'tenant', period: 'day', usd: 5, mode: 'block' as 'enforce' }] },
+      'budgets[0].mode must be enforce or alert, got "block"',
+    ],
+    [
+      { budgetEnforcement: { onUnavailable: 'maybe' as 'open' } },
+      'budgetEnforcement.onUnavailable must be open or closed',
+    ],
+    [
+      { budgetEnforcement: { timeoutMs: 5 } },
+      'budgetEnforcement.timeoutMs must be a whole number of milliseconds',
     ],
     [{ retentionDays: 0 }, 'retentionDays must be a whole number of days from 1 to 3650, got 0'],
     [{ retentionDays: 2.5 }, 'retentionDays must be a whole number of days from 1 to 3650, got 2.5'],
@@ -55,7 +79,12 @@ describe('ClaudeMonitor props validation', () => {
       stageName: 'dev',
       alertEmails: ['ops@example.com'],
       alertWebhooks: ['https://hooks.example.com/claude'],
-      alerts: { sessionCostUsd: 0, budgets: [{ scope: 'tenant', id: 'acme', period: 'month', usd: 100 }] },
+      alerts: { sessionCostUsd: 0 },
+      budgets: [
+        { scope: 'tenant', id: 'acme', period: 'month', usd: 100 },
+        { scope: 'session', period: 'lifetime', usd: 2, mode: 'enforce', downgradeTo: 'claude-haiku-4-5' },
+      ],
+      budgetEnforcement: { onUnavailable: 'closed', timeoutMs: 500 },
       retentionDays: 30,
       dashboardOrigin: 'https://dash.example.com',
     };

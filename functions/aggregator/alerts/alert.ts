@@ -5,6 +5,8 @@ export const ALERT_RULE = {
   sessionCost: 'session-cost',
   consecutiveErrors: 'consecutive-errors',
   budget: 'budget',
+  /** An enforced budget refused a call: once per scope and window, when it starts refusing. */
+  budgetRefused: 'budget-refused',
   unpricedModel: 'unpriced-model',
   /** A day's bill differs from the tracked spend by more than the reconciliation threshold. */
   reconciliationDifference: 'reconciliation-difference',
@@ -37,7 +39,7 @@ export interface Alert {
   unit: AlertUnit;
   /** When the crossing was detected, ISO 8601. */
   time: string;
-  /** Budget alerts: the budget the step is a percentage of. */
+  /** Budget alerts: the budget the step is a percentage of (for a refusal, the share spent when it refused). */
   budget?: { period: BudgetPeriod; percent: number; amountNanoUsd: number };
   /**
    * Who the crossing concerns beyond its scope, e.g. the tenant and user of a session, so that subscriptions

@@ -1,10 +1,12 @@
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, KEY, type RollupCounters } from 'claude-monitor/domain';
+import { reconcileTargets, reconcileWindows } from '../budgets/reconcile';
 import { type AggregatorDeps, sleep } from '../deps';
-import { rollupKeyId } from '../rollup-keys';
+import { type RollupKey, rollupKeyId } from '../rollup-keys';
 import { fireAlerts, publishEntries } from './outbox';
 import { alertProbesOf, crossedAlerts } from './probes';
+import { refusalAlerts } from './refusals';
 import { updateStreaks } from './streak-store';
 
 const BATCH_GET_LIMIT = 100;
@@ -41,19 +43,26 @@ const readRollups = async (
  * Evaluates every rule over records that were just committed, from the rollup values read back after the
  * commit. Thresholds are compared with totals, not with this batch's deltas, so a crossing is seen by
  * whichever invocation commits it, and the fire-once marker makes it one message however many see it.
+ * The same read-back corrects enforced budget windows from the exact rollups (see `reconcileWindows`).
  */
 export const evaluateAlerts = async (
   deps: AggregatorDeps,
   records: readonly CallRecord[],
 ): Promise<number> => {
   if (records.length === 0) return 0;
-  const probes = alertProbesOf(deps.alertConfig, records);
-  const values = await readRollups(deps, [
-    ...new Map(probes.map((probe) => [rollupKeyId(probe.key), probe.key])).values(),
-  ]);
+  const budgets = (await deps.budgets?.()) ?? [];
+  const probes = alertProbesOf(deps.alertConfig, budgets, records);
+  const targets = reconcileTargets(budgets, records);
+  const keys = new Map<string, RollupKey>();
+  for (const key of [...probes.map((probe) => probe.key), ...targets.map((target) => target.rollup)]) {
+    keys.set(rollupKeyId(key), key);
+  }
+  const values = await readRollups(deps, [...keys.values()]);
   const time = new Date((deps.now ?? Date.now)()).toISOString();
+  if (targets.length > 0) await reconcileWindows(deps, targets, values);
   const alerts = [
     ...crossedAlerts(probes, values, time),
+    ...refusalAlerts(records, time),
     ...(await updateStreaks(deps, records, deps.alertConfig.consecutiveErrors)),
   ];
   const entries = await fireAlerts(deps, alerts);

@@ -52,7 +52,8 @@ export const scopeLabel = (scope: string): string => {
 
 const money = (alert: Alert): boolean => alert.unit === ALERT_UNIT.nanoUsd;
 const shown = (alert: Alert, amount: number): string => (money(alert) ? formatUsd(amount) : String(amount));
-const periodWord = (period: string): string => (period === 'day' ? 'daily' : 'monthly');
+const periodWord = (period: string): string =>
+  period === 'day' ? 'daily' : period === 'month' ? 'monthly' : 'lifetime';
 
 /** SNS subjects: printable ASCII, no line breaks, at most 100 characters. */
 export const cleanSubject = (text: string): string => {
@@ -69,6 +70,8 @@ const headline = (alert: Alert): string => {
       const budget = alert.budget!;
       return `Claude spend: ${who} reached ${budget.percent}% of its ${periodWord(budget.period)} budget of ${formatUsd(budget.amountNanoUsd)}`;
     }
+    case 'budget-refused':
+      return `Claude budget: ${who} is refusing calls, its ${periodWord(alert.budget!.period)} budget of ${formatUsd(alert.threshold)} is used up`;
     case 'consecutive-errors':
       return `Claude errors: ${alert.value} consecutive failed calls in ${who}`;
     case 'unpriced-model':
@@ -86,6 +89,8 @@ const explanation = (alert: Alert): string => {
       return `The session's total cost is ${formatUsd(alert.value)}, over the alert threshold of ${formatUsd(alert.threshold)}.`;
     case 'budget':
       return `Spend in ${alert.window} is ${formatUsd(alert.value)}, which is ${alert.budget!.percent}% or more of the budget (${formatUsd(alert.budget!.amountNanoUsd)}).`;
+    case 'budget-refused':
+      return `The enforced budget has no room left for another call: ${formatUsd(alert.value)} of ${formatUsd(alert.threshold)} spent in ${alert.window}, the rest held by calls in flight. Calls past it are refused before they are sent (BudgetExceededError) until the window resets${alert.budget!.period === 'lifetime' ? ' (a session budget never resets)' : ''}. Raise it with PUT /api/monitoring/budgets, or use a budget override for traffic that must go through.`;
     case 'consecutive-errors':
       return `The last ${alert.value} calls failed in a row (the alert threshold is ${alert.threshold}). The streak began at ${alert.window}.`;
     case 'unpriced-model':
@@ -105,6 +110,7 @@ const explanation = (alert: Alert): string => {
 export const severityOf = (alert: Alert): AlertSeverity => {
   switch (alert.rule) {
     case 'consecutive-errors':
+    case 'budget-refused':
       return ALERT_SEVERITY.critical;
     case 'budget': {
       const percent = alert.budget?.percent ?? 100;

@@ -1,7 +1,9 @@
 import {
   type AlertConfig,
+  applicableBudgets,
   type BudgetConfig,
   bucketOf,
+  budgetRollupRef,
   type CallRecord,
   COUNTER,
   type RollupCounters,
@@ -25,36 +27,40 @@ export interface AlertProbe {
   thresholds: { step: string; threshold: number; budget?: Alert['budget'] }[];
 }
 
-const budgetTarget = (
-  budget: BudgetConfig,
-  record: CallRecord,
-): { dim: 'all' | 'tenant' | 'user'; value: string } | undefined => {
-  if (budget.scope === 'account') return { dim: 'all', value: '*' };
-  const value = budget.scope === 'tenant' ? record.tenantId : record.userId;
-  if (!value || (budget.id !== undefined && budget.id !== value)) return undefined;
-  return { dim: budget.scope, value };
+/** The rollup holding the exact spend of a budget's window at `timestamp`, for the limited `value`. */
+export const budgetRollupKey = (budget: BudgetConfig, value: string, timestamp: string): RollupKey => {
+  const ref = budgetRollupRef(budget, value, timestamp);
+  return rollupKey(ref.granularity, ref.dim, value, ref.bucket);
 };
 
-const budgetProbes = (config: AlertConfig, record: CallRecord): AlertProbe[] => {
-  // A budget for one tenant or user takes precedence over the budget for every tenant or user.
-  const chosen = new Map<string, { budget: BudgetConfig; dim: 'all' | 'tenant' | 'user'; value: string }>();
-  for (const budget of config.budgets) {
-    const target = budgetTarget(budget, record);
-    if (!target) continue;
-    const id = `${target.dim}|${target.value}|${budget.period}`;
-    const existing = chosen.get(id);
-    if (!existing || (existing.budget.id === undefined && budget.id !== undefined))
-      chosen.set(id, { budget, ...target });
-  }
-  return [...chosen.values()].map(({ budget, dim, value }) => {
-    const bucket = bucketOf(record.timestamp, budget.period);
+/** How an alert names a budget's scope: `account`, or `<scope>:<value>`. */
+export const budgetAlertScope = (scope: string, value: string): string =>
+  scope === 'account' ? 'account' : `${scope}:${value}`;
+
+/** Tenant and user of a record, where a budget's scope does not already name them. */
+export const budgetContext = (scope: string, record: CallRecord): Alert['context'] => {
+  const context: NonNullable<Alert['context']> = {};
+  if (scope !== 'tenant' && scope !== 'account' && record.tenantId) context.tenantId = record.tenantId;
+  if (scope === 'session' && record.userId) context.userId = record.userId;
+  return Object.keys(context).length > 0 ? context : undefined;
+};
+
+const budgetProbes = (
+  config: AlertConfig,
+  budgets: readonly BudgetConfig[],
+  record: CallRecord,
+): AlertProbe[] =>
+  // A budget for one tenant (user, session, function) takes precedence over the budget for every one.
+  applicableBudgets(budgets, record).map(({ budget, value }) => {
+    const key = budgetRollupKey(budget, value, record.timestamp);
     const amountNanoUsd = usdToNano(budget.usd);
+    const context = budgetContext(budget.scope, record);
     return {
       rule: ALERT_RULE.budget,
-      scope: dim === 'all' ? 'account' : `${dim}:${value}`,
-      ...(dim === 'user' && record.tenantId ? { context: { tenantId: record.tenantId } } : {}),
-      window: bucket,
-      key: rollupKey(budget.period, dim, value, bucket),
+      scope: budgetAlertScope(budget.scope, value),
+      ...(context ? { context } : {}),
+      window: key.bucket,
+      key,
       counter: COUNTER.costNanoUsd,
       unit: ALERT_UNIT.nanoUsd,
       strict: false,
@@ -65,13 +71,17 @@ const budgetProbes = (config: AlertConfig, record: CallRecord): AlertProbe[] => 
       })),
     };
   });
-};
 
 /**
- * The rollup counters to read back after the records committed, and what to compare them with.
+ * The rollup counters to read back after the records committed, and what to compare them with. `budgets`
+ * are every budget in force, enforced or alert-only: both alert at the `budgetSteps` percentages.
  * Pure: one probe per rule, scope and window, however many records touched it.
  */
-export const alertProbesOf = (config: AlertConfig, records: Iterable<CallRecord>): AlertProbe[] => {
+export const alertProbesOf = (
+  config: AlertConfig,
+  budgets: readonly BudgetConfig[],
+  records: Iterable<CallRecord>,
+): AlertProbe[] => {
   const probes = new Map<string, AlertProbe>();
   const add = (probe: AlertProbe): void => {
     probes.set(`${probe.rule}|${probe.scope}|${probe.window}`, probe);
@@ -106,7 +116,7 @@ export const alertProbesOf = (config: AlertConfig, records: Iterable<CallRecord>
         thresholds: [{ step: '1', threshold: 1 }],
       });
     }
-    for (const probe of budgetProbes(config, record)) add(probe);
+    for (const probe of budgetProbes(config, budgets, record)) add(probe);
   }
   return [...probes.values()];
 };

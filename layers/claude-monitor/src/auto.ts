@@ -13,6 +13,7 @@ import { enableZeroCode } from './intercept/zero-code';
 import { reportMonitorFailure, writeLogLine } from './recorder/log-line';
 import { flush } from './recorder/registry';
 
+export { runWithBudgetOverride } from './budget/override';
 export { runWithAttribution, withAttribution } from './client/attribution';
 export { withMonitoring } from './lambda/with-monitoring';
 export { flush } from './recorder/registry';

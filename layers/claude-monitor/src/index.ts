@@ -1,5 +1,10 @@
 import { installInterception } from './intercept/install';
 
+export type { BudgetOptions } from './budget/budget-options';
+export type { BudgetErrorDetails } from './budget/errors';
+export { BudgetConfigError, BudgetExceededError, BudgetUnavailableError } from './budget/errors';
+export { runWithBudgetOverride, withBudgetOverride } from './budget/override';
+export { REFUSAL_ERROR_TYPE } from './budget/refusal-response';
 export type { MonitorScope } from './client/attribution';
 export {
   ATTRIBUTION_LIMITS,

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { AlertConfig, CallRecord } from 'claude-monitor/domain';
+import type { AlertConfig, BudgetConfig, CallRecord } from 'claude-monitor/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
 import { payloadOf } from '../../../functions/aggregator/alerts/message';
@@ -17,7 +17,6 @@ const OFF: Partial<AlertConfig> = {
   sessionCostUsd: 0,
   consecutiveErrors: 0,
   unpricedModel: false,
-  budgets: [],
 };
 
 let sns: SnsEmulator;
@@ -107,14 +106,13 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
   it('budgets: each step fires once per window, for the account, a named tenant and every user', async () => {
     // Prepare
     const table = await createTestTable('alert-budget');
-    const deps = alertDeps(table, {
-      budgetSteps: [50, 100],
-      budgets: [
-        { scope: 'account', period: 'day', usd: 10 },
-        { scope: 'tenant', id: 'acme', period: 'month', usd: 8 },
-        { scope: 'user', period: 'day', usd: 12 },
-      ],
-    });
+    const deps = alertDeps(table, { budgetSteps: [50, 100] });
+    const budgets: BudgetConfig[] = [
+      { scope: 'account', period: 'day', usd: 10 },
+      { scope: 'tenant', id: 'acme', period: 'month', usd: 8, mode: 'enforce' },
+      { scope: 'user', period: 'day', usd: 12 },
+    ];
+    deps.budgets = async () => budgets;
     const spend = (usd: number) => costing(usd, { tenantId: 'acme', userId: 'ann', sessionId: undefined });
 
     // Act

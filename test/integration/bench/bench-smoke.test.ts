@@ -17,6 +17,11 @@ const REQUIRED_KEYS = [
   'reads.items_1d',
   'reads.items_30d',
   'dollars.aws_usd_per_million_calls',
+  'budgets.added_median_ms_0_limits',
+  'budgets.added_median_ms_1_limits',
+  'budgets.added_median_ms_3_limits',
+  'budgets.write_units_per_call_1_limits',
+  'budgets.write_units_per_call_3_limits',
 ] as const satisfies readonly FigureKey[];
 
 const DOLLAR_PARTS = [
@@ -55,7 +60,12 @@ describe('benchmark harness on a tiny workload', () => {
     expect(f['client.zero_code_calls']).toBeGreaterThanOrEqual(4 * options.calls);
     expect(f['aggregator.write_units_per_call']).toBeGreaterThanOrEqual(2);
     expect(f['reads.items_30d_small']).toBe(f['reads.items_30d']);
+    // Budget enforcement: nothing for calls no limit applies to; a reservation and a settlement per limit.
+    expect(f['budgets.requests_per_call_0_limits']).toBe(0);
+    expect(f['budgets.requests_per_call_1_limits']).toBeGreaterThanOrEqual(2);
+    expect(f['budgets.requests_per_call_3_limits']).toBeGreaterThanOrEqual(6);
+    expect(f['budgets.write_units_per_call_3_limits']).toBeGreaterThanOrEqual(6);
     const parts = DOLLAR_PARTS.reduce((sum, key) => sum + f[key]!, 0);
     expect(parts).toBeCloseTo(f['dollars.aws_usd_per_million_calls']!, 9);
-  }, 90_000);
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { resolveAlertConfig } from 'claude-monitor/domain';
+import { type BudgetConfig, resolveAlertConfig } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { alertProbesOf, crossedAlerts } from '../../../functions/aggregator/alerts/probes';
 import { advanceStreak, EMPTY_STREAK } from '../../../functions/aggregator/alerts/streaks';
@@ -10,9 +10,11 @@ const TIME = '2026-11-29T10:30:00.000Z';
 describe('alert probes and crossings', () => {
   it('session cost fires only over the threshold', () => {
     // Prepare
-    const probes = alertProbesOf(resolveAlertConfig({ sessionCostUsd: 10 }), [
-      makeCallRecord({ sessionId: 'abc' }),
-    ]);
+    const probes = alertProbesOf(
+      resolveAlertConfig({ sessionCostUsd: 10 }),
+      [],
+      [makeCallRecord({ sessionId: 'abc' })],
+    );
     const key = rollupKeyId(probes[0]!.key);
 
     // Act
@@ -34,18 +36,15 @@ describe('alert probes and crossings', () => {
 
   it('a named tenant budget overrides the budget for every tenant', () => {
     // Prepare
-    const config = resolveAlertConfig({
-      sessionCostUsd: 0,
-      budgetSteps: [100],
-      budgets: [
-        { scope: 'tenant', period: 'day', usd: 50 },
-        { scope: 'tenant', id: 'acme', period: 'day', usd: 5 },
-      ],
-    });
+    const config = resolveAlertConfig({ sessionCostUsd: 0, budgetSteps: [100] });
+    const budgets: BudgetConfig[] = [
+      { scope: 'tenant', period: 'day', usd: 50 },
+      { scope: 'tenant', id: 'acme', period: 'day', usd: 5, mode: 'enforce' },
+    ];
 
     // Act
-    const acme = alertProbesOf(config, [makeCallRecord({ tenantId: 'acme' })]);
-    const other = alertProbesOf(config, [makeCallRecord({ tenantId: 'other' })]);
+    const acme = alertProbesOf(config, budgets, [makeCallRecord({ tenantId: 'acme' })]);
+    const other = alertProbesOf(config, budgets, [makeCallRecord({ tenantId: 'other' })]);
 
     // Assess
     expect(acme.map((p) => p.thresholds[0]!.threshold)).toEqual([5_000_000_000]);
@@ -56,11 +55,12 @@ describe('alert probes and crossings', () => {
 
   it('every budget step reached fires, the others do not', () => {
     // Prepare
-    const config = resolveAlertConfig({
-      sessionCostUsd: 0,
-      budgets: [{ scope: 'account', period: 'month', usd: 100 }],
-    });
-    const probes = alertProbesOf(config, [makeCallRecord()]);
+    const config = resolveAlertConfig({ sessionCostUsd: 0 });
+    const probes = alertProbesOf(
+      config,
+      [{ scope: 'account', period: 'month', usd: 100 }],
+      [makeCallRecord()],
+    );
 
     // Act
     const alerts = crossedAlerts(
@@ -80,7 +80,7 @@ describe('alert probes and crossings', () => {
     const unpriced = { ...base, cost: { ...base.cost, priced: false } };
 
     // Act
-    const probes = alertProbesOf(resolveAlertConfig({ sessionCostUsd: 0 }), [unpriced, makeCallRecord()]);
+    const probes = alertProbesOf(resolveAlertConfig({ sessionCostUsd: 0 }), [], [unpriced, makeCallRecord()]);
 
     // Assess
     expect(probes.map((p) => [p.rule, p.scope, p.window, p.counter])).toEqual([

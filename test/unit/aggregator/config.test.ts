@@ -18,10 +18,10 @@ describe('aggregator configuration from the environment', () => {
     expect(config).toEqual({
       tableName: 'monitor',
       alertTopicArn: 'arn:topic',
+      budgets: [],
       alertConfig: {
         sessionCostUsd: 25,
         consecutiveErrors: 5,
-        budgets: [],
         budgetSteps: [50, 80, 100],
         unpricedModel: true,
       },

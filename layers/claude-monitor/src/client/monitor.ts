@@ -1,3 +1,6 @@
+import { checkBudgetOptions } from '../budget/budget-options';
+import { takeBudgetOverride } from '../budget/override';
+import { hookBudgetErrors } from '../budget/sdk-errors';
 import type { Attribution } from '../domain/call-record';
 import { type CallOptions, runExplicit } from '../intercept/call-context';
 import { installInterception, useTappedFetch } from '../intercept/install';
@@ -40,13 +43,16 @@ const wrapMethod = (
   if (typeof original !== 'function') return;
   resource![name] = function monitoredMethod(this: unknown, ...args: unknown[]) {
     const taken = takeAttribution(args[optionsIndex]);
-    if (taken.attribution !== undefined) args[optionsIndex] = taken.options;
-    const requestOptions = taken.options as RequestOptionsLike | undefined;
+    const override = takeBudgetOverride(taken.options);
+    if (taken.attribution !== undefined || override.reason !== undefined)
+      args[optionsIndex] = override.options;
+    const requestOptions = override.options as RequestOptionsLike | undefined;
     const options: CallOptions = {
       monitor,
       instrumentation: 'explicit',
       beta,
       ...(taken.attribution === undefined ? {} : { attribution: taken.attribution as Attribution }),
+      ...(override.reason === undefined ? {} : { budgetOverride: override.reason }),
       ...(requestOptions?.signal ? { userSignal: requestOptions.signal } : {}),
     };
     const maxRetries = requestOptions?.maxRetries ?? client.maxRetries;
@@ -59,16 +65,21 @@ const wrapMethod = (
  * Monitors a client the caller already constructed (`Anthropic`, `AnthropicBedrock`, `AnthropicVertex`, any
  * 0.30+ or 1.x copy of the SDK) and returns the same object, with its type unchanged. Its calls are recorded
  * with these options (sink, attribution, content capture) even where zero-code recording is off; where it is
- * on, they are still recorded once. Monitoring a client twice has no further effect.
+ * on, they are still recorded once. Monitoring a client twice has no further effect. With budgets enforced, a
+ * refused call throws `BudgetExceededError`, built on the client's own `RateLimitError`.
+ * @throws BudgetConfigError when `options.budgets` is invalid (the one option that cannot fall back quietly:
+ *   a budget left unenforced by a typo would let a runaway caller spend)
  * @example
  * const client = monitor(new AnthropicBedrock({ awsRegion: 'us-east-1' }), { attribution: { tenantId: 'acme' } });
  */
 export const monitor = <C extends object>(client: C, options: MonitorOptions = {}): C => {
   const target = client as ClientLike;
   if (target[MONITORED]) return client;
+  if (options.budgets) checkBudgetOptions(options.budgets);
   try {
     installInterception();
     useTappedFetch(target);
+    hookBudgetErrors(target);
     const resolved = resolveMonitor(options);
     for (const [messages, beta] of [
       [target.messages, false],

@@ -1,3 +1,5 @@
+import { type BudgetOptions, createEnforcer, defaultEnforcer } from '../budget/budget-options';
+import type { BudgetEnforcer } from '../budget/enforcer';
 import type { Attribution, Provider } from '../domain/call-record';
 import { ENV, readBoolean } from '../domain/env';
 import { defaultSink } from '../recorder/default-sink';
@@ -19,6 +21,11 @@ export interface MonitorOptions {
   enabled?: boolean;
   /** Where calls are served. @default detected from each request (Anthropic, Bedrock or Vertex endpoint) */
   provider?: Provider;
+  /**
+   * Budget enforcement (docs/budgets.md): options of this client's enforcer, or `false` for none.
+   * @default the process-wide enforcer, on when the environment asks for it (`attach()` does)
+   */
+  budgets?: BudgetOptions | false;
 }
 
 /** Longest prompt or completion text stored, in characters. */
@@ -32,6 +39,8 @@ export interface ResolvedMonitor {
   /** Set only when the caller named the provider; otherwise each request's endpoint tells. */
   readonly provider: Provider | undefined;
   sink: () => RecordSink;
+  /** The budget enforcer of the client's calls, built on first use; undefined when none is on. */
+  budgets: () => BudgetEnforcer | undefined;
 }
 
 const flag = (
@@ -52,11 +61,22 @@ export const resolveMonitor = (
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedMonitor => {
   const sink = options.sink;
+  let enforcer: { value: BudgetEnforcer | undefined } | undefined;
+  const budgets = () => {
+    enforcer ??= {
+      value:
+        options.budgets === undefined && env === process.env
+          ? defaultEnforcer(env)
+          : createEnforcer(options.budgets, env),
+    };
+    return enforcer.value;
+  };
   return {
     enabled: options.enabled ?? flag(env, ENV.enabled, true),
     captureContent: options.captureContent ?? flag(env, ENV.captureContent, false),
     attribution: options.attribution,
     provider: options.provider,
     sink: sink ? () => sink : defaultSink,
+    budgets,
   };
 };

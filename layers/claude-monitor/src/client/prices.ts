@@ -7,8 +7,9 @@ let table: PriceTable | undefined;
 const warnedModels = new Set<string>();
 
 /** The deploy-time price table (overrides from the env merged in), loaded once; a bad override is reported
- * and the built-in table used, so a typo in configuration never stops calls from being recorded. */
-const prices = (): PriceTable => {
+ * and the built-in table used, so a typo in configuration never stops calls from being recorded. Budget
+ * reservations price their upper bounds with the same table. */
+export const currentPriceTable = (): PriceTable => {
   if (!table) {
     try {
       table = loadPriceTable();
@@ -26,7 +27,7 @@ export const priceCall = (
   usage: TokenUsage,
   options: Omit<CostOptions, 'prices'>,
 ): CostBreakdown => {
-  const cost = computeCost(model, usage, { ...options, prices: prices() });
+  const cost = computeCost(model, usage, { ...options, prices: currentPriceTable() });
   if (!cost.priced && !warnedModels.has(model)) {
     warnedModels.add(model);
     writeLogLine({

@@ -1,19 +1,4 @@
-/** Alert rules and thresholds, set at deploy time and read by the aggregator. */
-
-export const BUDGET_SCOPE = { account: 'account', tenant: 'tenant', user: 'user' } as const;
-export type BudgetScope = (typeof BUDGET_SCOPE)[keyof typeof BUDGET_SCOPE];
-
-export const BUDGET_PERIOD = { day: 'day', month: 'month' } as const;
-export type BudgetPeriod = (typeof BUDGET_PERIOD)[keyof typeof BUDGET_PERIOD];
-
-export interface BudgetConfig {
-  scope: BudgetScope;
-  /** Tenant or user id; omitted for `account`, and for a budget that applies to every tenant or user. */
-  id?: string;
-  period: BudgetPeriod;
-  /** Budget in USD. */
-  usd: number;
-}
+/** Alert rules and thresholds, set at deploy time and read by the aggregator. Budgets: see `budget.ts`. */
 
 export interface AlertConfig {
   /**
@@ -26,10 +11,8 @@ export interface AlertConfig {
    * @default 5
    */
   consecutiveErrors: number;
-  /** Daily and monthly budgets. @default [] */
-  budgets: BudgetConfig[];
   /**
-   * Percentages of a budget at which an alert fires, once each per window.
+   * Percentages of a budget (see `budgets`, both modes) at which an alert fires, once each per window.
    * @default [50, 80, 100]
    */
   budgetSteps: number[];
@@ -44,7 +27,6 @@ export interface AlertConfig {
 export const DEFAULT_ALERT_CONFIG: Readonly<AlertConfig> = Object.freeze({
   sessionCostUsd: 10,
   consecutiveErrors: 5,
-  budgets: [],
   budgetSteps: [50, 80, 100],
   unpricedModel: true,
 });
@@ -83,24 +65,11 @@ export const validateAlertConfig = (config: Partial<AlertConfig>, path = 'alerts
   if (config.unpricedModel !== undefined && typeof config.unpricedModel !== 'boolean') {
     problems.push(`${path}.unpricedModel must be true or false`);
   }
-  (config.budgets ?? []).forEach((budget, i) => {
-    const at = `${path}.budgets[${i}]`;
-    if (!Object.values(BUDGET_SCOPE).includes(budget.scope)) {
-      problems.push(`${at}.scope must be account, tenant or user, got ${String(budget.scope)}`);
-    }
-    if (!Object.values(BUDGET_PERIOD).includes(budget.period)) {
-      problems.push(`${at}.period must be day or month, got ${String(budget.period)}`);
-    }
-    if (!(isNonNegative(budget.usd) && budget.usd > 0)) {
-      problems.push(`${at}.usd must be a number > 0, got ${String(budget.usd)}`);
-    }
-    if (budget.scope === 'account' && budget.id !== undefined) {
-      problems.push(`${at}.id must be omitted for an account budget`);
-    }
-    if (budget.id !== undefined && (typeof budget.id !== 'string' || budget.id.trim() === '')) {
-      problems.push(`${at}.id must be a non-empty string when given`);
-    }
-  });
+  if ('budgets' in config) {
+    problems.push(
+      `${path}.budgets moved to the top-level budgets key, where each budget also has a mode (enforce or alert)`,
+    );
+  }
   return problems;
 };
 
@@ -108,5 +77,5 @@ export const validateAlertConfig = (config: Partial<AlertConfig>, path = 'alerts
 export const resolveAlertConfig = (partial: Partial<AlertConfig> = {}): AlertConfig => {
   const problems = validateAlertConfig(partial);
   if (problems.length > 0) throw new Error(`invalid alert configuration: ${problems.join('; ')}`);
-  return { ...DEFAULT_ALERT_CONFIG, ...partial, budgets: partial.budgets ?? [] } as AlertConfig;
+  return { ...DEFAULT_ALERT_CONFIG, ...partial } as AlertConfig;
 };

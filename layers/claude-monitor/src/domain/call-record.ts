@@ -30,7 +30,9 @@ export type CallStatus = (typeof CALL_STATUS)[keyof typeof CALL_STATUS];
  * Why a call failed. The rollups count these in the classes of `ERROR_CLASS`.
  * `aborted` is a caller's own abort (or `break` out of a stream); `stream` is an `error` event mid-stream;
  * `unfinished` is a request still waiting for its response when the invocation ended (sent, so possibly
- * billed; its usage is unknown).
+ * billed; its usage is unknown). `budget_exceeded` is a call an enforced budget refused and
+ * `budget_unavailable` one refused because the budget check could not be made (fail closed): neither was
+ * sent, so neither costs anything.
  */
 export const ERROR_TYPE = {
   rateLimit: 'rate_limit',
@@ -43,6 +45,8 @@ export const ERROR_TYPE = {
   aborted: 'aborted',
   stream: 'stream',
   unfinished: 'unfinished',
+  budgetExceeded: 'budget_exceeded',
+  budgetUnavailable: 'budget_unavailable',
   unknown: 'unknown',
 } as const;
 export type ErrorType = (typeof ERROR_TYPE)[keyof typeof ERROR_TYPE];
@@ -77,6 +81,53 @@ export const CALLER_READ = {
   all: 'all',
 } as const;
 export type CallerRead = (typeof CALLER_READ)[keyof typeof CALLER_READ];
+
+/** What the budget check did with a call that enforced budgets apply to. */
+export const BUDGET_OUTCOME = {
+  /** The upper bound of its cost was reserved on every limit; the call was sent. */
+  allowed: 'allowed',
+  /** The requested model did not fit; a cheaper one (`downgradedFrom` holds the requested one) did. */
+  downgraded: 'downgraded',
+  /** A limit had no room: the call was not sent. */
+  refused: 'refused',
+  /** A per-call override sent it past the limits (`overrideReason`); its cost still counts. */
+  override: 'override',
+  /** The check could not be made in time: sent unchecked (fail open) or refused (fail closed). */
+  unavailable: 'unavailable',
+} as const;
+export type BudgetOutcome = (typeof BUDGET_OUTCOME)[keyof typeof BUDGET_OUTCOME];
+
+/** The limit that refused or downgraded a call, as it stood then. Money in nano-dollars. */
+export interface BudgetLimitState {
+  scope: string;
+  /** The tenant, user, session or function limited (`*` for the account). */
+  value: string;
+  period: string;
+  /** The window's bucket (`2026-12-01`, `2026-12`, `total`). */
+  window: string;
+  limitNanoUsd: number;
+  /** Settled and unsettled spend of the window when the call was checked. */
+  spentNanoUsd: number;
+  /** Reserved by calls in flight then. */
+  reservedNanoUsd: number;
+  /** When the window resets; absent for a session's lifetime. */
+  resetsAt?: string;
+}
+
+/** The budget side of a call record; absent when no enforced budget applies to the call. */
+export interface BudgetCheck {
+  outcome: BudgetOutcome;
+  /** Reserved before the call: the upper bound of its cost (0 when nothing was reserved). */
+  reservedNanoUsd: number;
+  /** Enforced limits the call was checked against, as `<scope>:<value>/<period>`. */
+  limits: string[];
+  /** The limit that refused or downgraded the call. */
+  limit?: BudgetLimitState;
+  overrideReason?: string;
+  downgradedFrom?: string;
+  /** False when the settlement to the exact cost could not be written (the aggregator corrects the window). */
+  settled?: boolean;
+}
 
 /** Token and server-tool counts, as reported by the API (`usage`), merged over a stream. */
 export interface TokenUsage {
@@ -175,6 +226,8 @@ export interface CallRecord extends Attribution, RuntimeContext {
   usageIncomplete?: UsageIncomplete;
   /** Present only when the caller did not read the whole response (`none` or `partial`): billed all the same. */
   callerRead?: CallerRead;
+  /** What the budget check did; only on calls enforced budgets apply to. */
+  budget?: BudgetCheck;
   /** Only with content capture switched on. */
   prompt?: string;
   completion?: string;

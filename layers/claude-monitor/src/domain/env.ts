@@ -47,6 +47,13 @@ export const ENV = {
   dashboardUrl: 'CLAUDE_MONITOR_DASHBOARD_URL',
   /** Endpoint override for SQS (the local SNS/SQS emulator). */
   sqsEndpoint: 'CLAUDE_MONITOR_SQS_ENDPOINT',
+  /**
+   * JSON list of the deploy-time budgets (`BudgetConfig[]`, both modes), the same for the layer (which
+   * enforces the `enforce` ones), the aggregator (alerts) and the API (shows them).
+   */
+  budgets: 'CLAUDE_MONITOR_BUDGETS',
+  /** JSON budget enforcement settings (`BudgetEnforcementConfig`); set by `attach()`. */
+  budgetEnforcement: 'CLAUDE_MONITOR_BUDGET_ENFORCEMENT',
   /** Endpoint override for Secrets Manager (a local stand-in). */
   secretsEndpoint: 'CLAUDE_MONITOR_SECRETS_ENDPOINT',
   /** JSON settings of the daily reconciliation with the bill (see `ReconciliationConfig`). */

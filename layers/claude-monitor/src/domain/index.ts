@@ -1,4 +1,7 @@
 export * from './alert-config';
+export * from './budget';
+export * from './budget-enforcement';
+export * from './budget-window';
 export * from './call-item';
 export * from './call-record';
 export * from './env';

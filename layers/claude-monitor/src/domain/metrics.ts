@@ -17,6 +17,10 @@ export const METRIC = {
   cacheWriteTokens: 'CacheWriteTokens',
   /** Calls whose model is not in the price table. */
   unpricedCalls: 'UnpricedCalls',
+  /** Calls an enforced budget refused before they were sent (fail-closed refusals included). */
+  budgetRefusals: 'BudgetRefusals',
+  /** Calls sent unchecked because the budget check could not reach DynamoDB in time (fail open). */
+  budgetChecksUnavailable: 'BudgetChecksUnavailable',
   /** Records the layer could not write to DynamoDB (they are logged as JSON lines instead). */
   recordsNotWritten: 'RecordsNotWritten',
   /** Monitoring failures swallowed so as not to break the caller. */

@@ -42,13 +42,17 @@ export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = 
   provider_model: ['day'],
 };
 
-/** The five error classes rollups count, plus `other` (aborts, stream errors, unknown). */
+/**
+ * The five error classes rollups count, `budget` (calls an enforced budget refused; never sent, never billed),
+ * plus `other` (aborts, stream errors, unknown).
+ */
 export const ERROR_CLASS = {
   rateLimit: 'rate_limit',
   overloaded: 'overloaded',
   server: 'server',
   client: 'client',
   connection: 'connection',
+  budget: 'budget',
   other: 'other',
 } as const;
 export type ErrorClass = (typeof ERROR_CLASS)[keyof typeof ERROR_CLASS];
@@ -67,6 +71,9 @@ export const errorClassOf = (type: ErrorType | undefined): ErrorClass => {
     case 'connection':
     case 'timeout':
       return 'connection';
+    case 'budget_exceeded':
+    case 'budget_unavailable':
+      return 'budget';
     default:
       return 'other';
   }

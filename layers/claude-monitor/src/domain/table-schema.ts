@@ -14,6 +14,17 @@
  * | digest      | `DIGEST#<channel>`                   | `<releaseAt>#<notificationId>` | notifier: alert held for a digest; TTL |
  * | reconciliation | `RECON#<source>`                  | `<yyyy-mm-dd>`          | tracked vs billed of one day   |
  * | recon. status  | `RECON#STATUS`                    | `<source>`              | last run of a source, errors   |
+ * | budget window | `BUDGET#<scope>#<value>`           | `<period>#<bucket>`     | enforced budget's running counter; TTL |
+ * | budget slot | `BUDGETSLOT#<minute>`                | `<window pk>|<window sk>` | windows with reservations made that minute; TTL |
+ * | budget      | `BUDGETDEF`                          | `<scope>#<id or *>#<period>` | run-time budget definition     |
+ * | budget audit | `BUDGETAUDIT`                       | `<time>#<budget>#<version>#<id>` | who changed a budget, when, from what to what; TTL |
+ * | sweep cursor | `BUDGETSWEEP`                       | `CURSOR`                | last minute whose reservations were swept |
+ *
+ * A budget window holds `committed` = `settled` + open reservations + `unsettled`, in nano-dollars: `settled`
+ * is what clients settled to the exact cost, each open reservation sits in the attribute of the minute it was
+ * made in (`r_<minute>`, so the sweep can release what is left of a minute once it expired), and `unsettled`
+ * is the cost the aggregator found in the exact rollups that no client settled (other processes, failed
+ * settlements). Reservations are `ADD`s conditioned on `committed` leaving room for them.
  *
  * A delivery marker's `state` is `delivering` (claimed until `leaseUntil`, so a crashed delivery is taken
  * over once the lease has passed), `delivered`, `digested` (held for a digest) or `failed` (refused for good).
@@ -40,6 +51,11 @@ export const ITEM_TYPE = {
   digest: 'digest',
   reconciliation: 'reconciliation',
   reconciliationStatus: 'reconciliation_status',
+  budgetWindow: 'budget-window',
+  budgetSlot: 'budget-slot',
+  budget: 'budget',
+  budgetAudit: 'budget-audit',
+  budgetSweep: 'budget-sweep',
 } as const;
 export type ItemType = (typeof ITEM_TYPE)[keyof typeof ITEM_TYPE];
 
@@ -74,3 +90,49 @@ export const LEDGER_RETENTION_DAYS = 3;
 
 /** Days a delivery marker and a held digest entry are kept: SNS and SQS redeliveries come within days. */
 export const DELIVERY_RETENTION_DAYS = 14;
+
+/** Attributes of a budget window item (see the table above). Every amount is integer nano-dollars. */
+export const BUDGET_WINDOW_ATTRIBUTE = {
+  committed: 'committed',
+  settled: 'settled',
+  unsettled: 'unsettled',
+  refusedCalls: 'refusedCalls',
+  /** The limit the last reservation was checked against, for readers that do not know the budget. */
+  limitNanoUsd: 'limitNanoUsd',
+  /** Prefix of the per-minute reservation attributes. */
+  reservationPrefix: 'r_',
+} as const;
+
+/** Reservations are grouped by the minute they were made in. */
+export const RESERVATION_SLOT_MS = 60_000;
+
+/** The minute (since the epoch) a time falls in. */
+export const reservationSlotOf = (ms: number): number => Math.floor(ms / RESERVATION_SLOT_MS);
+
+/** Attribute holding what is still reserved of the reservations made in `slot`. */
+export const reservationAttribute = (slot: number): string =>
+  `${BUDGET_WINDOW_ATTRIBUTE.reservationPrefix}${slot}`;
+
+/** Keys of the budget items. */
+export const BUDGET_KEY = {
+  windowPk: (scope: string, value: string): string => `BUDGET#${scope}#${value}`,
+  windowSk: (period: string, bucket: string): string => `${period}#${bucket}`,
+  slotPk: (slot: number): string => `BUDGETSLOT#${slot}`,
+  slotSk: (windowPk: string, windowSk: string): string => `${windowPk}|${windowSk}`,
+  definitionPk: 'BUDGETDEF',
+  auditPk: 'BUDGETAUDIT',
+  sweepPk: 'BUDGETSWEEP',
+  sweepSk: 'CURSOR',
+} as const;
+
+/** Leading-key patterns of the budget items, for IAM conditions that keep each part to its own items. */
+export const BUDGET_KEY_PATTERN = {
+  window: 'BUDGET#*',
+  slot: 'BUDGETSLOT#*',
+  definitions: 'BUDGETDEF',
+  audit: 'BUDGETAUDIT',
+  sweep: 'BUDGETSWEEP',
+} as const;
+
+/** Days a budget window item outlives its window (the API shows last period's figures meanwhile). */
+export const BUDGET_WINDOW_RETENTION_DAYS = 40;

@@ -25,7 +25,7 @@ export const beginExchange = (
   header: HeaderLookup,
   body: RequestBody,
   options: CallOptions,
-): Exchange => {
+): { exchange: Exchange; call: LogicalCall } => {
   const onLine = target.batchId !== undefined ? batchLineRecorder(options, target.batchId) : undefined;
   const exchange = new Exchange(target, header, body, options.monitor.captureContent, onLine);
   const mark = attemptMark(header);
@@ -42,5 +42,5 @@ export const beginExchange = (
     if (explicit) explicit.call = call;
   }
   call.join(exchange, mark);
-  return exchange;
+  return { exchange, call };
 };

@@ -5,6 +5,7 @@ import { priceCall } from '../client/prices';
 import { type RawUsage, toTokenUsage } from '../client/usage';
 import type {
   Attribution,
+  BudgetCheck,
   CallerRead,
   CallRecord,
   ErrorType,
@@ -45,6 +46,7 @@ export interface CallOutcome {
   callerRead?: CallerRead;
   attribution: Attribution;
   awsRequestId?: string;
+  budget?: BudgetCheck;
   prompt?: string;
   completion?: string;
 }
@@ -97,6 +99,7 @@ export const buildCallRecord = (outcome: CallOutcome, monitor: ResolvedMonitor):
   if (outcome.usageIncomplete !== undefined) record.usageIncomplete = outcome.usageIncomplete;
   if (outcome.callerRead !== undefined && outcome.callerRead !== 'all')
     record.callerRead = outcome.callerRead;
+  if (outcome.budget) record.budget = outcome.budget;
   if (outcome.failure) {
     record.errorType = outcome.failure.type;
     if (outcome.failure.message) record.errorMessage = cap(outcome.failure.message, ERROR_MESSAGE_LIMIT);

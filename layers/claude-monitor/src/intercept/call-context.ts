@@ -14,6 +14,8 @@ export interface CallOptions {
   maxRetries?: number;
   /** The caller's own abort signal (explicit clients), to tell a caller's abort from the SDK's timeout. */
   userSignal?: AbortSignal;
+  /** Reason of a per-call budget override (`withBudgetOverride`). */
+  budgetOverride?: string;
 }
 
 /** An SDK method call in progress on an explicitly monitored client; its HTTP attempts form one call. */

@@ -1,5 +1,8 @@
+import { type BudgetDecision, withModel } from '../budget/enforcer';
+import { refusalResponse } from '../budget/refusal-response';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { beginExchange, recordingOptions } from './begin-exchange';
+import { budgetGate } from './budget-gate';
 import { requestAlreadyOwned, runAsOwner } from './call-context';
 import type { Exchange } from './exchange';
 import { RequestBody } from './request-body';
@@ -170,13 +173,71 @@ const interceptFetch = (input: unknown, init: RequestInit | undefined) => {
   if (!target) return undefined;
   const body = new RequestBody();
   body.add(parts.body);
-  const exchange = beginExchange(target, parts.url, header, body, options);
-  return { exchange, signal: parts.signal };
+  const { exchange, call } = beginExchange(target, parts.url, header, body, options);
+  const gate = budgetGate(call, exchange, options, typeof init?.body === 'string');
+  return { exchange, signal: parts.signal, gate };
 };
 
 /**
- * Wraps a `fetch` so that every Claude request through it is recorded. Anything else passes straight
- * through; so does everything when monitoring is off. A failure of the monitor never reaches the caller.
+ * Sends a recognised request (or, when a budget refused it, answers it without sending anything) and
+ * records it through its exchange. A downgrade sends the same request to the cheaper model.
+ */
+const send = (
+  original: Fetch,
+  self: unknown,
+  input: Parameters<Fetch>[0],
+  init: RequestInit | undefined,
+  exchange: Exchange,
+  signal: AbortSignal | undefined,
+  decision: BudgetDecision | undefined,
+): Promise<Response> => {
+  const onAbort = () => exchange.onAbort();
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = () => signal?.removeEventListener('abort', onAbort);
+  let sentInit = init;
+  let pending: Promise<Response>;
+  try {
+    if (decision?.action === 'refuse') {
+      pending = Promise.resolve(refusalResponse(decision.reason, decision.check));
+    } else {
+      if (decision?.downgradeTo !== undefined && init && typeof init.body === 'string') {
+        const text = withModel(exchange.body.json() ?? {}, decision.downgradeTo);
+        exchange.body.replace(text);
+        sentInit = { ...init, body: text };
+      }
+      pending = runAsOwner(() => original.call(self, input, sentInit));
+    }
+  } catch (error) {
+    exchange.onError(error);
+    stopWatching();
+    throw error;
+  }
+  return pending.then(
+    (response) => {
+      try {
+        const tapped = tapResponse(response, exchange);
+        // An abort after the body arrived still counts (a caller breaking out of a buffered stream).
+        exchange.afterSettle(stopWatching);
+        return tapped;
+      } catch (error) {
+        reportMonitorFailure('fetch', error);
+        stopWatching();
+        return response;
+      }
+    },
+    (error: unknown) => {
+      exchange.onError(error);
+      stopWatching();
+      throw error;
+    },
+  );
+};
+
+/**
+ * Wraps a `fetch` so that every Claude request through it is recorded, and checked against the enforced
+ * budgets before it is sent. Anything else passes straight through; so does everything when monitoring is
+ * off. A failure of the monitor never reaches the caller.
  */
 export const tapFetch = (original: Fetch): Fetch => {
   if ((original as Fetch & { [TAPPED_FETCH]?: Fetch })[TAPPED_FETCH]) return original;
@@ -188,38 +249,9 @@ export const tapFetch = (original: Fetch): Fetch => {
       reportMonitorFailure('fetch', error);
     }
     if (!intercepted) return original.call(this, input, init);
-    const { exchange, signal } = intercepted;
-    const onAbort = () => exchange.onAbort();
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    const stopWatching = () => signal?.removeEventListener('abort', onAbort);
-    let pending: Promise<Response>;
-    try {
-      pending = runAsOwner(() => original.call(this, input, init));
-    } catch (error) {
-      exchange.onError(error);
-      stopWatching();
-      throw error;
-    }
-    return pending.then(
-      (response) => {
-        try {
-          const tapped = tapResponse(response, exchange);
-          // An abort after the body arrived still counts (a caller breaking out of a buffered stream).
-          exchange.afterSettle(stopWatching);
-          return tapped;
-        } catch (error) {
-          reportMonitorFailure('fetch', error);
-          stopWatching();
-          return response;
-        }
-      },
-      (error: unknown) => {
-        exchange.onError(error);
-        stopWatching();
-        throw error;
-      },
-    );
+    const { exchange, signal, gate } = intercepted;
+    if (!gate) return send(original, this, input, init, exchange, signal, undefined);
+    return gate.then((decision) => send(original, this, input, init, exchange, signal, decision));
   } as Fetch;
   Object.defineProperty(tapped, TAPPED_FETCH, { value: original });
   return tapped;

@@ -36,7 +36,7 @@ const watchRequest = (req: ClientRequest, target: Target, url: string, options: 
     req,
     body,
     () => {
-      exchange ??= beginExchange(target, url, header, body, options);
+      exchange ??= beginExchange(target, url, header, body, options).exchange;
     },
     'http',
   );

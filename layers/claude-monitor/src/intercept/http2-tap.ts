@@ -53,7 +53,7 @@ const watchStream = (
     stream,
     body,
     () => {
-      exchange ??= beginExchange(target, url, requestHeader, body, options);
+      exchange ??= beginExchange(target, url, requestHeader, body, options).exchange;
     },
     'http2',
   );

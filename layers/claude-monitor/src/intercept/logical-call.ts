@@ -1,6 +1,9 @@
+import type { BudgetDecision, BudgetEnforcer } from '../budget/enforcer';
+import { refusalMessage } from '../budget/refusal-response';
 import { currentScope, mergeAttribution } from '../client/attribution';
 import { errorTypeOfStatus } from '../client/usage';
-import type { ErrorType, Operation, UsageIncomplete } from '../domain/call-record';
+import type { BudgetSubject } from '../domain/budget';
+import type { Attribution, CallRecord, ErrorType, Operation, UsageIncomplete } from '../domain/call-record';
 import { defer } from '../recorder/deferred';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { buildCallRecord, type CallOutcome } from './build-record';
@@ -43,8 +46,11 @@ const errorMessageOf = (text: string): string | undefined => {
  */
 export class LogicalCall implements ExchangeOwner, OpenCall {
   public finished = false;
+  /** Start of the call, epoch ms: its record's timestamp and the time its budget windows are taken at. */
+  public readonly startedAt = Date.now();
+  /** The budget check of the call's first attempt; retries keep its reservation. */
+  public budget: { enforcer: BudgetEnforcer; decision: BudgetDecision } | undefined;
   private readonly start = performance.now();
-  private readonly startedAt = Date.now();
   private readonly exchanges: Exchange[] = [];
   private readonly scope = currentScope();
   public readonly awsRequestId = this.scope?.awsRequestId;
@@ -123,6 +129,21 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
     }
   }
 
+  /** Who the call is for, as its record will say (client, scope and per-call attribution merged). */
+  public subject(): BudgetSubject {
+    const { tenantId, userId, sessionId } = this.attribution();
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    return { tenantId, userId, sessionId, ...(functionName ? { functionName } : {}) };
+  }
+
+  private attribution(): Attribution {
+    const { awsRequestId: _id, ...scoped } = this.scope ?? {};
+    return mergeAttribution(
+      mergeAttribution(this.options.monitor.attribution, scoped),
+      this.options.attribution,
+    );
+  }
+
   private last(): Exchange | undefined {
     return this.exchanges.at(-1);
   }
@@ -198,11 +219,29 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
     if (ending === 'not_claude') return;
     defer(() => {
       try {
-        this.options.monitor.sink().add(buildCallRecord(this.outcome(last, ending), this.options.monitor));
+        const record = buildCallRecord(this.outcome(last, ending), this.options.monitor);
+        const budget = this.budget;
+        if (budget?.decision.action !== 'send') {
+          this.options.monitor.sink().add(record);
+          return;
+        }
+        // Settled before the record is stored: the aggregator, which corrects a window from the exact
+        // rollups, then never sees a record whose settlement is still to come (see docs/budgets.md).
+        void budget.enforcer.settle(budget.decision.settlement, record.cost.totalNanoUsd).then((settled) => {
+          this.store(settled ? record : { ...record, budget: { ...record.budget!, settled: false } });
+        });
       } catch (error) {
         reportMonitorFailure('record', error);
       }
     });
+  }
+
+  private store(record: CallRecord): void {
+    try {
+      this.options.monitor.sink().add(record);
+    } catch (error) {
+      reportMonitorFailure('record', error);
+    }
   }
 
   private operationOf(exchange: Exchange): Operation {
@@ -220,8 +259,9 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
     const facts = exchange.reader?.facts;
     const requestedModel =
       this.target.urlModel ?? exchange.body.stringField('model') ?? facts?.model ?? 'unknown';
-    const { awsRequestId, ...scoped } = this.scope ?? {};
+    const awsRequestId = this.scope?.awsRequestId;
     const operation = this.operationOf(exchange);
+    const refused = this.budget?.decision.action === 'refuse';
     const outcome: CallOutcome = {
       operation,
       beta: this.options.beta ?? this.target.beta,
@@ -235,15 +275,14 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
       attempts: this.retryIndex() + 1,
       startedAt: this.startedAt,
       latencyMs: (exchange.endedAt ?? performance.now()) - this.start,
-      attribution: mergeAttribution(
-        mergeAttribution(this.options.monitor.attribution, scoped),
-        this.options.attribution,
-      ),
+      attribution: this.attribution(),
       ...(awsRequestId ? { awsRequestId } : {}),
+      ...(this.budget ? { budget: this.budget.decision.check } : {}),
     };
-    if (exchange.status !== undefined) outcome.httpStatus = exchange.status;
+    // A refused call never reached the API: the status of the monitor's own answer is not the API's.
+    if (exchange.status !== undefined && !refused) outcome.httpStatus = exchange.status;
     const requestId = requestIdOf(exchange);
-    if (requestId) outcome.requestId = requestId;
+    if (requestId && !refused) outcome.requestId = requestId;
     if (operation === 'stream' && facts?.firstEventAt !== undefined)
       outcome.ttftMs = facts.firstEventAt - this.start;
     if (exchange.successful()) outcome.callerRead = exchange.callerRead();
@@ -273,6 +312,13 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
   }
 
   private failureOf(exchange: Exchange, ending: Ending): CallOutcome['failure'] {
+    const decision = this.budget?.decision;
+    if (decision?.action === 'refuse') {
+      return {
+        type: decision.reason === 'exceeded' ? 'budget_exceeded' : 'budget_unavailable',
+        message: refusalMessage(decision.reason, decision.check),
+      };
+    }
     switch (ending) {
       case 'caller_abort':
         return { type: 'aborted', message: 'aborted by the caller' };

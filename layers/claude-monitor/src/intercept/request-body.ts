@@ -34,6 +34,15 @@ export class RequestBody {
     this.parts.push(kept);
   }
 
+  /** Replaces the body with the one actually sent (a budget downgrade rewrote its model). */
+  public replace(text: string): void {
+    this.parts.length = 0;
+    this.parts.push(text);
+    this.bytes = text.length;
+    this.overflow = false;
+    this.parsed = undefined;
+  }
+
   /** The body as text, when it was kept. */
   public text(): string | undefined {
     if (this.overflow) return undefined;

@@ -16,6 +16,8 @@ interface Totals {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   unpricedCalls: number;
+  budgetRefusals: number;
+  budgetChecksUnavailable: number;
 }
 
 const document = (timestamp: number, dimensions: Record<string, string>, values: Record<string, number>) => ({
@@ -63,6 +65,8 @@ export const emfDocuments = (
         cacheReadTokens: 0,
         cacheWriteTokens: 0,
         unpricedCalls: 0,
+        budgetRefusals: 0,
+        budgetChecksUnavailable: 0,
       };
       groups.set(key, totals);
     }
@@ -74,6 +78,9 @@ export const emfDocuments = (
     totals.cacheReadTokens += record.usage.cacheReadTokens;
     totals.cacheWriteTokens += record.usage.cacheWrite5mTokens + record.usage.cacheWrite1hTokens;
     if (!record.cost.priced) totals.unpricedCalls++;
+    if (record.budget?.outcome === 'refused' || record.errorType === 'budget_unavailable')
+      totals.budgetRefusals++;
+    else if (record.budget?.outcome === 'unavailable') totals.budgetChecksUnavailable++;
   }
   const documents = [...groups.values()].map((totals) =>
     document(
@@ -88,6 +95,11 @@ export const emfDocuments = (
         [METRIC.cacheReadTokens]: totals.cacheReadTokens,
         [METRIC.cacheWriteTokens]: totals.cacheWriteTokens,
         [METRIC.unpricedCalls]: totals.unpricedCalls,
+        // Only when they happened: each metric name a document declares is a custom metric billed monthly.
+        ...(totals.budgetRefusals > 0 ? { [METRIC.budgetRefusals]: totals.budgetRefusals } : {}),
+        ...(totals.budgetChecksUnavailable > 0
+          ? { [METRIC.budgetChecksUnavailable]: totals.budgetChecksUnavailable }
+          : {}),
       },
     ),
   );

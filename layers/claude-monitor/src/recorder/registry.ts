@@ -1,4 +1,5 @@
-import { DEFAULT_SETTLE_TIMEOUT_MS } from '../domain/env';
+import { budgetWorkDone } from '../budget/pending-work';
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SETTLE_TIMEOUT_MS } from '../domain/env';
 import { settleOpenCalls } from '../intercept/open-calls';
 import { drainDeferred } from './deferred';
 import { reportMonitorFailure } from './log-line';
@@ -18,8 +19,8 @@ export const registerSink = (sink: RecordSink): void => {
 /**
  * Records every Claude call still open (waiting, until `settleBy`, for responses still arriving: calls the
  * code did not await, streams it did not read) — only those of the invocation `awsRequestId` when given —
- * then writes every buffered record of every recorder in this process, bounded by `deadline` (or each
- * recorder's flush timeout). Never rejects.
+ * settles their budget reservations, then writes every buffered record of every recorder in this process,
+ * bounded by `deadline` (or each recorder's flush timeout). Never rejects.
  */
 export const flush = async (
   options: FlushOptions & { settleBy?: number; awsRequestId?: string } = {},
@@ -33,6 +34,8 @@ export const flush = async (
     reportMonitorFailure('flush', error);
   }
   drainDeferred();
+  // Records of calls with a budget reservation reach their recorder once the settlement is written.
+  await budgetWorkDone(options.deadline ?? Date.now() + DEFAULT_FLUSH_TIMEOUT_MS);
   const sinkOptions = options.deadline === undefined ? undefined : { deadline: options.deadline };
   const results = await Promise.all(
     [...sinks].map((sink) =>
