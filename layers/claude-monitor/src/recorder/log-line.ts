@@ -4,8 +4,27 @@
  */
 export type LogWriter = (line: string) => void;
 
-/** `message` of the line a record that could not be written is printed as; `npm run replay-records` reads it. */
+/**
+ * `message` of the line a record that was certainly not stored is printed as (with the full item). The
+ * replay function and `npm run replay-records` read it; the `RecordsNotWritten` metric counts it.
+ */
 export const NOT_WRITTEN_MESSAGE = 'claude-monitor: record not written';
+
+/**
+ * `message` of the line a record whose write was sent but not answered in time is printed as (with the full
+ * item): it may be stored already. Replayed like a not-written line (stored only if absent); counted by
+ * `RecordsUnconfirmed`, not by the not-written alarm.
+ */
+export const UNCONFIRMED_MESSAGE = 'claude-monitor: record unconfirmed';
+
+/** The messages of lines that carry a record to replay. */
+export const REPLAYABLE_MESSAGES: readonly string[] = [NOT_WRITTEN_MESSAGE, UNCONFIRMED_MESSAGE];
+
+/**
+ * `message` of the line a record that breaks the record rules is printed as (with the record and the reason):
+ * no table would take it, so it is not replayable; it counts as not written.
+ */
+export const REJECTED_MESSAGE = 'claude-monitor: record rejected';
 
 let writer: LogWriter = (line) => {
   process.stdout.write(`${line}\n`);

@@ -1,6 +1,6 @@
 import { drainDeferred } from './deferred';
 import { reportMonitorFailure } from './log-line';
-import type { FlushResult, RecordSink } from './sink';
+import { addFlushResults, EMPTY_FLUSH, type FlushOptions, type FlushResult, type RecordSink } from './sink';
 
 /** One registry per process, even when the ESM and CommonJS builds of the monitor are both loaded. */
 const REGISTRY_KEY = Symbol.for('claude-monitor.sinks');
@@ -14,21 +14,20 @@ export const registerSink = (sink: RecordSink): void => {
 };
 
 /**
- * Writes every buffered record of every recorder in this process. Bounded by each recorder's flush timeout;
- * never rejects.
+ * Writes every buffered record of every recorder in this process. Bounded by `options.deadline` when given
+ * (e.g. from the time Lambda has left), else by each recorder's own flush timeout; never rejects.
+ * @example
+ * await flush({ deadline: Date.now() + context.getRemainingTimeInMillis() - 500 });
  */
-export const flush = async (): Promise<FlushResult> => {
+export const flush = async (options?: FlushOptions): Promise<FlushResult> => {
   drainDeferred();
   const results = await Promise.all(
     [...sinks].map((sink) =>
-      sink.flush().catch((error: unknown) => {
+      sink.flush(options).catch((error: unknown) => {
         reportMonitorFailure('flush', error);
-        return { written: 0, notWritten: 0 };
+        return EMPTY_FLUSH;
       }),
     ),
   );
-  return results.reduce(
-    (sum, r) => ({ written: sum.written + r.written, notWritten: sum.notWritten + r.notWritten }),
-    { written: 0, notWritten: 0 },
-  );
+  return addFlushResults(results);
 };
