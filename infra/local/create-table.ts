@@ -8,11 +8,26 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_DEFINITION } from 'claude-monitor/domain';
 
+export interface CreateMonitorTableOptions {
+  /**
+   * Turn on TTL as the deployed table has it. DynamoDB Local emulates TTL with a job that, every second,
+   * scans each TTL-enabled table whole, 20 items per page under the table's write lock: work that grows
+   * with every item stored and holds up the table's requests. Tables that live for one test file or one
+   * benchmark phase, whose records never expire while they exist, turn it off.
+   * @default true
+   */
+  timeToLive?: boolean;
+}
+
 /**
  * Creates the monitor's table exactly as the CDK construct declares it (same key schema, indexes,
  * stream and TTL, from the same `TABLE_DEFINITION`). Resolves with the stream ARN.
  */
-export const createMonitorTable = async (client: DynamoDBClient, tableName: string): Promise<string> => {
+export const createMonitorTable = async (
+  client: DynamoDBClient,
+  tableName: string,
+  options: CreateMonitorTableOptions = {},
+): Promise<string> => {
   const keyNames = [
     TABLE_DEFINITION.partitionKey,
     TABLE_DEFINITION.sortKey,
@@ -43,12 +58,14 @@ export const createMonitorTable = async (client: DynamoDBClient, tableName: stri
         StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.streamViewType },
       }),
     );
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.ttlAttribute, Enabled: true },
-      }),
-    );
+    if (options.timeToLive ?? true) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.ttlAttribute, Enabled: true },
+        }),
+      );
+    }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

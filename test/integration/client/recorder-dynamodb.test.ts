@@ -23,7 +23,7 @@ import {
   INDEX,
 } from '../../../layers/claude-monitor/src/domain';
 import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createTestTable, localDynamoEnv, type TestTable } from '../../helpers/dynamodb';
 
 let table: TestTable;
 let stub: AnthropicStub;
@@ -47,9 +47,8 @@ afterEach(() => {
 });
 
 const env = (endpoint: string): NodeJS.ProcessEnv => ({
+  ...localDynamoEnv(endpoint),
   [ENV.tableName]: table.tableName,
-  [ENV.dynamodbEndpoint]: endpoint,
-  AWS_REGION: 'us-east-1',
 });
 
 const context = (awsRequestId: string) => ({ awsRequestId }) as Context;
@@ -248,7 +247,7 @@ describe('recording to DynamoDB', () => {
     expect(metrics[0].CostUsd).toBeGreaterThan(0);
   });
 
-  it('bounds a flush against an endpoint that accepts connections but never answers: the record is unconfirmed', async () => {
+  it('bounds a flush against an endpoint that accepts connections but never answers', async () => {
     // Prepare
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -262,14 +261,13 @@ describe('recording to DynamoDB', () => {
     silent.close();
     silent.unref();
 
-    // Assess: the request was sent and never answered, so its fate is unknown, not a definite failure.
-    expect(result).toEqual({ written: 0, notWritten: 0, unconfirmed: 1 });
-    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed.filter((line) => line.message === 'claude-monitor: record unconfirmed')).toHaveLength(1);
-    expect(parsed.filter((line) => line.message === 'claude-monitor: record not written')).toHaveLength(0);
-    expect(parsed.find((line) => line.RecordsUnconfirmed !== undefined)).toMatchObject({
-      RecordsUnconfirmed: 1,
-      RecordsNotWritten: 0,
-    });
+    // Assess: given up, and logged for replay. (Whether the request left before the bound decides between
+    // "unconfirmed" and "not written"; the held-endpoint tests pin that down.)
+    expect(result.written).toBe(0);
+    expect(result.notWritten + result.unconfirmed).toBe(1);
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => String(line.message).startsWith('claude-monitor: record'));
+    expect(logged).toHaveLength(1);
   });
 });

@@ -11,7 +11,7 @@ import {
   utf8Bytes,
 } from '../../../layers/claude-monitor/src/domain';
 import { makeCallRecord } from '../../helpers/call-records';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createTestTable, localDynamoEnv, type TestTable } from '../../helpers/dynamodb';
 import { type HeldDynamoDb, startHeldDynamoDb } from '../../helpers/held-dynamodb';
 
 let table: TestTable;
@@ -32,9 +32,8 @@ afterEach(() => {
 });
 
 const env = (endpoint: string): NodeJS.ProcessEnv => ({
+  ...localDynamoEnv(endpoint),
   [ENV.tableName]: table.tableName,
-  [ENV.dynamodbEndpoint]: endpoint,
-  AWS_REGION: 'us-east-1',
 });
 
 /** A sink on the test table with bounds generous enough for a busy machine. */
@@ -126,18 +125,20 @@ describe('the recorder keeps one bad record from costing the others', () => {
 
 describe('the flush deadline', () => {
   let held: HeldDynamoDb;
-  const heldSink = (flushTimeoutMs: number) =>
-    createDynamoSink({ env: env(held.endpoint), flushIntervalMs: 60_000, flushTimeoutMs });
+  /** A sink on the held endpoint; with a short interval, its buffered records are sent at once. */
+  const heldSink = (flushTimeoutMs: number, flushIntervalMs = 60_000) =>
+    createDynamoSink({ env: env(held.endpoint), flushIntervalMs, flushTimeoutMs });
 
   it('gives up at the deadline it is given: a write sent and not answered is unconfirmed, not "not written"', async () => {
-    // Prepare
+    // Prepare: the write is on its way and DynamoDB holds it.
     held = await startHeldDynamoDb();
-    const sink = heldSink(60_000);
+    const sink = heldSink(60_000, 1);
     sink.add(makeCallRecord());
     sink.add(makeCallRecord());
+    await held.received(1);
 
     // Act
-    const result = await sink.flush({ deadline: Date.now() + 300 });
+    const result = await sink.flush({ deadline: Date.now() + 50 });
     await held.close();
 
     // Assess
@@ -151,12 +152,13 @@ describe('the flush deadline', () => {
   });
 
   it('moves the bound of a write already on its way to the deadline of the flush', async () => {
-    // Prepare: 25 records start a write at once, bounded by the sink's own 200 ms.
+    // Prepare: 25 records start a write at once, bounded by the sink's own 200 ms; the flush, in the same
+    // turn of the event loop, gives the invocation's later deadline instead.
     held = await startHeldDynamoDb();
     const sink = heldSink(200);
     for (let i = 0; i < 25; i++) sink.add(makeCallRecord());
-    await held.received(1);
     const flushed = sink.flush({ deadline: Date.now() + 60_000 });
+    await held.received(1);
     // The passage of time is the point here: the write's own bound must go by while DynamoDB holds it.
     await new Promise((resolve) => setTimeout(resolve, 400));
 
@@ -173,15 +175,16 @@ describe('the flush deadline', () => {
   it('reaches every recorder through flush({ deadline }) of the package', async () => {
     // Prepare
     held = await startHeldDynamoDb();
-    const sink = heldSink(60_000);
+    const sink = heldSink(60_000, 1);
     sink.add(makeCallRecord());
+    await held.received(1);
 
     // Act
-    const result = await flush({ deadline: Date.now() + 300 });
+    const result = await flush({ deadline: Date.now() + 50 });
     await held.close();
 
     // Assess
-    expect(result.unconfirmed).toBeGreaterThanOrEqual(1);
-    expect(withMessage('claude-monitor: record unconfirmed').length).toBe(result.unconfirmed);
+    expect(result).toEqual({ written: 0, notWritten: 0, unconfirmed: 1 });
+    expect(withMessage('claude-monitor: record unconfirmed')).toHaveLength(1);
   });
 });
