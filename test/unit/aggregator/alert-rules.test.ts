@@ -101,7 +101,28 @@ describe('error streaks', () => {
     // Assess
     expect(first.crossed).toEqual({ startedAt: '2026-11-29T10:01:00.000Z', count: 3 });
     expect(second.crossed).toBeUndefined();
-    expect(second.state).toEqual({ count: 4, startedAt: '2026-11-29T10:01:00.000Z', fired: true });
+    expect(second.state).toEqual({
+      count: 4,
+      startedAt: '2026-11-29T10:01:00.000Z',
+      fired: true,
+      mark: `2026-11-29T10:04:00.000Z#${errors[3]!.callId}`,
+    });
+  });
+
+  it('counts each record once, however often it is offered, and never a record older than the mark', () => {
+    // Prepare
+    const at = (m: number) => `2026-11-29T10:0${m}:00.000Z`;
+    const [e1, e2, e3, e4] = [1, 2, 3, 4].map((m) => makeErrorRecord({ timestamp: at(m) }));
+    const late = makeCallRecord({ timestamp: at(0) });
+    const first = advanceStreak(EMPTY_STREAK, [e1!, e2!], 3);
+
+    // Act: the same records again (a retried batch), plus newer errors and a success older than all of them.
+    const again = advanceStreak(first.state, [e1!, e2!, late, e3!, e4!], 3);
+
+    // Assess
+    expect(first.state.count).toBe(2);
+    expect(again.state).toMatchObject({ count: 4, startedAt: at(1), fired: true });
+    expect(again.crossed).toEqual({ startedAt: at(1), count: 3 });
   });
 
   it('a success resets the streak', () => {
