@@ -16,6 +16,7 @@ import { MonitorAlarms } from './monitor-alarms';
 import { MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
+import { RecordReplay } from './record-replay';
 import { layerSummaryReadStatement, layerWriteStatement } from './table-access';
 import { validateClaudeMonitorProps } from './validate-props';
 
@@ -67,6 +68,8 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
+  /** Stores the records attached functions logged as not written or unconfirmed (see `attach`). */
+  public readonly recordReplay: RecordReplay;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -116,11 +119,18 @@ export class ClaudeMonitor extends Construct {
       deadLetterQueue: this.aggregator.deadLetterQueue,
       api: this.api.api,
     });
+    this.recordReplay = new RecordReplay(this, 'RecordReplay', {
+      table: this.table,
+      topic: this.alertTopic,
+      logRetention,
+    });
   }
 
   /**
    * Monitors the Claude calls of a function in the same app: adds the layer, the environment the layer reads,
-   * and permission to write call records into the table (`BatchWriteItem`, only `CALL#` partitions, no reads).
+   * and permission to write call records into the table (`BatchWriteItem`, only `CALL#` partitions, no reads),
+   * and subscribes the record replay to the function's log group, so records it logs as not written reach
+   * the table by themselves.
    */
   public attach(fn: LambdaFunction, options: AttachOptions = {}): void {
     fn.addLayers(this.layer);
@@ -130,5 +140,6 @@ export class ClaudeMonitor extends Construct {
     if (options.autoInstrument) fn.addEnvironment(ENV.autoInstrument, 'true');
     fn.addToRolePolicy(layerWriteStatement(this.table));
     if (options.allowSummaryReads) fn.addToRolePolicy(layerSummaryReadStatement(this.table));
+    this.recordReplay.subscribe(fn);
   }
 }

@@ -3,6 +3,7 @@ export * from './call-item';
 export * from './call-record';
 export * from './env';
 export * from './errors';
+export * from './log-messages';
 export * from './metrics';
 export * from './money';
 export * from './record-check';

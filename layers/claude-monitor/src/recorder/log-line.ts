@@ -1,30 +1,17 @@
+import { LOG_MESSAGE } from '../domain/log-messages';
+
 /**
  * Structured log output of the monitor. Lines go straight to stdout (not through `console`), so in Lambda
  * each is one JSON document that CloudWatch can parse (EMF metrics, recoverable records).
  */
 export type LogWriter = (line: string) => void;
 
-/**
- * `message` of the line a record that was certainly not stored is printed as (with the full item). The
- * replay function and `npm run replay-records` read it; the `RecordsNotWritten` metric counts it.
- */
-export const NOT_WRITTEN_MESSAGE = 'claude-monitor: record not written';
-
-/**
- * `message` of the line a record whose write was sent but not answered in time is printed as (with the full
- * item): it may be stored already. Replayed like a not-written line (stored only if absent); counted by
- * `RecordsUnconfirmed`, not by the not-written alarm.
- */
-export const UNCONFIRMED_MESSAGE = 'claude-monitor: record unconfirmed';
-
-/** The messages of lines that carry a record to replay. */
-export const REPLAYABLE_MESSAGES: readonly string[] = [NOT_WRITTEN_MESSAGE, UNCONFIRMED_MESSAGE];
-
-/**
- * `message` of the line a record that breaks the record rules is printed as (with the record and the reason):
- * no table would take it, so it is not replayable; it counts as not written.
- */
-export const REJECTED_MESSAGE = 'claude-monitor: record rejected';
+/** `message` of a record certainly not stored; `npm run replay-records` and the replay function read it. */
+export const NOT_WRITTEN_MESSAGE = LOG_MESSAGE.notWritten;
+/** `message` of a record whose write went unanswered; replayed like a not-written line. */
+export const UNCONFIRMED_MESSAGE = LOG_MESSAGE.unconfirmed;
+/** `message` of a record that breaks the record rules (not replayable). */
+export const REJECTED_MESSAGE = LOG_MESSAGE.rejected;
 
 let writer: LogWriter = (line) => {
   process.stdout.write(`${line}\n`);

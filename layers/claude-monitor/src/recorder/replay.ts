@@ -4,8 +4,15 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type CallItem, type CallRecord, callPk, callSk, fromCallItem, KEY } from '../domain';
-import { REPLAYABLE_MESSAGES } from './log-line';
+import {
+  type CallItem,
+  type CallRecord,
+  callPk,
+  callSk,
+  fromCallItem,
+  KEY,
+  REPLAYABLE_MESSAGES,
+} from '../domain';
 
 /** One input: its name (a file path) and its text. */
 export interface LogInput {
