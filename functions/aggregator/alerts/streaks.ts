@@ -24,12 +24,24 @@ export interface StreakStep {
 /** Where a record stands in a streak's order: timestamp, then call id for calls of the same millisecond. */
 export const streakMark = (record: CallRecord): string => `${record.timestamp}#${record.callId}`;
 
+/**
+ * Error types that say nothing about the service: the caller aborted the call (`aborted`), or the invocation
+ * ended while the call was still waiting for its answer (`unfinished`). Such a record neither extends a
+ * streak nor ends one.
+ */
+export const NOT_SERVICE_ERRORS: ReadonlySet<string> = new Set(['aborted', 'unfinished']);
+
+/** Whether a record counts in an error streak: a success (which ends it) or an error of the service. */
+export const countsInStreak = (record: CallRecord): boolean =>
+  record.status === 'success' || !NOT_SERVICE_ERRORS.has(record.errorType ?? '');
+
 /** Time order; calls of the same millisecond keep the order they were given in (a stable sort). */
 const byTime = (a: CallRecord, b: CallRecord): number =>
   a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
 
 /**
- * Applies records to a streak in time order: an error extends it, a success resets it. Records at or before
+ * Applies records to a streak in time order: an error of the service extends it, a success resets it, and a
+ * record that says nothing about the service (`countsInStreak`) is passed over. Records at or before
  * the state's mark are skipped, so a record offered again (a retried batch, a replay) counts once, and a
  * record that arrives after a later one of its scope was counted does not rewrite history. The streak crosses
  * once, when it first reaches `threshold`; it cannot cross again until a success ends it.
@@ -41,7 +53,7 @@ export const advanceStreak = (
 ): StreakStep => {
   let next: StreakState = { ...state };
   let crossed: StreakStep['crossed'];
-  for (const record of [...records].sort(byTime)) {
+  for (const record of [...records].filter(countsInStreak).sort(byTime)) {
     const mark = streakMark(record);
     if (state.mark !== undefined && mark <= state.mark) continue;
     const latest = next.mark !== undefined && next.mark > mark ? next.mark : mark;
@@ -74,12 +86,13 @@ export interface StreakGroup<T> {
   members: T[];
 }
 
-/** Items grouped by streak scope (`function:<name>`, `model:<id>`). */
+/** Items grouped by streak scope (`function:<name>`, `model:<id>`); items that do not count in a streak are left out. */
 export const streakGroups = <T extends { record: CallRecord }>(
   items: readonly T[],
 ): Map<string, StreakGroup<T>> => {
   const groups = new Map<string, StreakGroup<T>>();
   for (const item of items) {
+    if (!countsInStreak(item.record)) continue;
     const scopes: [StreakKind, string | undefined][] = [
       ['function', item.record.functionName],
       ['model', item.record.model],
