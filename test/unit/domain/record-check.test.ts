@@ -158,6 +158,10 @@ describe('fromCallItem: wherever records are read', () => {
     ['usage', { inputTokens: 1 }],
     ['notes', 'n'.repeat(RECORD_LIMITS.maxExtraStringBytes + 1)],
     ['deep', { a: { b: { c: { d: { e: 1 } } } } }],
+    ['instrumentation', 'zero-code'.repeat(5)],
+    ['usageIncomplete', 42],
+    ['callerRead', { none: true }],
+    ['errorType', 'unfinished'.repeat(30)],
   ])('rejects a stored %s that breaks its rule, naming it', (field, value) => {
     // Act
     const act = () => fromCallItem(storedWith(field, value));
@@ -165,6 +169,27 @@ describe('fromCallItem: wherever records are read', () => {
     // Assess
     expect(act).toThrow(MalformedCallRecordError);
     expect(act).toThrow(field);
+  });
+
+  it('reads the markers of zero-code records: how the call was seen, why usage is incomplete, what the caller read', () => {
+    // Prepare: the values the zero-code layer writes ('unfinished' errors are newer than this type).
+    const record = {
+      ...makeCallRecord({ status: 'error', httpStatus: undefined }),
+      errorType: 'unfinished',
+      instrumentation: 'zero-code',
+      usageIncomplete: 'unfinished',
+    } as unknown as CallRecord;
+    const read = { ...makeCallRecord(), instrumentation: 'explicit', callerRead: 'partial' } as CallRecord;
+
+    // Act
+    const unfinished = fromCallItem({ ...toCallItem(record, 90) });
+    const partial = fromCallItem({ ...toCallItem(read, 90) });
+    const flagged = fromCallItem(storedWith('usageIncomplete', true));
+
+    // Assess
+    expect(unfinished).toEqual(record);
+    expect(partial).toEqual(read);
+    expect(flagged).toMatchObject({ usageIncomplete: true });
   });
 
   it('accepts a record of a newer layer with extra bounded fields', () => {

@@ -28,6 +28,17 @@ const TEXT_FIELDS = [
 
 const CONTENT_FIELDS = ['prompt', 'completion'] as const;
 
+/**
+ * Optional markers of how a call was seen and how it ended: `instrumentation` (`zero-code`, `explicit`),
+ * `usageIncomplete` (why usage is not the API's final report: `aborted`, `interrupted`, `unfinished`,
+ * `unreadable`) and `callerRead` (`none`, `partial`). Each is one short word, so a layer that adds a value
+ * is still read; a boolean is accepted too, as a bare yes/no marker.
+ */
+const MARKER_FIELDS = ['instrumentation', 'usageIncomplete', 'callerRead'] as const;
+
+/** A marker's word: lower-case letters, digits, `-` and `_`, at most 32 characters. */
+const MARKER_WORD = /^[a-z][a-z0-9_-]{0,31}$/;
+
 const USAGE_FIELDS = [
   'inputTokens',
   'outputTokens',
@@ -61,6 +72,7 @@ const KNOWN_FIELDS = new Set<string>([
   ...ID_FIELDS,
   ...TEXT_FIELDS,
   ...CONTENT_FIELDS,
+  ...MARKER_FIELDS,
   'callId',
   'timestamp',
   'beta',
@@ -230,6 +242,14 @@ export const checkCallRecord = (value: Record<string, unknown>): CallRecord => {
       (typeof value[field] !== 'string' || (value[field] as string).length > RECORD_LIMITS.maxContentLength)
     ) {
       fail(field, `is not a string of at most ${RECORD_LIMITS.maxContentLength} characters`);
+    }
+  }
+  for (const field of MARKER_FIELDS) {
+    const marker = value[field];
+    if (marker !== undefined && typeof marker !== 'boolean') {
+      if (typeof marker !== 'string' || !MARKER_WORD.test(marker)) {
+        fail(field, 'is not a boolean or one short word (a-z, 0-9, - and _, at most 32 characters)');
+      }
     }
   }
   checkString(value.errorMessage, 'errorMessage', RECORD_LIMITS.maxErrorMessageBytes, false);
