@@ -113,4 +113,11 @@ describe('record replay', () => {
     expect(alarms.some((text) => text.includes('could not be replayed after every retry'))).toBe(true);
     expect(alarms.some((text) => text.includes('cannot be stored'))).toBe(true);
   });
+
+  it('names the replay function in the stack outputs, for functions deployed elsewhere', () => {
+    // Act
+    const outputs = template.findOutputs('ReplayFunctionArn');
+    // Assess
+    expect(outputs.ReplayFunctionArn?.Value).toEqual({ 'Fn::GetAtt': [replayId, 'Arn'] });
+  });
 });
