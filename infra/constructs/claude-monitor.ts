@@ -20,6 +20,7 @@ import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
 import { Notifier } from './notifier';
 import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
+import { RecordReplay } from './record-replay';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
@@ -58,6 +59,8 @@ export class ClaudeMonitor extends Construct {
   public readonly notifier?: Notifier;
   /** The daily reconciliation with the bill; absent when `reconciliation.enabled` is false. */
   public readonly reconciler?: Reconciler;
+  /** Stores the records attached functions logged as not written or unconfirmed (see `attach`). */
+  public readonly recordReplay: RecordReplay;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
 
@@ -128,13 +131,20 @@ export class ClaudeMonitor extends Construct {
       deadLetterQueue: this.aggregator.deadLetterQueue,
       api: this.api.api,
     });
+    this.recordReplay = new RecordReplay(this, 'RecordReplay', {
+      table: this.table,
+      topic: this.alertTopic,
+      logRetention,
+    });
   }
 
   /**
    * Monitors the Claude calls of a function in the same app, in this stack or another: with no change to its
    * code by default (see {@link AttachOptions}). Adds the layer (across stacks through SSM, with no export),
    * the environment the layer reads, and permission to write call records into the table (`BatchWriteItem`,
-   * only `CALL#` partitions, no reads). Node.js 22 and 24 functions only.
+   * only `CALL#` partitions, no reads), and subscribes the record replay to the function's log group, so
+   * records it logs as not written or unconfirmed reach the table by themselves. Node.js 22 and 24 functions
+   * only.
    * @throws UnsupportedFunctionError for another runtime, a container image or a function attached twice
    */
   public attach(fn: LambdaFunction, options: AttachOptions = {}): void {
@@ -148,5 +158,6 @@ export class ClaudeMonitor extends Construct {
       },
       options,
     );
+    this.recordReplay.subscribe(fn);
   }
 }

@@ -15,6 +15,13 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for it to answer, ms. @default 30000 */
   startTimeoutMs?: number;
+  /**
+   * One database for every client (`-sharedDb`). Without it, DynamoDB Local keeps one database per access
+   * key: the tests give each file its own key, so that one file's data never weighs on another's (DynamoDB
+   * Local's writes get slower with every stream record its database holds, even of deleted tables).
+   * @default true
+   */
+  sharedDb?: boolean;
 }
 
 export interface DynamoDbLocal {
@@ -102,7 +109,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   // DynamoDB Local would otherwise try to send usage telemetry; this machine's tests talk to loopback only.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawn({
+    port,
+    path: options.dataDir ?? null,
+    sharedDb: options.sharedDb ?? true,
+    stdio: 'pipe',
+  });
   if (child.pid !== undefined) startWatchdog(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -14,7 +14,7 @@ describe('function runtime', () => {
     // Act
     const runtimes = functions.map((fn) => [fn.Properties.Runtime, fn.Properties.Architectures]);
     // Assess
-    expect(runtimes).toHaveLength(6);
+    expect(runtimes).toHaveLength(7);
     for (const runtime of runtimes) expect(runtime).toEqual(['nodejs24.x', ['arm64']]);
   });
 

@@ -5,7 +5,6 @@ import { type AggregatorDeps, sleep } from '../deps';
 import { rollupKeyId } from '../rollup-keys';
 import { fireAlerts, publishEntries } from './outbox';
 import { alertProbesOf, crossedAlerts } from './probes';
-import { updateStreaks } from './streak-store';
 
 const BATCH_GET_LIMIT = 100;
 
@@ -38,7 +37,8 @@ const readRollups = async (
 };
 
 /**
- * Evaluates every rule over records that were just committed, from the rollup values read back after the
+ * Evaluates the threshold rules (session cost, budgets, unpriced models; error streaks are counted by
+ * `updateStreaks`) over records that were just committed, from the rollup values read back after the
  * commit. Thresholds are compared with totals, not with this batch's deltas, so a crossing is seen by
  * whichever invocation commits it, and the fire-once marker makes it one message however many see it.
  */
@@ -52,11 +52,7 @@ export const evaluateAlerts = async (
     ...new Map(probes.map((probe) => [rollupKeyId(probe.key), probe.key])).values(),
   ]);
   const time = new Date((deps.now ?? Date.now)()).toISOString();
-  const alerts = [
-    ...crossedAlerts(probes, values, time),
-    ...(await updateStreaks(deps, records, deps.alertConfig.consecutiveErrors)),
-  ];
-  const entries = await fireAlerts(deps, alerts);
+  const entries = await fireAlerts(deps, crossedAlerts(probes, values, time));
   await publishEntries(deps, entries);
   return entries.length;
 };
