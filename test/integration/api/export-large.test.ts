@@ -30,7 +30,7 @@ let dynamo: DynamoDbLocal | undefined;
 // 390 s and paging 265 s.
 beforeAll(async () => {
   // Its own DynamoDB Local: seeding 100,000 items would otherwise hold up every other file sharing the run's one.
-  dynamo = await startDynamoDbLocal({ startTimeoutMs: 120_000 });
+  dynamo = await startDynamoDbLocal();
   const table = {
     client: new DynamoDBClient({
       endpoint: dynamo.endpoint,
