@@ -121,7 +121,7 @@ describe('boundCallRecord: where records are made', () => {
     // Prepare
     const record = {
       ...makeCallRecord(),
-      usageIncomplete: true,
+      laterFlag: true,
       abortedBy: 'x'.repeat(3_000),
     } as unknown as CallRecord;
 
@@ -129,7 +129,7 @@ describe('boundCallRecord: where records are made', () => {
     const { record: bounded } = boundCallRecord(record);
 
     // Assess
-    expect(bounded).toMatchObject({ usageIncomplete: true });
+    expect(bounded).toMatchObject({ laterFlag: true });
     expect(utf8Bytes((bounded as unknown as { abortedBy: string }).abortedBy)).toBe(
       RECORD_LIMITS.maxExtraStringBytes,
     );
