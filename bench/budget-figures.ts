@@ -1,9 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { localCredentials } from 'claude-monitor/aws';
 import { type BudgetConfig, ITEM_TYPE, KEY } from 'claude-monitor/domain';
 import { median, pairwiseDifferences, percentile } from '../functions/shared/stats';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/dynamodb-local';
+import { LOCAL_REGION } from '../infra/local/dynamodb-local';
 import {
   type BudgetOptions,
   createMemorySink,
@@ -87,7 +88,7 @@ interface Configuration {
 }
 
 const countingClient = (endpoint: string, requests: Map<string, number>): DynamoDBClient => {
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials() });
   client.middlewareStack.add(
     (next, context) => (args) => {
       const command = context.commandName ?? 'unknown';

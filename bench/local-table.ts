@@ -18,7 +18,8 @@ export const withFreshTable = async <T>(
   use: (tableName: string) => Promise<T>,
 ): Promise<T> => {
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await createMonitorTable(client, tableName);
+  // Without TTL: DynamoDB Local's TTL emulation rescans the table every second and would weigh on the figures.
+  await createMonitorTable(client, tableName, { timeToLive: false });
   try {
     return await use(tableName);
   } finally {

@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setLogWriter } from 'claude-monitor';
+import { localCredentials } from 'claude-monitor/aws';
 import { ENV } from 'claude-monitor/domain';
 import { startAnthropicStub } from '../infra/local/anthropic-stub';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { measureAggregationFigures } from './aggregation-figures';
 import { budgetFigureValues, measureBudgetFigures } from './budget-figures';
 import { measureClientFigures } from './client-figures';
@@ -45,7 +46,7 @@ export interface BenchResults {
 }
 
 const localClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials() });
 
 const keysStarting = (pattern: RegExp): FigureKey[] => FIGURE_KEYS.filter((key) => pattern.test(key));
 const COLD_START_KEYS = keysStarting(/^client\.(cold_start|layer_zip)/);

@@ -1,9 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { METRIC } from 'claude-monitor/domain';
 import { evaluateAlerts } from './alerts/evaluate';
-import { publishPendingAlerts } from './alerts/outbox';
+import { publishEntries, publishPendingAlerts } from './alerts/outbox';
+import { updateStreaks } from './alerts/streak-store';
 import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from './chunking';
-import { commitChunk } from './commit-chunk';
+import { commitIsolated, type UncommittedCall } from './commit-isolated';
 import type { AggregatorDeps } from './deps';
 import { committedCallIds } from './ledger';
 import { compareSequenceNumbers, parseStreamRecords, type StreamCall } from './parse-records';
@@ -15,7 +16,11 @@ const OUTBOX_PASS_LIMIT = 10;
 export interface AggregationSummary {
   committed: number;
   duplicates: number;
+  /** Stream records that are not valid call records. */
   poison: number;
+  /** Valid-looking records that no transaction could store (isolated from their chunk). */
+  rejected: number;
+  /** Records whose chunk failed for a reason that may pass, after retries. */
   failed: number;
   ignored: number;
   transactions: number;
@@ -24,13 +29,30 @@ export interface AggregationSummary {
 
 export type AggregationResult = DynamoDBBatchResponse & { summary: AggregationSummary };
 
+const logUncommitted = (deps: AggregatorDeps, rejected: UncommittedCall[], failed: UncommittedCall[]) => {
+  for (const { call, reason } of rejected) {
+    deps.logger.error(
+      'call record rejected: no transaction can store its rollups; reported for retry and the on-failure destination',
+      { sequenceNumber: call.sequenceNumber, callId: call.record.callId, reason, record: call.record },
+    );
+  }
+  const byReason = new Map<string, string[]>();
+  for (const { call, reason } of failed)
+    byReason.set(reason, [...(byReason.get(reason) ?? []), call.record.callId]);
+  for (const [reason, callIds] of byReason) {
+    deps.logger.error('chunk not committed; its records are reported for retry', { callIds, error: reason });
+  }
+};
+
 /**
  * Aggregates one stream batch with exactly-once effect. Lambda events carry no shard id, and stream order
  * holds only within a shard, so no checkpoint or watermark can be derived from them. Instead every record
  * has a ledger entry that commits atomically with its rollup deltas (see `commitChunk`): whatever the
  * redelivery pattern, a record's deltas are added exactly once.
  *
- * Poison records and records whose chunk could not commit are reported in `batchItemFailures` after all
+ * One record never costs others: a chunk whose transaction DynamoDB refuses is split until the record at
+ * fault stands alone (`commitIsolated`). Poison records, rejected records, records whose chunk could not
+ * commit and records whose error streak could not be written are reported in `batchItemFailures` after all
  * other records committed; Lambda retries from the lowest of them, and the ledger skips the rest.
  */
 export const aggregateStreamBatch = async (
@@ -48,7 +70,6 @@ export const aggregateStreamBatch = async (
       },
     );
   }
-  if (parsed.poison.length > 0) deps.metrics.addMetric(METRIC.poisonRecords, 'Count', parsed.poison.length);
 
   let known = new Set<string>();
   try {
@@ -63,53 +84,66 @@ export const aggregateStreamBatch = async (
   const fresh = parsed.calls.filter((call) => !known.has(call.record.callId));
 
   const committed: StreamCall[] = [];
-  const failed: StreamCall[] = [];
-  let duplicates = parsed.calls.length - fresh.length;
-  const chunks = chunkCalls(sortForSharing(fresh), MAX_TRANSACTION_ITEMS);
-  for (const chunk of chunks) {
-    try {
-      const result = await commitChunk(deps, chunk);
-      committed.push(...result.committed);
-      duplicates += result.duplicates.length;
-    } catch (error) {
-      deps.logger.error('chunk not committed; its records are reported for retry', {
-        callIds: chunk.map((call) => call.record.callId),
-        error:
-          error instanceof Error
-            ? { name: error.name, message: error.message, cause: String(error.cause) }
-            : String(error),
-      });
-      failed.push(...chunk);
-    }
+  // Committed by an earlier delivery: their rollups are in, their streaks may not be (a crash in between).
+  const duplicates = parsed.calls.filter((call) => known.has(call.record.callId));
+  const rejected: UncommittedCall[] = [];
+  const failed: UncommittedCall[] = [];
+  let transactions = 0;
+  for (const chunk of chunkCalls(sortForSharing(fresh), MAX_TRANSACTION_ITEMS)) {
+    const result = await commitIsolated(deps, chunk);
+    committed.push(...result.committed);
+    duplicates.push(...result.duplicates);
+    rejected.push(...result.rejected);
+    failed.push(...result.failed);
+    transactions += result.transactions;
   }
+  logUncommitted(deps, rejected, failed);
+  const poisonCount = parsed.poison.length + rejected.length;
+  if (poisonCount > 0) deps.metrics.addMetric(METRIC.poisonRecords, 'Count', poisonCount);
 
   let alertsFired = 0;
+  const streaks = await updateStreaks(
+    deps,
+    [...committed, ...duplicates],
+    deps.alertConfig.consecutiveErrors,
+  );
+  if (streaks.failed.length > 0) {
+    deps.logger.error('error streaks not written; their records are reported for retry', {
+      callIds: [...new Set(streaks.failed.map(({ call }) => call.record.callId))],
+      error: streaks.failed[0]!.reason,
+    });
+  }
   try {
-    alertsFired = await evaluateAlerts(
-      deps,
-      committed.map((call) => call.record),
-    );
+    await publishEntries(deps, streaks.entries);
+    alertsFired =
+      streaks.entries.length +
+      (await evaluateAlerts(
+        deps,
+        committed.map((call) => call.record),
+      ));
     await publishPendingAlerts(deps, OUTBOX_PASS_LIMIT);
   } catch (error) {
     // Alerts are level-triggered (totals vs thresholds): the next record of the same scope evaluates again.
     deps.logger.error('alert evaluation failed; aggregation is unaffected', { error: String(error) });
   }
 
-  const failures = [
+  const failures = new Set([
     ...parsed.poison.map((p) => p.sequenceNumber),
-    ...failed.map((call) => call.sequenceNumber),
-  ]
-    .filter((sequenceNumber) => sequenceNumber !== '')
-    .sort(compareSequenceNumbers);
+    ...[...rejected, ...failed, ...streaks.failed].map(({ call }) => call.sequenceNumber),
+  ]);
+  failures.delete('');
   return {
-    batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })),
+    batchItemFailures: [...failures]
+      .sort(compareSequenceNumbers)
+      .map((itemIdentifier) => ({ itemIdentifier })),
     summary: {
       committed: committed.length,
-      duplicates,
+      duplicates: duplicates.length,
       poison: parsed.poison.length,
+      rejected: rejected.length,
       failed: failed.length,
       ignored: parsed.ignored,
-      transactions: chunks.length,
+      transactions,
       alertsFired,
     },
   };

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ITEM_TYPE, KEY, rollupDimensionPk, rollupDimensionSk } from 'claude-monitor/domain';
+import { MAX_TRANSACTION_ITEMS } from './chunking';
 import { type AggregatorDeps, backoffMs, sleep } from './deps';
 import { ChunkCommitError } from './errors';
 import { ledgerItem } from './ledger';
@@ -18,6 +19,20 @@ const RETRYABLE_REASONS = new Set([
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
 ]);
+
+/**
+ * Whether sending the same transaction again can succeed. DynamoDB's answers say so: a cancellation for
+ * conflicts or throttling can, a `ValidationException` (a key over its size, an item too large, a number it
+ * cannot store) or a cancellation with `ValidationError` cannot. An error without a response (the network)
+ * can.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors
+ */
+const isRetryable = (error: unknown): boolean => {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).some((reason) => RETRYABLE_REASONS.has(reason.Code ?? ''));
+  }
+  return !(error instanceof Error && error.name === 'ValidationException');
+};
 
 /** One `ADD` of pre-aggregated counters; also sets the attributes the API filters and groups by. */
 export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWriteItem => {
@@ -104,9 +119,22 @@ export const commitChunk = async (
   let pending = [...chunk];
   const duplicates: StreamCall[] = [];
   let failures = 0;
+  const callIds = () => pending.map((call) => call.record.callId);
   while (pending.length > 0) {
+    let items: TransactWriteItem[];
     try {
-      await deps.client.send(new TransactWriteItemsCommand({ TransactItems: transactionOf(deps, pending) }));
+      items = transactionOf(deps, pending);
+    } catch (error) {
+      // Building failed (e.g. a sum beyond what a number attribute holds): the same records fail every time.
+      throw new ChunkCommitError(callIds(), false, { cause: error });
+    }
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new ChunkCommitError(callIds(), false, {
+        cause: new Error(`${items.length} actions, more than a transaction takes (${MAX_TRANSACTION_ITEMS})`),
+      });
+    }
+    try {
+      await deps.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       return { committed: pending, duplicates };
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
@@ -117,17 +145,10 @@ export const commitChunk = async (
         pending = pending.filter((call) => !already.includes(call));
         continue;
       }
-      const retryable =
-        error instanceof TransactionCanceledException
-          ? reasons.some((reason) => RETRYABLE_REASONS.has(reason.Code ?? ''))
-          : !(error instanceof Error && error.name === 'ValidationException');
+      const retryable = isRetryable(error);
       failures++;
-      if (!retryable || failures >= maxAttempts) {
-        throw new ChunkCommitError(
-          pending.map((call) => call.record.callId),
-          { cause: error },
-        );
-      }
+      if (!retryable || failures >= maxAttempts)
+        throw new ChunkCommitError(callIds(), retryable, { cause: error });
       await sleep(backoffMs(base, failures - 1));
     }
   }

@@ -6,13 +6,22 @@ export class AggregatorError extends Error {
   }
 }
 
-/** A chunk's transaction could not be committed after its retries (throttling, conflicts, outage). */
+/**
+ * A chunk's transaction could not be committed: after its retries (throttling, conflicts, an outage), or at
+ * once for a reason no retry can change (a value DynamoDB refuses, a number it cannot hold).
+ */
 export class ChunkCommitError extends AggregatorError {
   public readonly callIds: readonly string[];
-  public constructor(callIds: readonly string[], options?: ErrorOptions) {
-    super(`could not commit the rollups of ${callIds.length} call records`, options);
+  /** False when the same transaction would fail again: split the chunk to find the record at fault. */
+  public readonly retryable: boolean;
+  public constructor(callIds: readonly string[], retryable: boolean, options?: ErrorOptions) {
+    super(
+      `could not commit the rollups of ${callIds.length} call records${retryable ? '' : ' (not retryable)'}`,
+      options,
+    );
     this.name = 'ChunkCommitError';
     this.callIds = callIds;
+    this.retryable = retryable;
   }
 }
 

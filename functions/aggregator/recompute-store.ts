@@ -1,6 +1,7 @@
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -22,13 +23,41 @@ import { sleep } from './deps';
 import type { RollupDelta } from './pre-aggregate';
 import { rollupKeyId } from './rollup-keys';
 
-/** Raw call records of the hours; unreadable items are counted, not summed (as the aggregator does). */
+/** A stored item that could not be used, by key, with the reason. */
+export interface SkippedItem {
+  pk: string;
+  sk: string;
+  reason: string;
+}
+
+/** Most skipped items a report lists one by one; the count covers them all. */
+export const MAX_LISTED_SKIPS = 100;
+
+/** Attempts of a batch request whose unprocessed part keeps coming back (throttling) before giving up. */
+const MAX_BATCH_ATTEMPTS = 10;
+
+const keyOf = (item: Record<string, unknown>) => ({
+  pk: String(item[KEY.partition]).slice(0, 2_048),
+  sk: String(item[KEY.sort]).slice(0, 1_024),
+});
+
+/** Raw call records read, and the items rejected by `fromCallItem` (never summed, as the aggregator does). */
+export interface CallsRead {
+  records: CallRecord[];
+  /** How many items were rejected. */
+  malformed: number;
+  /** The first `MAX_LISTED_SKIPS` of them. */
+  rejected: SkippedItem[];
+}
+
+/** Raw call records of the hours; items that break the record rules are skipped and reported. */
 export const readCallsOfHours = async (
   client: DynamoDBClient,
   tableName: string,
   hours: readonly string[],
-): Promise<{ records: CallRecord[]; malformed: number }> => {
+): Promise<CallsRead> => {
   const records: CallRecord[] = [];
+  const rejected: SkippedItem[] = [];
   let malformed = 0;
   for (const hour of hours) {
     // The hour's partitions are independent: read them side by side.
@@ -47,16 +76,19 @@ export const readCallsOfHours = async (
       for (const item of items) {
         try {
           records.push(fromCallItem(item));
-        } catch {
+        } catch (error) {
           malformed++;
+          if (rejected.length < MAX_LISTED_SKIPS) {
+            rejected.push({ ...keyOf(item), reason: error instanceof Error ? error.message : String(error) });
+          }
         }
       }
     }
   }
-  return { records, malformed };
+  return { records, malformed, rejected };
 };
 
-/** Every call of a session, through the bySession index (any hour). */
+/** Every valid call of a session, through the bySession index (any hour); the others are left out. */
 export const readCallsOfSession = async (
   client: DynamoDBClient,
   tableName: string,
@@ -117,6 +149,9 @@ export const readRollupItems = async (
       .slice(start, start + 100)
       .map((key) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
     for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_BATCH_ATTEMPTS) {
+        throw new Error(`rollup items still unprocessed after ${MAX_BATCH_ATTEMPTS} BatchGetItem attempts`);
+      }
       const result = await client.send(
         new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
@@ -149,18 +184,48 @@ export const rollupItemOf = (delta: RollupDelta): Record<string, unknown> => ({
   ...delta.counters,
 });
 
-/** Puts and deletes in BatchWriteItem requests of 25, retrying unprocessed ones. */
+const keyOfRequest = (request: WriteRequest): { pk: string; sk: string } => {
+  const key = request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {};
+  return keyOf(unmarshall({ pk: key.pk ?? { S: '' }, sk: key.sk ?? { S: '' } }));
+};
+
+/**
+ * Puts and deletes in BatchWriteItem requests of 25, retrying unprocessed ones. A request DynamoDB refuses
+ * as a whole (`ValidationException`: one item it cannot take) is split until the item at fault stands alone;
+ * that item is returned with the reason and every other one is written.
+ */
 export const writeBatches = async (
   client: DynamoDBClient,
   tableName: string,
   requests: readonly WriteRequest[],
-): Promise<void> => {
-  for (let start = 0; start < requests.length; start += 25) {
-    let pending = requests.slice(start, start + 25);
+): Promise<SkippedItem[]> => {
+  const refused: SkippedItem[] = [];
+  const write = async (batch: WriteRequest[]): Promise<void> => {
+    let pending = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      if (attempt >= MAX_BATCH_ATTEMPTS) {
+        throw new Error(
+          `${pending.length} rollup writes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+        );
+      }
+      let result: BatchWriteItemCommandOutput;
+      try {
+        result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+        if (pending.length === 1) {
+          refused.push({ ...keyOfRequest(pending[0]!), reason: `${error.name}: ${error.message}` });
+          return;
+        }
+        const middle = Math.ceil(pending.length / 2);
+        await write(pending.slice(0, middle));
+        await write(pending.slice(middle));
+        return;
+      }
       pending = result.UnprocessedItems?.[tableName] ?? [];
       if (pending.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
     }
-  }
+  };
+  for (let start = 0; start < requests.length; start += 25) await write(requests.slice(start, start + 25));
+  return refused;
 };

@@ -9,9 +9,11 @@ import {
   readCallsOfSession,
   readRollupItems,
   rollupItemOf,
+  type SkippedItem,
   storedRollupKeys,
   writeBatches,
 } from './recompute-store';
+import { CLOSE_GRACE_MS } from './recompute-window';
 import { rollupKeyId } from './rollup-keys';
 
 export const RECOMPUTE_MODE = { recompute: 'recompute', check: 'check' } as const;
@@ -45,18 +47,32 @@ export interface RecomputeReport {
   mode: RecomputeMode;
   from: string;
   to: string;
-  /** Raw call records read. */
+  /** Valid raw call records read (and compared). */
   records: number;
-  /** Raw items that are not valid call records (the poison records of the stream). */
+  /**
+   * Raw items that break the record rules (the poison records of the stream): skipped, as the aggregator
+   * skips them, so they cause no drift.
+   */
   malformed: number;
+  /** The first 100 of them, by key, with the reason. */
+  rejected: SkippedItem[];
   /** Rollup keys compared. */
   keysChecked: number;
   /** Keys whose stored counters differ from the recomputation (before any rewrite). */
   drift: DriftEntry[];
   /** Rollup items rewritten or deleted (0 in check mode). */
   written: number;
+  /** Rollup items DynamoDB refused to write, with the reason (recompute mode). */
+  writeFailures: SkippedItem[];
   /** Buckets in the range skipped because they are not closed yet. */
   openBuckets: string[];
+  /**
+   * Raw records exist in the range but no rollup key was compared (e.g. every bucket still open): the run
+   * proved nothing, and does not pass.
+   */
+  vacuous: boolean;
+  /** No drift left unrepaired, not vacuous, every write done. */
+  passed: boolean;
 }
 
 const DIMENSIONS = Object.keys(ROLLUP_PLAN) as Dimension[];
@@ -73,9 +89,9 @@ export const recomputeRollups = async (options: RecomputeOptions): Promise<Recom
     options.from,
     options.to,
     (options.now ?? Date.now)(),
-    options.closeGraceMs ?? 900_000,
+    options.closeGraceMs ?? CLOSE_GRACE_MS,
   );
-  const { records, malformed } = await readCallsOfHours(client, tableName, buckets.hours);
+  const { records, malformed, rejected } = await readCallsOfHours(client, tableName, buckets.hours);
 
   const closedHours = new Set(buckets.closed.hour);
   const inScope = new Set<string>();
@@ -126,16 +142,39 @@ export const recomputeRollups = async (options: RecomputeOptions): Promise<Recom
         : { DeleteRequest: { Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }) } },
     );
   }
-  if (mode === RECOMPUTE_MODE.recompute) await writeBatches(client, tableName, writes);
+  const writeFailures =
+    mode === RECOMPUTE_MODE.recompute ? await writeBatches(client, tableName, writes) : [];
+  const vacuous = records.length + malformed > 0 && keys.size === 0;
   return {
     mode,
     from: buckets.from,
     to: buckets.to,
     records: records.length,
     malformed,
+    rejected,
     keysChecked: keys.size,
     drift,
-    written: mode === RECOMPUTE_MODE.recompute ? writes.length : 0,
+    written: mode === RECOMPUTE_MODE.recompute ? writes.length - writeFailures.length : 0,
+    writeFailures,
     openBuckets: buckets.open,
+    vacuous,
+    passed:
+      !vacuous && writeFailures.length === 0 && (mode === RECOMPUTE_MODE.recompute || drift.length === 0),
   };
+};
+
+/** One line for people: what was compared and the verdict. */
+export const summaryLine = (report: RecomputeReport): string => {
+  const compared = `compared ${report.keysChecked} rollup keys with ${report.records} raw records (${report.from} to ${report.to})`;
+  const skipped = report.malformed > 0 ? `; skipped ${report.malformed} malformed records` : '';
+  const verdict = report.vacuous
+    ? 'FAILED: raw records exist but no closed rollup key was compared'
+    : report.writeFailures.length > 0
+      ? `FAILED: ${report.writeFailures.length} rollup items could not be written`
+      : report.drift.length === 0
+        ? 'no drift'
+        : report.mode === 'check'
+          ? `FAILED: ${report.drift.length} keys drifted`
+          : `${report.drift.length} drifted keys rewritten`;
+  return `${report.mode}: ${compared}${skipped}: ${verdict}`;
 };

@@ -109,7 +109,7 @@ export const createApp = (deps: ApiDeps): Hono => {
 
   const retention = () => ctx.deps.retentionDays;
   app.get(ROUTES.summary.path, async (c) => {
-    const q = routeQuery('summary', c.req.query());
+    const q = routeQuery('summary', c.req.queries());
     const hours = readHours(q.hours, retention());
     const filter = readFilter(q);
     const window = lastHours(ctx.deps.now(), hours);
@@ -123,7 +123,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   });
 
   app.get(ROUTES.costs.path, async (c) => {
-    const q = routeQuery('costs', c.req.query());
+    const q = routeQuery('costs', c.req.queries());
     const days = readDays(q.days, retention());
     const groupBy = readChoice('group_by', q.group_by, GROUP_BY, 'model');
     const window = lastDays(ctx.deps.now(), days);
@@ -136,7 +136,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   });
 
   app.get(ROUTES.timeseries.path, async (c) => {
-    const q = routeQuery('timeseries', c.req.query());
+    const q = routeQuery('timeseries', c.req.queries());
     const hours = readHours(q.hours, retention());
     const interval = readChoice('interval', q.interval, INTERVAL, hours <= 48 ? 'hour' : 'day');
     const model = readFilter({ model: q.model })?.value;
@@ -146,14 +146,14 @@ export const createApp = (deps: ApiDeps): Hono => {
   });
 
   app.get(ROUTES.models.path, async (c) => {
-    const q = routeQuery('models', c.req.query());
+    const q = routeQuery('models', c.req.queries());
     const hours = readHours(q.hours, retention());
     const window = lastHours(ctx.deps.now(), hours);
     return c.json({ hours, ...windowInfo(window), models: await readModels(ctx.reader, window) });
   });
 
   app.get(ROUTES.calls.path, async (c) => {
-    const q = routeQuery('calls', c.req.query());
+    const q = routeQuery('calls', c.req.queries());
     const limit = readInt('limit', q.limit, CALLS_LIMIT.default, 1, CALLS_LIMIT.max);
     const { window, page } = await readRequestedCalls(ctx, q, limit, true);
     return c.json({
@@ -161,6 +161,7 @@ export const createApp = (deps: ApiDeps): Hono => {
       count: page.calls.length,
       calls: page.calls,
       next_cursor: page.nextCursor ?? null,
+      skipped: page.skipped,
     });
   });
 

@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type CallRecord, callPksOfHour } from 'claude-monitor/domain';
+import { type CallRecord, callPksOfHour, fromCallItem } from 'claude-monitor/domain';
 import { type CallsCursor, encodeCursor, filtersKey } from './cursor';
 import type { Filter } from './params';
 import { type HourWindow, hourBucketOf } from './window';
@@ -16,7 +16,15 @@ const FILTER_ATTRIBUTE: Record<Filter['name'], string> = {
   function: 'functionName',
 };
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'expiresAt', 'gsi1pk', 'gsi1sk'];
+/** Most skipped records a page names one by one; `count` covers them all. */
+export const MAX_LISTED_SKIPS = 20;
+
+/** Stored items of the window that break the record rules: left out of the page, named with the reason. */
+export interface SkippedRecords {
+  count: number;
+  /** The first `MAX_LISTED_SKIPS`, by key. */
+  records: { pk: string; sk: string; reason: string }[];
+}
 
 export interface CallsPageOptions {
   client: DynamoDBClient;
@@ -46,12 +54,29 @@ export interface CallsPage {
   calls: CallRecord[];
   /** Absent when the window has been read to the end. */
   nextCursor?: string;
+  skipped: SkippedRecords;
 }
 
-const toRecord = (item: Record<string, AttributeValue>): CallRecord => {
-  const record = unmarshall(item);
-  for (const name of STORAGE_ATTRIBUTES) delete record[name];
-  return record as CallRecord;
+/**
+ * A stored item read under the same rule as everywhere else (`fromCallItem`): records also come from older
+ * layers and edited log lines, and one that breaks the rule (say, `tags` that is not a list) must neither
+ * fail the page nor reach a CSV row; it is left out and named instead.
+ */
+const readItem = (item: Record<string, AttributeValue>, skipped: SkippedRecords): CallRecord | undefined => {
+  const raw = unmarshall(item);
+  try {
+    return fromCallItem(raw);
+  } catch (error) {
+    skipped.count++;
+    if (skipped.records.length < MAX_LISTED_SKIPS) {
+      skipped.records.push({
+        pk: String(raw.pk),
+        sk: String(raw.sk),
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return undefined;
+  }
 };
 
 /**
@@ -80,6 +105,7 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
     return `#f${i} = :f${i}`;
   });
   const calls: CallRecord[] = [];
+  const skipped: SkippedRecords = { count: 0, records: [] };
   let bytes = 0;
   let queries = 0;
   const inWindow = (hour: number) => hour >= position.s && hour <= position.e;
@@ -105,7 +131,7 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
   };
   hours: while (inWindow(position.h)) {
     if (calls.length >= limit || bytes >= maxBytes || queries >= maxQueries) {
-      return { calls, nextCursor: encodeCursor(position) };
+      return { calls, nextCursor: encodeCursor(position), skipped };
     }
     // Partition by partition; but when the first one read shows the hour to be sparse (the whole hour would
     // fit in what is left of the page), the rest of the hour is read at once: two round trips instead of
@@ -128,12 +154,13 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
       for (const item of items) {
         if (calls.length >= limit || bytes >= maxBytes) {
           moveTo(p, last);
-          return { calls, nextCursor: encodeCursor(position) };
+          return { calls, nextCursor: encodeCursor(position), skipped };
         }
-        const record = toRecord(item);
+        last = item.sk?.S;
+        const record = readItem(item, skipped);
+        if (record === undefined) continue;
         calls.push(record);
         bytes += Buffer.byteLength(JSON.stringify(record));
-        last = item.sk?.S;
       }
       const more = outs[i]!.LastEvaluatedKey?.sk?.S;
       if (more) {
@@ -150,5 +177,5 @@ export const readCallsPage = async (options: CallsPageOptions): Promise<CallsPag
     moveTo(0, undefined);
     position.h += step;
   }
-  return { calls };
+  return { calls, skipped };
 };

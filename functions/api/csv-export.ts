@@ -43,10 +43,13 @@ export const CSV_COLUMNS: readonly [string, (r: CallRecord) => string | number |
 ];
 
 /**
- * A spreadsheet runs a cell that starts with one of these as a formula; prefixing `'` makes it text
- * (the OWASP CSV injection advice). Only text cells are touched, so numbers stay numbers.
+ * A spreadsheet runs a cell that starts with one of these as a formula; prefixing `'` makes it text (the
+ * OWASP CSV injection advice: `=`, `+`, `-`, `@`, tab, carriage return), plus a line feed and the full-width
+ * and small forms of `=`, `+`, `-` and `@`, which spreadsheets read as the plain ones. Only text cells are
+ * touched, so numbers stay numbers.
+ * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/;
 
 export const neutraliseCell = (value: string | number | boolean | undefined): string | number => {
   if (value === undefined) return '';

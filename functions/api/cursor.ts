@@ -30,8 +30,16 @@ export const filtersKey = (filters: readonly { name: string; value: string }[]):
 export const encodeCursor = (cursor: CallsCursor): string =>
   Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 
+/** The hours a cursor may name: from 1970 to the last hour an ISO 8601 date with a 4-digit year can write. */
+const FIRST_HOUR_MS = 0;
+const LAST_HOUR_MS = Date.UTC(9999, 11, 31, 23);
+
 const isHour = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value % 3_600_000 === 0;
+  typeof value === 'number' &&
+  Number.isSafeInteger(value) &&
+  value % 3_600_000 === 0 &&
+  value >= FIRST_HOUR_MS &&
+  value <= LAST_HOUR_MS;
 
 /** Reads a cursor back, refusing anything this API did not hand out. */
 export const decodeCursor = (raw: string): CallsCursor => {

@@ -8,6 +8,9 @@ import { ROUTES } from './routes';
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
 
+/** CSV header: stored records of the page left out because they break the record rules. */
+export const SKIPPED_HEADER = 'X-Skipped-Records';
+
 /** Page size of an export: large enough for few round trips, small enough for a Lambda response. */
 export const EXPORT_LIMIT = { default: 1_000, max: 5_000 } as const;
 
@@ -18,7 +21,7 @@ export const EXPORT_LIMIT = { default: 1_000, max: 5_000 } as const;
  */
 export const registerExport = (app: Hono, ctx: AppContext): void => {
   app.get(ROUTES.export.path, async (c) => {
-    const q = routeQuery('export', c.req.query());
+    const q = routeQuery('export', c.req.queries());
     const format = readChoice('format', q.format, EXPORT_FORMATS, 'json');
     const limit = readInt('limit', q.limit, EXPORT_LIMIT.default, 1, EXPORT_LIMIT.max);
     const { window, cursor, page } = await readRequestedCalls(ctx, q, limit, false);
@@ -29,8 +32,11 @@ export const registerExport = (app: Hono, ctx: AppContext): void => {
         count: page.calls.length,
         calls: page.calls,
         next_cursor: next,
+        skipped: page.skipped,
       });
     }
+    // Stored records that break the record rules are left out of the rows; the header says how many.
+    c.header(SKIPPED_HEADER, String(page.skipped.count));
     if (next) {
       const url = new URL(c.req.url);
       url.searchParams.set('cursor', next);

@@ -79,6 +79,15 @@ const page = (extra: Schema = {}) =>
     count: int,
     calls: { type: 'array', items: { $ref: '#/components/schemas/CallRecord' } },
     next_cursor: { type: ['string', 'null'] },
+    skipped: object({
+      count: int,
+      records: {
+        type: 'array',
+        description:
+          'Stored records of the page left out because they break the record rules (the first 20).',
+        items: object({ pk: { type: 'string' }, sk: { type: 'string' }, reason: { type: 'string' } }),
+      },
+    }),
     ...extra,
   });
 
@@ -143,7 +152,13 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
     summary: 'Raw call records of the window, one page per request (JSON or CSV)',
     content: {
       ...json(page()),
-      'text/csv': { schema: { type: 'string', description: 'See docs/api.md for the columns.' } },
+      'text/csv': {
+        schema: {
+          type: 'string',
+          description:
+            'See docs/api.md for the columns. Headers: X-Next-Cursor, Link (next page), X-Skipped-Records (records of the page left out because they break the record rules).',
+        },
+      },
     },
   },
   timeseries: {
@@ -240,7 +255,12 @@ const routeTableOpenApi = () => ({
               },
               ...(name.startsWith('dashboard')
                 ? {}
-                : { '400': { description: 'Invalid parameter', content: json(ERROR) } }),
+                : {
+                    '400': {
+                      description: 'Invalid parameter, or one the route does not take, or one given twice',
+                      content: json(ERROR),
+                    },
+                  }),
               '401': { description: 'Missing or wrong token', content: json(ERROR) },
               '500': { description: 'Internal error (no details)', content: json(ERROR) },
             },

@@ -11,11 +11,32 @@ import {
 /** Query values of one route: only the parameters its entry in `ROUTES` declares can be read. */
 export type RouteQuery<R extends RouteName> = Partial<Record<QueryName<R>, string>>;
 
-/** Picks the declared parameters of `route` out of a query object. */
-export const routeQuery = <R extends RouteName>(route: R, query: Record<string, string>): RouteQuery<R> => {
+/** A parameter name as quoted back in an error: names come from the caller, so they are cut short. */
+const quoted = (name: string): string => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
+/**
+ * The parameters of a request to `route`, from every value of every parameter (`c.req.queries()`). Each must
+ * be one that the route declares in `ROUTES`, given once: an unknown parameter (a typo'd filter would
+ * silently widen a total) or a repeated one (one of the values would be ignored) is a 400 that names it.
+ */
+export const routeQuery = <R extends RouteName>(
+  route: R,
+  queries: Record<string, string[]>,
+): RouteQuery<R> => {
+  const declared = ROUTES[route].query as readonly string[];
   const picked: Record<string, string> = {};
-  for (const name of ROUTES[route].query as readonly string[]) {
-    if (query[name] !== undefined) picked[name] = query[name];
+  for (const [name, values] of Object.entries(queries)) {
+    if (!declared.includes(name)) {
+      const known = declared.length > 0 ? `: it takes ${declared.join(', ')}` : ': it takes none';
+      throw new BadRequestError(
+        quoted(name),
+        `unknown parameter ${quoted(name)} for ${ROUTES[route].path}${known}`,
+      );
+    }
+    if (values.length !== 1) {
+      throw new BadRequestError(name, `${name} must be given once, got ${values.length} values`);
+    }
+    picked[name] = values[0]!;
   }
   return picked as RouteQuery<R>;
 };

@@ -94,7 +94,7 @@ const sourceOut = ({ source, status, days }: StoredReconciliation) => ({
  */
 export const registerReconciliation = (app: Hono, ctx: AppContext): void => {
   app.get(ROUTES.reconciliation.path, async (c) => {
-    const q = routeQuery('reconciliation', c.req.query());
+    const q = routeQuery('reconciliation', c.req.queries());
     const days = readDays(q.days, ctx.deps.retentionDays);
     const window = lastDays(ctx.deps.now(), days);
     const first = dayBucketOf(window.startMs);

@@ -41,7 +41,7 @@ export const DASHBOARD_CORS = {
   allowMethods: ['GET', 'HEAD', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type'],
   /** What a cross-origin page must read to page through exports and name downloads. */
-  exposeHeaders: ['x-next-cursor', 'link', 'content-disposition'],
+  exposeHeaders: ['x-next-cursor', 'link', 'content-disposition', 'x-skipped-records'],
   maxAgeSeconds: 600,
 } as const;
 

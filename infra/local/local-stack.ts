@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { localCredentials } from 'claude-monitor/aws';
 import { ENV } from 'claude-monitor/domain';
 import { createMonitorTable } from './create-table';
 import { LOCAL_BUDGETS } from './demo-plan';
-import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
+import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { type LocalDelivery, startLocalNotifier } from './local-notifier';
 import { LOCAL_RECONCILE_INTERVAL_MS, startLocalBilling } from './local-reconciliation';
 import { type LocalAlert, type LocalSns, startLocalSns } from './local-sns';
@@ -137,7 +138,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dynamo.process.once('exit', (code, signal) => {
       if (!stopping) options.onFatal?.(`DynamoDB Local exited on its own (${signal ?? `code ${code}`})`);
     });
-    const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: localCredentials() };
     const client = new DynamoDBClient(clientConfig);
     stops.push(async () => client.destroy());
     const streamArn = await createMonitorTable(client, tableName);

@@ -44,8 +44,24 @@ export interface StreamRunnerOptions {
   maximumRetryAttempts?: number;
   /** Split a batch in halves when the handler throws. @default true */
   bisectOnError?: boolean;
-  /** Pause between polls of an idle stream, ms. @default 100 */
+  /**
+   * Pause after a poll that found nothing, ms; it doubles while the stream stays idle, up to
+   * `maxIdleIntervalMs`. `waitUntilIdle()` wakes the runner at once, so waiting never costs the pause.
+   * @default 100
+   */
   pollIntervalMs?: number;
+  /**
+   * Longest pause of an idle stream, ms. Every poll costs DynamoDB Local a few milliseconds of CPU per
+   * shard, so an idle runner should not poll ten times a second.
+   * @default 1000
+   */
+  maxIdleIntervalMs?: number;
+  /**
+   * How often the shard list is read again (`DescribeStream`) while nothing asks for it, ms. It is read at
+   * once when a shard ends (its children follow it) and when `waitUntilIdle()` is called.
+   * @default 5000
+   */
+  describeIntervalMs?: number;
   /** Event filter; the default is the aggregator's (INSERTs of call items). */
   filter?: (record: DynamoDBRecord) => boolean;
   /** The on-failure destination. @default a no-op */
@@ -102,7 +118,6 @@ export const toLambdaRecord = (
 const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '0';
 const bySequence = (a: string, b: string): number =>
   BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ShardState {
   id: string;
@@ -130,6 +145,22 @@ export const startStreamRunner = (options: StreamRunnerOptions): StreamRunner =>
   let stopped = false;
   let firstDescribe = true;
   let failure: unknown;
+  let describeDue = true;
+  let describedAt = 0;
+  let idleMs = options.pollIntervalMs ?? 100;
+  let wake: (() => void) | undefined;
+
+  /** A pause that `waitUntilIdle()` and `stop()` cut short. */
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      wake = done;
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+    });
 
   const fail = async (
     shardId: string,
@@ -175,6 +206,9 @@ export const startStreamRunner = (options: StreamRunnerOptions): StreamRunner =>
   };
 
   const refreshShards = async (): Promise<void> => {
+    if (!describeDue && Date.now() - describedAt < (options.describeIntervalMs ?? 5_000)) return;
+    describeDue = false;
+    describedAt = Date.now();
     const found: Shard[] = [];
     let start: string | undefined;
     do {
@@ -234,7 +268,11 @@ export const startStreamRunner = (options: StreamRunnerOptions): StreamRunner =>
       checkpoints.set(shard.id, sequenceOf(batch[batch.length - 1]!));
       if (stopped) break;
     }
-    if (!shard.iterator && shard.buffer.length === 0) shard.done = true;
+    if (!shard.iterator && shard.buffer.length === 0) {
+      shard.done = true;
+      // A closed shard's children may already exist: read the shard list on the next cycle.
+      describeDue = true;
+    }
     return read + shard.buffer.length;
   };
 
@@ -248,13 +286,17 @@ export const startStreamRunner = (options: StreamRunnerOptions): StreamRunner =>
         if (stopped) break;
         busy += await pollShard(shard);
       }
-      if (busy === 0) {
-        for (const waiter of waiters.filter((w) => w.fromCycle <= current)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve();
-        }
-        await sleep(options.pollIntervalMs ?? 100);
+      if (busy > 0) {
+        idleMs = options.pollIntervalMs ?? 100;
+        continue;
       }
+      for (const waiter of waiters.filter((w) => w.fromCycle <= current)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      if (stopped) break;
+      await pause(idleMs);
+      idleMs = Math.min(idleMs * 2, options.maxIdleIntervalMs ?? 1_000);
     }
   };
 
@@ -263,15 +305,20 @@ export const startStreamRunner = (options: StreamRunnerOptions): StreamRunner =>
     for (const waiter of waiters.splice(0)) waiter.reject(error);
   });
 
-  const waitUntilIdle = (): Promise<void> =>
-    failure !== undefined
-      ? Promise.reject(failure)
-      : stopped
-        ? Promise.resolve()
-        : new Promise((resolve, reject) => waiters.push({ fromCycle: cycle + 1, resolve, reject }));
+  const waitUntilIdle = (): Promise<void> => {
+    if (failure !== undefined) return Promise.reject(failure);
+    if (stopped) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      waiters.push({ fromCycle: cycle + 1, resolve, reject });
+      // The caller may have just written records, maybe into a new shard: look at once, and everywhere.
+      describeDue = true;
+      wake?.();
+    });
+  };
 
   const stop = async (): Promise<void> => {
     stopped = true;
+    wake?.();
     await running;
     for (const waiter of waiters.splice(0)) waiter.resolve();
   };

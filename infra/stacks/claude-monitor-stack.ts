@@ -40,6 +40,10 @@ export class ClaudeMonitorStack extends Stack {
         value: this.monitor.apiTokenSecret.secretArn,
         description: 'Secrets Manager secret holding the API bearer token',
       },
+      ReplayFunctionArn: {
+        value: this.monitor.recordReplay.replayFunction.functionArn,
+        description: 'Subscribe the log group of a function monitored outside this app to this function',
+      },
     };
     if (this.monitor.reconciler) {
       outputs.AdminKeySecretArn = {

@@ -3,9 +3,12 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamo
 
 let dynamo: DynamoDbLocal | undefined;
 
-/** One DynamoDB Local for the whole run; every test file makes its own table in it. */
+/**
+ * One DynamoDB Local for the whole run, with a database per access key: every test file has its own key
+ * (`file-database.ts`), so its tables, and their stream records, never slow down the files after it.
+ */
 export const setup = async (project: TestProject): Promise<void> => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await startDynamoDbLocal({ sharedDb: false });
   project.provide('dynamoEndpoint', dynamo.endpoint);
 };
 

@@ -5,12 +5,13 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { localCredentials } from 'claude-monitor/aws';
+import { LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { toLambdaRecord } from '../../infra/local/stream-runner';
 
 /** Streams client for the run's DynamoDB Local. */
 export const localStreamsClient = (endpoint: string): DynamoDBStreamsClient =>
-  new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials() });
 
 /**
  * Every record currently in the table's stream, from TRIM_HORIZON, in Lambda's shape and unfiltered:

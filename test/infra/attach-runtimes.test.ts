@@ -147,4 +147,22 @@ describe('attach(): a function in another stack', () => {
     // Assess
     expect(appStack.dependencies.map((stack) => stack.stackName)).toContain('MonitorStack');
   });
+
+  it("subscribes the replay function from the function's own stack, so the app synthesizes with no cycle", () => {
+    // Act
+    const assembly = app.synth();
+    const resources = Object.values(
+      consumer.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    );
+
+    // Assess
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual(['AppStack', 'MonitorStack']);
+    expect(monitorStack.dependencies).toEqual([]);
+    expect(resources.filter((r) => r.Type === 'AWS::Logs::SubscriptionFilter')).toHaveLength(1);
+    expect(resources.filter((r) => r.Type === 'AWS::Lambda::Permission')).toContainEqual(
+      expect.objectContaining({
+        Properties: expect.objectContaining({ Principal: 'logs.amazonaws.com' }),
+      }),
+    );
+  });
 });

@@ -6,7 +6,7 @@ import { createTestTable } from '../helpers/dynamodb';
 describe('monitor table on DynamoDB Local', () => {
   it('has the keys, indexes, stream and TTL of the shared definition', async () => {
     // Prepare
-    const { client, tableName } = await createTestTable();
+    const { client, tableName } = await createTestTable('table', { timeToLive: true });
 
     // Act
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -7,7 +7,6 @@ import { type RollupKey, rollupKeyId } from '../rollup-keys';
 import { fireAlerts, publishEntries } from './outbox';
 import { alertProbesOf, crossedAlerts } from './probes';
 import { refusalAlerts } from './refusals';
-import { updateStreaks } from './streak-store';
 
 const BATCH_GET_LIMIT = 100;
 
@@ -40,7 +39,8 @@ const readRollups = async (
 };
 
 /**
- * Evaluates every rule over records that were just committed, from the rollup values read back after the
+ * Evaluates the threshold rules (session cost, budgets, unpriced models; error streaks are counted by
+ * `updateStreaks`) over records that were just committed, from the rollup values read back after the
  * commit. Thresholds are compared with totals, not with this batch's deltas, so a crossing is seen by
  * whichever invocation commits it, and the fire-once marker makes it one message however many see it.
  * The same read-back corrects enforced budget windows from the exact rollups (see `reconcileWindows`).
@@ -60,12 +60,10 @@ export const evaluateAlerts = async (
   const values = await readRollups(deps, [...keys.values()]);
   const time = new Date((deps.now ?? Date.now)()).toISOString();
   if (targets.length > 0) await reconcileWindows(deps, targets, values);
-  const alerts = [
+  const entries = await fireAlerts(deps, [
     ...crossedAlerts(probes, values, time),
     ...refusalAlerts(records, time),
-    ...(await updateStreaks(deps, records, deps.alertConfig.consecutiveErrors)),
-  ];
-  const entries = await fireAlerts(deps, alerts);
+  ]);
   await publishEntries(deps, entries);
   return entries.length;
 };

@@ -6,6 +6,11 @@ export interface StreakState {
   /** Timestamp of the streak's first error: the alert window, so each streak fires once. */
   startedAt?: string;
   fired: boolean;
+  /**
+   * The last record counted (`streakMark`): records at or before it were counted already, by this delivery
+   * or an earlier one. This is what makes counting safe to repeat after a crash.
+   */
+  mark?: string;
 }
 
 export const EMPTY_STREAK: Readonly<StreakState> = Object.freeze({ count: 0, fired: false });
@@ -16,9 +21,30 @@ export interface StreakStep {
   crossed?: { startedAt: string; count: number };
 }
 
+/** Where a record stands in a streak's order: timestamp, then call id for calls of the same millisecond. */
+export const streakMark = (record: CallRecord): string => `${record.timestamp}#${record.callId}`;
+
 /**
- * Applies records (in timestamp order) to a streak: an error extends it, a success resets it. The streak
- * crosses once, when it first reaches `threshold`; it cannot cross again until a success ends it.
+ * Error types that say nothing about the service: the caller aborted the call (`aborted`), or the invocation
+ * ended while the call was still waiting for its answer (`unfinished`). Such a record neither extends a
+ * streak nor ends one.
+ */
+export const NOT_SERVICE_ERRORS: ReadonlySet<string> = new Set(['aborted', 'unfinished']);
+
+/** Whether a record counts in an error streak: a success (which ends it) or an error of the service. */
+export const countsInStreak = (record: CallRecord): boolean =>
+  record.status === 'success' || !NOT_SERVICE_ERRORS.has(record.errorType ?? '');
+
+/** Time order; calls of the same millisecond keep the order they were given in (a stable sort). */
+const byTime = (a: CallRecord, b: CallRecord): number =>
+  a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
+
+/**
+ * Applies records to a streak in time order: an error of the service extends it, a success resets it, and a
+ * record that says nothing about the service (`countsInStreak`) is passed over. Records at or before
+ * the state's mark are skipped, so a record offered again (a retried batch, a replay) counts once, and a
+ * record that arrives after a later one of its scope was counted does not rewrite history. The streak crosses
+ * once, when it first reaches `threshold`; it cannot cross again until a success ends it.
  */
 export const advanceStreak = (
   state: StreakState,
@@ -27,12 +53,20 @@ export const advanceStreak = (
 ): StreakStep => {
   let next: StreakState = { ...state };
   let crossed: StreakStep['crossed'];
-  for (const record of records) {
+  for (const record of [...records].filter(countsInStreak).sort(byTime)) {
+    const mark = streakMark(record);
+    if (state.mark !== undefined && mark <= state.mark) continue;
+    const latest = next.mark !== undefined && next.mark > mark ? next.mark : mark;
     if (record.status === 'success') {
-      next = { count: 0, fired: false };
+      next = { count: 0, fired: false, mark: latest };
       continue;
     }
-    next = { count: next.count + 1, startedAt: next.startedAt ?? record.timestamp, fired: next.fired };
+    next = {
+      count: next.count + 1,
+      startedAt: next.startedAt ?? record.timestamp,
+      fired: next.fired,
+      mark: latest,
+    };
     if (!next.fired && next.count >= threshold) {
       next.fired = true;
       crossed = { startedAt: next.startedAt!, count: next.count };
@@ -45,24 +79,29 @@ export const advanceStreak = (
 export const STREAK_KIND = { function: 'function', model: 'model' } as const;
 export type StreakKind = (typeof STREAK_KIND)[keyof typeof STREAK_KIND];
 
-/** Records grouped by streak scope (`function:<name>`, `model:<id>`), each group in timestamp order. */
-export const streakGroups = (
-  records: readonly CallRecord[],
-): Map<string, { kind: StreakKind; value: string; records: CallRecord[] }> => {
-  const groups = new Map<string, { kind: StreakKind; value: string; records: CallRecord[] }>();
-  const sorted = [...records].sort((a, b) =>
-    a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0,
-  );
-  for (const record of sorted) {
+/** One streak scope and the records of it, in the order given. */
+export interface StreakGroup<T> {
+  kind: StreakKind;
+  value: string;
+  members: T[];
+}
+
+/** Items grouped by streak scope (`function:<name>`, `model:<id>`); items that do not count in a streak are left out. */
+export const streakGroups = <T extends { record: CallRecord }>(
+  items: readonly T[],
+): Map<string, StreakGroup<T>> => {
+  const groups = new Map<string, StreakGroup<T>>();
+  for (const item of items) {
+    if (!countsInStreak(item.record)) continue;
     const scopes: [StreakKind, string | undefined][] = [
-      ['function', record.functionName],
-      ['model', record.model],
+      ['function', item.record.functionName],
+      ['model', item.record.model],
     ];
     for (const [kind, value] of scopes) {
       if (!value) continue;
       const id = `${kind}:${value}`;
-      const group = groups.get(id) ?? { kind, value, records: [] };
-      group.records.push(record);
+      const group = groups.get(id) ?? { kind, value, members: [] };
+      group.members.push(item);
       groups.set(id, group);
     }
   }

@@ -5,7 +5,12 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidFunctionOptionError } from './errors';
 import { DEFAULT_CREDENTIALS, validateCredentials, validateFunctionEnvironment } from './lambda-environment';
-import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES, type LambdaFunctionOptions } from './types';
+import {
+  LAMBDA_ARCHITECTURES,
+  LAMBDA_RUNTIMES,
+  type LambdaCredentials,
+  type LambdaFunctionOptions,
+} from './types';
 
 /** The options with every default applied. */
 export interface ResolvedFunctionOptions
@@ -29,6 +34,17 @@ const check = (valid: boolean, option: string, reason: string): void => {
 const isIntegerIn = (value: number, min: number, max: number): boolean =>
   Number.isInteger(value) && value >= min && value <= max;
 
+/**
+ * The credentials of the process that runs the harness, handed to the function as Lambda hands it its role's.
+ * A test file works in a DynamoDB Local database of its own, chosen by its access key, so a function that
+ * writes there with the file's key finds the file's tables.
+ */
+const processCredentials = (): LambdaCredentials | undefined => {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = process.env;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: DEFAULT_CREDENTIALS.sessionToken };
+};
+
 /** Applies the defaults and checks every option as Lambda's CreateFunction would. */
 export const resolveFunctionOptions = (options: LambdaFunctionOptions): ResolvedFunctionOptions => {
   const resolved: ResolvedFunctionOptions = {
@@ -37,7 +53,7 @@ export const resolveFunctionOptions = (options: LambdaFunctionOptions): Resolved
     memoryMb: DEFAULT_MEMORY_MB,
     architecture: 'x86_64',
     region: 'us-east-1',
-    credentials: DEFAULT_CREDENTIALS,
+    credentials: processCredentials() ?? DEFAULT_CREDENTIALS,
     environment: {},
     ...options,
     // The sandbox starts in /, so relative folders would name the wrong place there.

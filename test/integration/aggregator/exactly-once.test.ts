@@ -1,8 +1,9 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { localCredentials } from 'claude-monitor/aws';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
+import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { callInsertFilter, startStreamRunner } from '../../../infra/local/stream-runner';
 import { makeCallRecord, makeErrorRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
@@ -113,7 +114,7 @@ describe('aggregator exactly-once effect on the real stream of DynamoDB Local', 
     const streams = new DynamoDBStreamsClient({
       endpoint: table.endpoint,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: localCredentials(),
     });
     const deps = testDeps(table);
     const run = async () => {

@@ -1,10 +1,11 @@
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { localCredentials } from 'claude-monitor/aws';
 import { METRIC, toCallItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
+import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { type StreamFailure, startStreamRunner } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable } from '../../helpers/dynamodb';
@@ -53,7 +54,7 @@ describe('poison records and records the aggregator must ignore', () => {
     const streams = new DynamoDBStreamsClient({
       endpoint: table.endpoint,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: localCredentials(),
     });
     const deps = testDeps(table);
     const failures: StreamFailure[] = [];

@@ -1,5 +1,6 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { toCallItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
 import { recomputeRollups } from '../../../functions/aggregator/recompute';
@@ -101,5 +102,77 @@ describe('recompute and drift check against raw call records', () => {
     expect(report.drift.map((d) => `${d.pk}|${d.sk}`)).toEqual(['ROLLUP#hour#model#ghost|2026-11-29T08']);
     expect(report.written).toBe(1);
     expect((await rollupsAndRecomputation(table)).stored).toEqual({});
+  });
+});
+
+describe('recompute and drift check over records that break the rules', () => {
+  it('finishes, reports the bad records with their reasons, and shows no drift for the good ones', async () => {
+    // Prepare: twenty good records and four an older layer or an edited log line could have stored.
+    const table = await createTestTable('agg-recompute-bad');
+    const good = Array.from({ length: 20 }, (_, i) =>
+      makeCallRecord({ userId: `u-${i % 3}`, sessionId: `s-${i % 4}` }),
+    );
+    await putCallRecords(table.client, table.tableName, good);
+    const bad = [
+      { userId: 'u'.repeat(1_100) },
+      { sessionId: 's'.repeat(1_500) },
+      { usage: { ...good[0]!.usage, outputTokens: 2 ** 53 - 1 } },
+      { tags: 'not-a-list' },
+    ];
+    for (const overrides of bad) {
+      const item = { ...toCallItem(makeCallRecord(), 90), ...overrides };
+      if ('sessionId' in overrides) item.gsi1pk = `SESSION#${overrides.sessionId}`;
+      await table.client.send(
+        new PutItemCommand({
+          TableName: table.tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+        }),
+      );
+    }
+    const stream = (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+    const aggregated = await aggregateStreamBatch(testDeps(table), { Records: stream });
+    const range = {
+      client: table.client,
+      tableName: table.tableName,
+      from: '2026-11-29T00:00:00Z',
+      to: '2026-11-30T00:00:00Z',
+      now: NOW,
+    };
+
+    // Act
+    const check = await recomputeRollups({ ...range, mode: 'check' });
+    const rebuild = await recomputeRollups({ ...range, mode: 'recompute' });
+
+    // Assess
+    expect(aggregated.summary).toMatchObject({ committed: 20, poison: 4 });
+    expect(check).toMatchObject({ records: 20, malformed: 4, drift: [], vacuous: false, passed: true });
+    expect(check.keysChecked).toBeGreaterThan(10);
+    expect(check.rejected.map((skip) => skip.reason.split(' ')[3]).sort()).toEqual(
+      ['sessionId', 'tags', 'usage.outputTokens', 'userId'].sort(),
+    );
+    expect(rebuild).toMatchObject({ written: 0, writeFailures: [], passed: true });
+    // A safety net only: two passes over a whole day's partitions took over 30 s on 2 busy cores.
+  }, 120_000);
+
+  it('does not pass when raw records exist but no closed rollup key was compared', async () => {
+    // Prepare: records of an hour that is still open.
+    const table = await createTestTable('agg-recompute-vacuous');
+    await putCallRecords(table.client, table.tableName, [
+      makeCallRecord({ timestamp: '2026-11-29T10:05:00.000Z' }),
+    ]);
+
+    // Act
+    const report = await recomputeRollups({
+      client: table.client,
+      tableName: table.tableName,
+      from: '2026-11-29T10:00:00Z',
+      to: '2026-11-29T11:00:00Z',
+      mode: 'check',
+      now: () => Date.parse('2026-11-29T11:05:00Z'),
+    });
+
+    // Assess
+    expect(report).toMatchObject({ records: 1, keysChecked: 0, vacuous: true, passed: false });
+    expect(report.openBuckets).toEqual(['2026-11-29T10']);
   });
 });

@@ -2,9 +2,10 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { localCredentials } from 'claude-monitor/aws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { measureAggregation } from '../../../functions/aggregator/bench-workload';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
+import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { type StreamFailure, startStreamRunner } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
@@ -14,7 +15,7 @@ const streamsOf = (table: TestTable) => {
   const client = new DynamoDBStreamsClient({
     endpoint: table.endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: localCredentials(),
   });
   clients.push(client);
   return client;

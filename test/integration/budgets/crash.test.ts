@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepReservations } from '../../../functions/aggregator/budgets/sweep';
 import { SILENT_LOGGER } from '../../../functions/aggregator/deps';
 import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
-import { LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
 import { readWindow } from '../../helpers/budgets';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { REPO_ROOT } from '../../helpers/local-stack-process';
@@ -35,8 +34,6 @@ const startCaller = async (tenantId: string) => {
         [ENV.tableName]: table.tableName,
         [ENV.dynamodbEndpoint]: table.endpoint,
         AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         [ENV.budgets]: JSON.stringify([{ scope: 'tenant', period: 'day', usd: 5, mode: 'enforce' }]),
         [ENV.budgetEnforcement]: JSON.stringify({
           timeoutMs: 10_000,

@@ -93,7 +93,7 @@ console.log(JSON.stringify(result));`,
     const notWritten = lines.filter((line) => line.includes('record not written'));
     expect(notWritten).toHaveLength(1);
     expect(JSON.parse(notWritten[0]!).item).toMatchObject({ model: 'claude-sonnet-4-6', status: 'success' });
-    expect(JSON.parse(lines.at(-1)!)).toEqual({ written: 0, notWritten: 1 });
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ written: 0, notWritten: 1, unconfirmed: 0 });
   });
 
   it('ships the real SDK package: its CommonJS default export constructs, its subpaths load', async () => {

@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { localCredentials } from 'claude-monitor/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
-import { freePort, LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
+import { freePort } from '../../../infra/local/dynamodb-local';
 import {
   createDynamoSink,
   MonitoredAnthropic,
@@ -34,8 +35,9 @@ const replay = async (...args: string[]) => {
     ...process.env,
     [ENV.dynamodbEndpoint]: table.endpoint,
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // The test file's own database of the run's DynamoDB Local.
+    AWS_ACCESS_KEY_ID: localCredentials().accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials().secretAccessKey,
   };
   try {
     const npmArgs = ['run', '--silent', 'replay-records', '--', '--table', table.tableName, ...args];

@@ -7,7 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, ENV, LAYER_PATHS } from 'claude-monitor/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnthropicStub, startAnthropicStub } from '../../../infra/local/anthropic-stub';
-import { freePort, LOCAL_CREDENTIALS } from '../../../infra/local/dynamodb-local';
+import { freePort } from '../../../infra/local/dynamodb-local';
 import { buildLayerSync } from '../../../layers/claude-monitor/scripts/build-layer';
 import { copyPackageClosure } from '../../../layers/claude-monitor/scripts/package-closure';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
@@ -285,8 +285,6 @@ describeWithLambda('zero-code: existing functions, no code change, every billed 
         ...process.env,
         [ENV.dynamodbEndpoint]: table.endpoint,
         AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       };
       const args = ['run', '--silent', 'replay-records', '--', '--table', table.tableName, logFile];
       const { stdout } = await run('npm', args, { cwd: REPO_ROOT, env });

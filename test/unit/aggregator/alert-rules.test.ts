@@ -1,7 +1,7 @@
-import { type BudgetConfig, resolveAlertConfig } from 'claude-monitor/domain';
+import { type BudgetConfig, type CallRecord, resolveAlertConfig } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { alertProbesOf, crossedAlerts } from '../../../functions/aggregator/alerts/probes';
-import { advanceStreak, EMPTY_STREAK } from '../../../functions/aggregator/alerts/streaks';
+import { advanceStreak, EMPTY_STREAK, streakGroups } from '../../../functions/aggregator/alerts/streaks';
 import { rollupKeyId } from '../../../functions/aggregator/rollup-keys';
 import { makeCallRecord, makeErrorRecord } from '../../helpers/call-records';
 
@@ -101,7 +101,28 @@ describe('error streaks', () => {
     // Assess
     expect(first.crossed).toEqual({ startedAt: '2026-11-29T10:01:00.000Z', count: 3 });
     expect(second.crossed).toBeUndefined();
-    expect(second.state).toEqual({ count: 4, startedAt: '2026-11-29T10:01:00.000Z', fired: true });
+    expect(second.state).toEqual({
+      count: 4,
+      startedAt: '2026-11-29T10:01:00.000Z',
+      fired: true,
+      mark: `2026-11-29T10:04:00.000Z#${errors[3]!.callId}`,
+    });
+  });
+
+  it('counts each record once, however often it is offered, and never a record older than the mark', () => {
+    // Prepare
+    const at = (m: number) => `2026-11-29T10:0${m}:00.000Z`;
+    const [e1, e2, e3, e4] = [1, 2, 3, 4].map((m) => makeErrorRecord({ timestamp: at(m) }));
+    const late = makeCallRecord({ timestamp: at(0) });
+    const first = advanceStreak(EMPTY_STREAK, [e1!, e2!], 3);
+
+    // Act: the same records again (a retried batch), plus newer errors and a success older than all of them.
+    const again = advanceStreak(first.state, [e1!, e2!, late, e3!, e4!], 3);
+
+    // Assess
+    expect(first.state.count).toBe(2);
+    expect(again.state).toMatchObject({ count: 4, startedAt: at(1), fired: true });
+    expect(again.crossed).toEqual({ startedAt: at(1), count: 3 });
   });
 
   it('a success resets the streak', () => {
@@ -114,5 +135,34 @@ describe('error streaks', () => {
     // Assess
     expect(step.crossed).toBeUndefined();
     expect(step.state.count).toBe(1);
+  });
+
+  it("neither counts nor ends a streak with a caller's abort or a call cut short by the end of its invocation", () => {
+    // Prepare: 'unfinished' is written by layers newer than this type knows.
+    const at = (m: number) => `2026-11-29T10:0${m}:00.000Z`;
+    const records = [
+      makeErrorRecord({ timestamp: at(1) }),
+      makeErrorRecord({ timestamp: at(2), errorType: 'aborted', httpStatus: undefined }),
+      makeErrorRecord({ timestamp: at(3) }),
+      makeErrorRecord({ timestamp: at(4), errorType: 'unfinished' as CallRecord['errorType'] }),
+      makeErrorRecord({ timestamp: at(5), errorType: 'aborted' }),
+    ];
+
+    // Act
+    const step = advanceStreak(EMPTY_STREAK, records, 3);
+    const groups = streakGroups(records.map((record) => ({ record })));
+
+    // Assess
+    expect(step.crossed).toBeUndefined();
+    expect(step.state).toEqual({
+      count: 2,
+      startedAt: at(1),
+      fired: false,
+      mark: `${at(3)}#${records[2]!.callId}`,
+    });
+    expect([...groups.values()].map((g) => g.members.map((m) => m.record.timestamp))).toEqual([
+      [at(1), at(3)],
+      [at(1), at(3)],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { RecomputeInputError } from '../../../functions/aggregator/errors';
 import { resolveRecomputeWindow } from '../../../functions/aggregator/recompute-window';
 
 describe('resolveRecomputeWindow', () => {
-  it('defaults to the previous UTC day when no window is given (the scheduled check)', () => {
+  it('defaults to the last closed UTC day when no window is given (the scheduled check)', () => {
     // Prepare
     const now = new Date('2026-11-29T03:17:00.000Z');
 
@@ -12,6 +12,17 @@ describe('resolveRecomputeWindow', () => {
 
     // Assess
     expect(window).toEqual({ from: '2026-11-28T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z' });
+  });
+
+  it('takes the day before when yesterday has not been closed for 15 minutes yet', () => {
+    // Prepare
+    const now = new Date('2026-11-29T00:05:00.000Z');
+
+    // Act
+    const window = resolveRecomputeWindow({}, now);
+
+    // Assess: 2026-11-28 ended five minutes ago, so its last hour is still open.
+    expect(window).toEqual({ from: '2026-11-27T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z' });
   });
 
   it('keeps an explicit window', () => {

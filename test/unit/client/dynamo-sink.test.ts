@@ -66,7 +66,7 @@ describe('createDynamoSink', () => {
     const result = await sink.flush();
 
     // Assess: the first two requests (25 and 5 items) each leave one item unprocessed, retried alone
-    expect(result).toEqual({ written: 30, notWritten: 0 });
+    expect(result).toEqual({ written: 30, notWritten: 0, unconfirmed: 0 });
     expect(batches.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([1, 1, 5, 25]);
     expect(lines.some((line) => line.includes('record not written'))).toBe(false);
   });
@@ -84,7 +84,7 @@ describe('createDynamoSink', () => {
     const result = await sink.flush();
 
     // Assess
-    expect(result).toEqual({ written: 1, notWritten: 1 });
+    expect(result).toEqual({ written: 1, notWritten: 1, unconfirmed: 0 });
     const logged = lines
       .map((line) => JSON.parse(line))
       .filter((line) => line.message?.includes('not written'));

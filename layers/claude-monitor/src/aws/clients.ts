@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '../domain/env';
 import { awsClientConfig, type ClientOptions } from './client-config';
 
-export type { ClientOptions } from './client-config';
+export { type ClientOptions, localCredentials } from './client-config';
 
 /**
  * DynamoDB client for the monitor: the regular AWS client in Lambda, or DynamoDB Local when

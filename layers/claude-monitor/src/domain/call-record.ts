@@ -231,4 +231,9 @@ export interface CallRecord extends Attribution, RuntimeContext {
   /** Only with content capture switched on. */
   prompt?: string;
   completion?: string;
+  /**
+   * Fields whose value was over its bound (`RECORD_LIMITS`) when the record was made and is stored shortened:
+   * ids end with `~` and a hash of the whole value, so two long ids never merge.
+   */
+  shortened?: string[];
 }

@@ -21,8 +21,17 @@ export const METRIC = {
   budgetRefusals: 'BudgetRefusals',
   /** Calls sent unchecked because the budget check could not reach DynamoDB in time (fail open). */
   budgetChecksUnavailable: 'BudgetChecksUnavailable',
-  /** Records the layer could not write to DynamoDB (they are logged as JSON lines instead). */
+  /**
+   * Records the layer certainly could not write to DynamoDB (refused, rejected, never sent): logged as JSON
+   * lines instead. Its alarm counts only these definite failures.
+   */
   recordsNotWritten: 'RecordsNotWritten',
+  /** Records whose write was sent but not answered before the deadline: maybe stored; logged for replay. */
+  recordsUnconfirmed: 'RecordsUnconfirmed',
+  /** Logged records the replay function stored (they were not in the table yet). */
+  recordsReplayed: 'RecordsReplayed',
+  /** Logged records the replay function could not store, or lines it could not read. */
+  replayFailures: 'ReplayFailures',
   /** Monitoring failures swallowed so as not to break the caller. */
   monitorFailures: 'MonitorFailures',
   /** Stream records the aggregator could not process (sent to the on-failure destination). */

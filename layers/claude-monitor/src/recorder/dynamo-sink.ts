@@ -1,25 +1,36 @@
-import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
 import { requireAwsSdk } from '../aws/require-aws-sdk';
 import { type CallItem, toCallItem } from '../domain/call-item';
 import type { CallRecord } from '../domain/call-record';
 import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV, readPositiveInt } from '../domain/env';
+import { boundCallRecord } from '../domain/record-check';
+import { type AwsModules, BATCH_SIZE, type ItemsWithReason, writeChunk } from './batch-writer';
 import { drainDeferred } from './deferred';
 import { emfDocuments } from './emf';
-import { NOT_WRITTEN_MESSAGE, reportMonitorFailure, takeMonitorFailures, writeLogLine } from './log-line';
+import {
+  NOT_WRITTEN_MESSAGE,
+  REJECTED_MESSAGE,
+  reportMonitorFailure,
+  takeMonitorFailures,
+  UNCONFIRMED_MESSAGE,
+  writeLogLine,
+} from './log-line';
 import { registerSink } from './registry';
-import type { FlushResult, RecordSink } from './sink';
+import { addFlushResults, EMPTY_FLUSH, type FlushOptions, type FlushResult, type RecordSink } from './sink';
 
-/** DynamoDB's limit on items per `BatchWriteItem` request. */
-export const BATCH_SIZE = 25;
+export { BATCH_SIZE } from './batch-writer';
 
 export interface DynamoSinkOptions {
   /** Table for call records. @default process.env.CLAUDE_MONITOR_TABLE */
   tableName?: string;
-  /** @default a DynamoDB client (local endpoint when configured) with 2 attempts and the flush timeout per request */
+  /** @default a DynamoDB client (local endpoint when configured) with 2 attempts */
   client?: DynamoDBClient;
-  /** Upper bound on one flush, ms. @default CLAUDE_MONITOR_FLUSH_TIMEOUT_MS, else 2000 */
+  /**
+   * Upper bound on a write that no flush deadline covers, ms.
+   * @default CLAUDE_MONITOR_FLUSH_TIMEOUT_MS, else 2000
+   */
   flushTimeoutMs?: number;
   /** Days before TTL removes a record. @default CLAUDE_MONITOR_RETENTION_DAYS, else 90 */
   retentionDays?: number;
@@ -32,28 +43,6 @@ export interface DynamoSinkOptions {
   /** @default process.env */
   env?: NodeJS.ProcessEnv;
 }
-
-const MAX_WRITE_ROUNDS = 6;
-const FIRST_BACKOFF_MS = 25;
-
-interface AwsModules {
-  client: DynamoDBClient;
-  BatchWriteItemCommand: typeof import('@aws-sdk/client-dynamodb').BatchWriteItemCommand;
-  marshall: typeof import('@aws-sdk/util-dynamodb').marshall;
-}
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 const readSetting = (
   env: NodeJS.ProcessEnv,
@@ -68,11 +57,21 @@ const readSetting = (
   }
 };
 
+/** A write in progress: its deadline can be moved by a flush that knows how long the invocation has left. */
+interface Write {
+  setDeadline(deadline: number): void;
+  done: Promise<FlushResult>;
+}
+
 /**
  * The recorder: buffers call records and writes them with `BatchWriteItem`, retrying unprocessed items with
- * exponential backoff. Every write is bounded by the flush timeout; records that still cannot be stored are
- * written as one JSON log line each (`"message": "claude-monitor: record not written"`, with the full item),
- * so they can be replayed. The AWS SDK is imported on the first write only.
+ * exponential backoff. Each record is first brought within the record bounds; one that breaks the record
+ * rules is logged as rejected, and a request DynamoDB refuses for one item is split so that the others are
+ * stored. Every write is bounded by a deadline: the flush's (`FlushOptions.deadline`, from the time the
+ * invocation has left), else the flush timeout. Records that are certainly not stored are logged as one
+ * JSON line each (`"message": "claude-monitor: record not written"`, with the full item), records whose
+ * write went unanswered as `"claude-monitor: record unconfirmed"`; both kinds are replayed, each record at
+ * most once. The AWS SDK is imported on the first write only.
  */
 export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink => {
   const env = options.env ?? process.env;
@@ -81,7 +80,7 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
   const retentionDays = options.retentionDays ?? readSetting(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS);
   const intervalMs = options.flushIntervalMs ?? 1_000;
   let buffer: CallRecord[] = [];
-  const inflight = new Set<Promise<FlushResult>>();
+  const inflight = new Set<Write>();
   let timer: NodeJS.Timeout | undefined;
   let aws: Promise<AwsModules> | undefined;
 
@@ -89,11 +88,10 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
     aws ??= Promise.resolve().then(() => {
       const dynamo = requireAwsSdk<typeof import('@aws-sdk/client-dynamodb')>('@aws-sdk/client-dynamodb');
       return {
+        // No per-request timeout: the write's deadline aborts it, and tells unanswered from refused.
         client:
           options.client ??
-          new dynamo.DynamoDBClient(
-            awsClientConfig(ENV.dynamodbEndpoint, env, { maxAttempts: 2, requestTimeoutMs: timeoutMs }),
-          ),
+          new dynamo.DynamoDBClient(awsClientConfig(ENV.dynamodbEndpoint, env, { maxAttempts: 2 })),
         BatchWriteItemCommand: dynamo.BatchWriteItemCommand,
         marshall,
       };
@@ -101,93 +99,93 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
     return aws;
   };
 
-  const writeChunk = async (items: CallItem[], modules: AwsModules, signal: AbortSignal) => {
-    const bySortKey = new Map(items.map((item) => [item.sk, item]));
-    let pending: WriteRequest[] = items.map((item) => ({
-      PutRequest: { Item: modules.marshall(item, { removeUndefinedValues: true }) },
-    }));
-    let reason = 'timeout';
-    for (let round = 0; round < MAX_WRITE_ROUNDS && pending.length > 0 && !signal.aborted; round++) {
-      if (round > 0) await sleep(FIRST_BACKOFF_MS * 2 ** (round - 1), signal);
-      if (signal.aborted) break;
+  const logItems = (message: string, batches: readonly ItemsWithReason[]): number => {
+    let count = 0;
+    for (const { items, reason } of batches) {
+      for (const item of items) writeLogLine({ level: 'ERROR', message, reason, tableName, item });
+      count += items.length;
+    }
+    return count;
+  };
+
+  /** Bounds every record; a record that breaks the rules is logged and left out. */
+  const itemsOf = (records: readonly CallRecord[]): { items: CallItem[]; rejected: number } => {
+    const items: CallItem[] = [];
+    let rejected = 0;
+    let dropped = 0;
+    for (const record of records) {
       try {
-        const output = await modules.client.send(
-          new modules.BatchWriteItemCommand({ RequestItems: { [tableName!]: pending } }),
-          { abortSignal: signal },
-        );
-        pending = output.UnprocessedItems?.[tableName!] ?? [];
-        reason = 'unprocessed items after retries';
+        const bounded = boundCallRecord(record);
+        dropped += bounded.dropped;
+        items.push(toCallItem(bounded.record, retentionDays));
       } catch (error) {
-        reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        break;
+        rejected++;
+        const reason = error instanceof Error ? error.message : String(error);
+        writeLogLine({ level: 'ERROR', message: REJECTED_MESSAGE, reason, tableName, record });
       }
     }
-    const failed = pending.map((request) => bySortKey.get(request.PutRequest?.Item?.sk?.S ?? '')!);
-    return { written: items.length - failed.length, failed: failed.filter(Boolean), reason };
+    if (dropped > 0)
+      reportMonitorFailure('attribution', `${dropped} tag or metadata entries over the bounds dropped`);
+    return { items, rejected };
   };
 
-  const logNotWritten = (items: CallItem[], reason: string): void => {
-    for (const item of items) {
-      writeLogLine({
-        level: 'ERROR',
-        message: NOT_WRITTEN_MESSAGE,
-        reason,
-        tableName,
-        item,
-      });
-    }
-  };
-
-  const write = async (records: CallRecord[]): Promise<FlushResult> => {
-    const items = records.map((record) => toCallItem(record, retentionDays));
-    let written = 0;
-    let notWritten = 0;
+  const write = async (records: CallRecord[], signal: AbortSignal): Promise<FlushResult> => {
+    const { items, rejected } = itemsOf(records);
+    const result: FlushResult = { ...EMPTY_FLUSH, notWritten: rejected };
     if (!tableName) {
-      logNotWritten(items, `${ENV.tableName} is not set`);
-      notWritten = items.length;
-    } else {
-      const abort = new AbortController();
-      const deadline = setTimeout(() => abort.abort(), timeoutMs);
-      deadline.unref();
+      result.notWritten += logItems(NOT_WRITTEN_MESSAGE, [{ items, reason: `${ENV.tableName} is not set` }]);
+    } else if (items.length > 0) {
       try {
         const modules = await loadAws();
         const chunks: CallItem[][] = [];
         for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
-        const results = await Promise.all(chunks.map((chunk) => writeChunk(chunk, modules, abort.signal)));
-        for (const result of results) {
-          written += result.written;
-          notWritten += result.failed.length;
-          logNotWritten(result.failed, result.reason);
+        const outcomes = await Promise.all(
+          chunks.map((chunk) => writeChunk(chunk, tableName, modules, signal)),
+        );
+        for (const outcome of outcomes) {
+          result.written += outcome.written;
+          result.notWritten += logItems(NOT_WRITTEN_MESSAGE, outcome.notWritten);
+          result.unconfirmed += logItems(UNCONFIRMED_MESSAGE, outcome.unconfirmed);
         }
       } catch (error) {
         reportMonitorFailure('recorder', error);
-        logNotWritten(items, 'recorder failure');
-        written = 0;
-        notWritten = items.length;
-      } finally {
-        clearTimeout(deadline);
+        result.notWritten += logItems(NOT_WRITTEN_MESSAGE, [{ items, reason: 'recorder failure' }]);
       }
     }
     for (const document of emfDocuments(records, {
-      recordsNotWritten: notWritten,
+      recordsNotWritten: result.notWritten,
+      recordsUnconfirmed: result.unconfirmed,
       monitorFailures: takeMonitorFailures(),
     })) {
       writeLogLine(document);
     }
-    return { written, notWritten };
+    return result;
   };
 
-  const startWrite = (): Promise<FlushResult> => {
+  const startWrite = (deadline: number): Write => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const records = buffer;
     buffer = [];
-    const running = write(records).catch((error) => {
-      reportMonitorFailure('recorder', error);
-      return { written: 0, notWritten: records.length };
-    });
+    const abort = new AbortController();
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const setDeadline = (at: number): void => {
+      clearTimeout(deadlineTimer);
+      deadlineTimer = setTimeout(() => abort.abort(), Math.max(0, at - Date.now()));
+      deadlineTimer.unref();
+    };
+    setDeadline(deadline);
+    const done = write(records, abort.signal)
+      .catch((error: unknown) => {
+        reportMonitorFailure('recorder', error);
+        return { ...EMPTY_FLUSH, notWritten: records.length };
+      })
+      .finally(() => {
+        clearTimeout(deadlineTimer);
+        inflight.delete(running);
+      });
+    const running: Write = { setDeadline, done };
     inflight.add(running);
-    void running.finally(() => inflight.delete(running));
     return running;
   };
 
@@ -195,23 +193,19 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
     add: (record) => {
       buffer.push(record);
       if (buffer.length >= BATCH_SIZE) {
-        void startWrite();
+        startWrite(Date.now() + timeoutMs);
       } else if (!timer) {
-        timer = setTimeout(() => void startWrite(), intervalMs);
+        timer = setTimeout(() => startWrite(Date.now() + timeoutMs), intervalMs);
         timer.unref();
       }
     },
-    flush: async () => {
+    flush: async (flushOptions: FlushOptions = {}) => {
       drainDeferred();
-      if (buffer.length > 0) startWrite();
-      const results = await Promise.all([...inflight]);
-      return results.reduce(
-        (sum, r) => ({ written: sum.written + r.written, notWritten: sum.notWritten + r.notWritten }),
-        {
-          written: 0,
-          notWritten: 0,
-        },
-      );
+      const { deadline } = flushOptions;
+      // The invocation's own deadline replaces the fixed bound of writes already on their way.
+      if (deadline !== undefined) for (const running of inflight) running.setDeadline(deadline);
+      if (buffer.length > 0) startWrite(deadline ?? Date.now() + timeoutMs);
+      return addFlushResults(await Promise.all([...inflight].map((running) => running.done)));
     },
   };
   registerSink(sink);

@@ -45,7 +45,7 @@ const document = (timestamp: number, dimensions: Record<string, string>, values:
  */
 export const emfDocuments = (
   records: readonly CallRecord[],
-  health: { recordsNotWritten: number; monitorFailures: number },
+  health: { recordsNotWritten: number; recordsUnconfirmed?: number; monitorFailures: number },
   timestamp = Date.now(),
 ): Record<string, unknown>[] => {
   const groups = new Map<string, Totals>();
@@ -103,7 +103,8 @@ export const emfDocuments = (
       },
     ),
   );
-  if (health.recordsNotWritten > 0 || health.monitorFailures > 0) {
+  const unconfirmed = health.recordsUnconfirmed ?? 0;
+  if (health.recordsNotWritten > 0 || unconfirmed > 0 || health.monitorFailures > 0) {
     const functionName = records[0]?.functionName ?? LOCAL_FUNCTION_NAME;
     documents.push(
       document(
@@ -111,6 +112,7 @@ export const emfDocuments = (
         { [METRIC_DIMENSION.functionName]: functionName },
         {
           [METRIC.recordsNotWritten]: health.recordsNotWritten,
+          [METRIC.recordsUnconfirmed]: unconfirmed,
           [METRIC.monitorFailures]: health.monitorFailures,
         },
       ),

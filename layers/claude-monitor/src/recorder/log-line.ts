@@ -1,11 +1,17 @@
+import { LOG_MESSAGE } from '../domain/log-messages';
+
 /**
  * Structured log output of the monitor. Lines go straight to stdout (not through `console`), so in Lambda
  * each is one JSON document that CloudWatch can parse (EMF metrics, recoverable records).
  */
 export type LogWriter = (line: string) => void;
 
-/** `message` of the line a record that could not be written is printed as; `npm run replay-records` reads it. */
-export const NOT_WRITTEN_MESSAGE = 'claude-monitor: record not written';
+/** `message` of a record certainly not stored; `npm run replay-records` and the replay function read it. */
+export const NOT_WRITTEN_MESSAGE = LOG_MESSAGE.notWritten;
+/** `message` of a record whose write went unanswered; replayed like a not-written line. */
+export const UNCONFIRMED_MESSAGE = LOG_MESSAGE.unconfirmed;
+/** `message` of a record that breaks the record rules (not replayable). */
+export const REJECTED_MESSAGE = LOG_MESSAGE.rejected;
 
 let writer: LogWriter = (line) => {
   process.stdout.write(`${line}\n`);

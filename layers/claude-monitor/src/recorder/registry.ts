@@ -3,7 +3,7 @@ import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SETTLE_TIMEOUT_MS } from '../domain/e
 import { settleOpenCalls } from '../intercept/open-calls';
 import { drainDeferred } from './deferred';
 import { reportMonitorFailure } from './log-line';
-import type { FlushOptions, FlushResult, RecordSink } from './sink';
+import { addFlushResults, EMPTY_FLUSH, type FlushOptions, type FlushResult, type RecordSink } from './sink';
 
 /** One registry per process, even when the ESM and CommonJS builds of the monitor are both loaded. */
 const REGISTRY_KEY = Symbol.for('claude-monitor.sinks');
@@ -41,12 +41,9 @@ export const flush = async (
     [...sinks].map((sink) =>
       sink.flush(sinkOptions).catch((error: unknown) => {
         reportMonitorFailure('flush', error);
-        return { written: 0, notWritten: 0 };
+        return EMPTY_FLUSH;
       }),
     ),
   );
-  return results.reduce(
-    (sum, r) => ({ written: sum.written + r.written, notWritten: sum.notWritten + r.notWritten }),
-    { written: 0, notWritten: 0 },
-  );
+  return addFlushResults(results);
 };

@@ -4,8 +4,15 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type CallItem, type CallRecord, callPk, callSk, fromCallItem, KEY } from '../domain';
-import { NOT_WRITTEN_MESSAGE } from './log-line';
+import {
+  type CallItem,
+  type CallRecord,
+  callPk,
+  callSk,
+  fromCallItem,
+  KEY,
+  REPLAYABLE_MESSAGES,
+} from '../domain';
 
 /** One input: its name (a file path) and its text. */
 export interface LogInput {
@@ -13,8 +20,11 @@ export interface LogInput {
   text: string;
 }
 
-export interface NotWrittenLines {
-  /** Call items found, each once (a line seen twice, e.g. in overlapping log exports, counts once). */
+export interface ReplayableLines {
+  /**
+   * Call items found in "not written" and "unconfirmed" lines, each once (a record logged twice, e.g. in
+   * overlapping log exports, or first as unconfirmed and then as not written, counts once).
+   */
   items: CallItem[];
   /** Lines that are not records of the monitor (other log output): left alone. */
   skipped: number;
@@ -47,12 +57,17 @@ const itemOfLine = (line: string): CallItem | string => {
   } catch {
     return 'not a JSON document';
   }
-  if (document.message !== NOT_WRITTEN_MESSAGE || typeof document.item !== 'object' || !document.item) {
+  if (
+    !REPLAYABLE_MESSAGES.includes(String(document.message)) ||
+    typeof document.item !== 'object' ||
+    !document.item
+  ) {
     return 'no call item in the line';
   }
   const item = document.item as CallItem;
   let record: CallRecord;
   try {
+    // The same rules as every other reader: an edited or older line gets no more trust than a stored item.
     record = fromCallItem(document.item as Record<string, unknown>);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -67,14 +82,17 @@ const itemOfLine = (line: string): CallItem | string => {
   return item;
 };
 
-/** Finds the records the monitor printed because it could not write them; each input is read on its own. */
-export const notWrittenItems = (inputs: readonly LogInput[]): NotWrittenLines => {
+/**
+ * Finds the records the monitor printed because it could not write them or could not confirm the write
+ * ("record not written" and "record unconfirmed" lines); each input is read on its own.
+ */
+export const replayableItems = (inputs: readonly LogInput[]): ReplayableLines => {
   const found = new Map<string, CallItem>();
-  const malformed: NotWrittenLines['malformed'] = [];
+  const malformed: ReplayableLines['malformed'] = [];
   let skipped = 0;
   for (const { source, text } of inputs) {
     linesOf(text).forEach((line, index) => {
-      if (!line.includes('{') || !line.includes(NOT_WRITTEN_MESSAGE)) {
+      if (!line.includes('{') || !REPLAYABLE_MESSAGES.some((message) => line.includes(message))) {
         if (line.trim() !== '') skipped++;
         return;
       }
@@ -91,8 +109,16 @@ export interface ReplayResult {
   written: number;
   /** Items already in the table (written after all, or replayed before): left untouched. */
   alreadyStored: number;
-  failed: { callId: string; error: string }[];
+  /** Items not stored; `retryable` when trying again later may succeed (throttling, an outage). */
+  failed: { callId: string; error: string; retryable: boolean }[];
 }
+
+/** Errors that the same request meets again however often it is sent. */
+const PERMANENT_ERRORS = new Set([
+  'ValidationException',
+  'AccessDeniedException',
+  'ResourceNotFoundException',
+]);
 
 /**
  * Stores the items, each only if its key is not in the table yet, so replaying is safe to repeat and never
@@ -125,7 +151,8 @@ export const replayItems = async (options: {
         else
           result.failed.push({
             callId: item.callId,
-            error: error instanceof Error ? error.message : String(error),
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            retryable: !(error instanceof Error && PERMANENT_ERRORS.has(error.name)),
           });
       }
     }
