@@ -4,6 +4,7 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
+import { registerCompare } from './compare-route';
 import { registerDashboard } from './dashboard-routes';
 import { ApiError, BadRequestError, UnauthorizedError } from './errors';
 import { registerExport } from './export-routes';
@@ -160,6 +161,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   });
 
   registerExport(app, ctx);
+  registerCompare(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

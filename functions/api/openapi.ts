@@ -44,6 +44,15 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     description: 'API token, swapped at once for an HttpOnly cookie and a redirect to the clean URL.',
     schema: { type: 'string' },
   },
+  models: {
+    description: 'Compare these models (comma-separated, 2–8); the first is the baseline. Not with tags.',
+    schema: { type: 'string' },
+  },
+  tags: {
+    description:
+      'Compare these tag values (comma-separated, 2–8, e.g. variant:control,variant:new-prompt); the first is the baseline. Not with models.',
+    schema: { type: 'string' },
+  },
   model: { description: FILTER_TEXT, schema: { type: 'string' } },
   user: { description: FILTER_TEXT, schema: { type: 'string' } },
   tenant: { description: FILTER_TEXT, schema: { type: 'string' } },
@@ -79,6 +88,11 @@ const page = (extra: Schema = {}) =>
     next_cursor: { type: ['string', 'null'] },
     ...extra,
   });
+
+const ci95 = { type: ['object', 'null'], properties: { low: num, high: nullableNum } };
+const estimate = object({ value: nullableNum, ci95 });
+const percentileEstimate = object({ value: nullableNum, ci95, calls: int });
+const difference = object({ value: nullableNum, ci95, significant: { type: ['boolean', 'null'] } });
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
@@ -180,6 +194,36 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
         hours: int,
         ...window,
         models: { type: 'array', items: object({ model: { type: 'string' }, calls: int, cost_usd: num }) },
+      }),
+    ),
+  },
+  compare: {
+    summary:
+      'Models or tag values side by side: cost and tokens per call, p50/p95 latency and TTFT, error rate, with 95% intervals and call counts',
+    content: json(
+      object({
+        hours: int,
+        ...window,
+        by: { type: 'string', enum: ['model', 'tag'] },
+        source: { type: 'string', enum: ['rollups', 'raw_records'] },
+        method: { type: 'object', additionalProperties: true },
+        groups: {
+          type: 'array',
+          items: object({
+            key: { type: 'string' },
+            calls: int,
+            errors: int,
+            hours_with_calls: int,
+            cost_per_call_usd: estimate,
+            tokens_per_call: estimate,
+            error_rate: estimate,
+            p50_latency_ms: percentileEstimate,
+            p95_latency_ms: percentileEstimate,
+            p50_ttft_ms: percentileEstimate,
+            p95_ttft_ms: percentileEstimate,
+            vs_baseline: object({ cost_per_call_usd: difference, error_rate: difference }),
+          }),
+        },
       }),
     ),
   },
