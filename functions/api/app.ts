@@ -21,6 +21,7 @@ import {
 import { RollupReader } from './rollup-reader';
 import { DASHBOARD_CORS, isDashboardPage, ROUTES } from './routes';
 import type { TokenSource } from './token-source';
+import { registerTrends } from './trends-route';
 import { lastDays, lastHours } from './window';
 
 /** Where the app logs failures; the Powertools logger fits. */
@@ -162,6 +163,7 @@ export const createApp = (deps: ApiDeps): Hono => {
 
   registerExport(app, ctx);
   registerCompare(app, ctx);
+  registerTrends(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

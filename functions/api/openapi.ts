@@ -94,6 +94,14 @@ const estimate = object({ value: nullableNum, ci95 });
 const percentileEstimate = object({ value: nullableNum, ci95, calls: int });
 const difference = object({ value: nullableNum, ci95, significant: { type: ['boolean', 'null'] } });
 
+const change = object({
+  current_usd: num,
+  previous_usd: num,
+  current_nano_usd: int,
+  previous_nano_usd: int,
+  change_percent: nullableNum,
+});
+
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
 const RESPONSES: Record<RouteName, { summary: string; content: Record<string, unknown> }> = {
@@ -194,6 +202,38 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
         hours: int,
         ...window,
         models: { type: 'array', items: object({ model: { type: 'string' }, calls: int, cost_usd: num }) },
+      }),
+    ),
+  },
+  trends: {
+    summary:
+      'Daily cost, calls and errors of the last N days, week-over-week and month-over-month change, and the month-end forecast (account or one tenant)',
+    content: json(
+      object({
+        days: int,
+        ...window,
+        scope: { type: 'string' },
+        series: {
+          type: 'array',
+          items: object({
+            day: { type: 'string' },
+            calls: int,
+            errors: int,
+            cost_usd: num,
+            cost_nano_usd: int,
+          }),
+        },
+        week_over_week: change,
+        month_over_month: change,
+        forecast: object({
+          month: { type: 'string' },
+          month_to_date_usd: num,
+          month_to_date_nano_usd: int,
+          projected_usd: num,
+          projected_nano_usd: int,
+          history_days: int,
+          method: { type: 'string' },
+        }),
       }),
     ),
   },

@@ -13,6 +13,7 @@ export const ROUTES = {
   timeseries: { path: '/api/monitoring/timeseries', query: ['hours', 'interval', 'model'] },
   calls: { path: '/api/monitoring/calls', query: ['hours', 'limit', 'cursor', ...FILTERS] },
   models: { path: '/api/monitoring/models', query: ['hours'] },
+  trends: { path: '/api/monitoring/trends', query: ['days', 'tenant'] },
   compare: { path: '/api/monitoring/compare', query: ['hours', 'models', 'tags'] },
   dashboardRoot: { path: DASHBOARD_BASE, query: ['token'] },
   dashboardIndex: { path: `${DASHBOARD_BASE}/`, query: ['token'] },
