@@ -42,6 +42,8 @@ export interface AlertPayload {
   valueUsd?: number;
   thresholdUsd?: number;
   budget?: { period: string; percent: number; amountUsd: number };
+  anomaly?: Alert['anomaly'];
+  forecast?: { monthToDateUsd: number; method: string };
 }
 
 /** `session:abc` → `session abc`; `account` stays. */
@@ -51,7 +53,18 @@ export const scopeLabel = (scope: string): string => {
 };
 
 const money = (alert: Alert): boolean => alert.unit === ALERT_UNIT.nanoUsd;
-const shown = (alert: Alert, amount: number): string => (money(alert) ? formatUsd(amount) : String(amount));
+const shown = (alert: Alert, amount: number): string => {
+  if (money(alert)) return formatUsd(amount);
+  if (alert.unit === ALERT_UNIT.ratio) return `${(amount * 100).toFixed(1)}%`;
+  if (alert.unit === ALERT_UNIT.ms) return `${amount} ms`;
+  return String(amount);
+};
+
+const METRIC_WORDS: Record<string, string> = {
+  spend: 'spend',
+  'error-rate': 'error rate',
+  'p95-latency': 'p95 latency',
+};
 const periodWord = (period: string): string => (period === 'day' ? 'daily' : 'monthly');
 
 /** SNS subjects: printable ASCII, no line breaks, at most 100 characters. */
@@ -73,6 +86,10 @@ const headline = (alert: Alert): string => {
       return `Claude errors: ${alert.value} consecutive failed calls in ${who}`;
     case 'unpriced-model':
       return `Claude pricing: calls of unpriced ${who} on ${alert.window}`;
+    case 'anomaly':
+      return `Claude anomaly: ${METRIC_WORDS[alert.step] ?? alert.step} of ${who} unusual at ${alert.window}:00 UTC`;
+    case 'forecast-budget':
+      return `Claude forecast: ${who} is on course to exceed its monthly budget of ${formatUsd(alert.threshold)}`;
   }
 };
 
@@ -86,6 +103,12 @@ const explanation = (alert: Alert): string => {
       return `The last ${alert.value} calls failed in a row (the alert threshold is ${alert.threshold}). The streak began at ${alert.window}.`;
     case 'unpriced-model':
       return 'This model is not in the price table: its calls are recorded as unpriced, not as free. Add a price override so costs are complete.';
+    case 'anomaly': {
+      const a = alert.anomaly!;
+      return `In the hour ${alert.window}:00 UTC the ${METRIC_WORDS[a.metric] ?? a.metric} was ${shown(alert, alert.value)}, against a median of ${shown(alert, a.baselineMedian)} in the same hour of the previous ${a.baselineHours} weeks (score ${a.score}).`;
+    }
+    case 'forecast-budget':
+      return `Spend in ${alert.window} is ${formatUsd(alert.forecast!.monthToDateNanoUsd)} so far and is projected to reach ${formatUsd(alert.value)} by the month's end, over the budget of ${formatUsd(alert.threshold)}. Method: ${alert.forecast!.method}.`;
   }
 };
 
@@ -104,6 +127,8 @@ export const severityOf = (alert: Alert): AlertSeverity => {
     }
     case 'session-cost':
     case 'unpriced-model':
+    case 'anomaly':
+    case 'forecast-budget':
       return ALERT_SEVERITY.warning;
   }
 };
@@ -146,6 +171,15 @@ export const formatAlert = (alert: Alert): AlertMessage => {
             period: alert.budget.period,
             percent: alert.budget.percent,
             amountUsd: nanoToUsd(alert.budget.amountNanoUsd, 9),
+          },
+        }
+      : {}),
+    ...(alert.anomaly ? { anomaly: alert.anomaly } : {}),
+    ...(alert.forecast
+      ? {
+          forecast: {
+            monthToDateUsd: nanoToUsd(alert.forecast.monthToDateNanoUsd, 9),
+            method: alert.forecast.method,
           },
         }
       : {}),
