@@ -13,6 +13,7 @@ import { ApiTokenSecret } from './api-token-secret';
 import { type AttachOptions, attachFunction } from './attach-function';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
+import { InsightsJob } from './insights-job';
 import { MonitorAlarms } from './monitor-alarms';
 import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
@@ -50,6 +51,8 @@ export class ClaudeMonitor extends Construct {
   public readonly alertTopic: Topic;
   public readonly apiTokenSecret: Secret;
   public readonly aggregator: Aggregator;
+  /** The hourly anomaly and forecast alert job. */
+  public readonly insights: InsightsJob;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
   /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
@@ -88,6 +91,12 @@ export class ClaudeMonitor extends Construct {
       logRetention,
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
       batchingWindowSeconds: props.aggregator?.batchingWindowSeconds ?? defaults.batchingWindowSeconds,
+    });
+    this.insights = new InsightsJob(this, 'Insights', {
+      table: this.table,
+      topic: this.alertTopic,
+      alertConfig: resolveAlertConfig(props.alerts),
+      logRetention,
     });
     this.api = new MonitorApi(this, 'Api', {
       table: this.table,
