@@ -23,6 +23,7 @@ import { grantTableRead } from './table-access';
 export const DASHBOARD_FILES = [
   'functions/api/dashboard/index.html',
   'functions/api/dashboard/dashboard.js',
+  'functions/api/dashboard/insights.js',
   'functions/api/dashboard/dashboard.css',
   'node_modules/chart.js/dist/chart.umd.js',
 ] as const;

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 export const DASHBOARD_ASSETS = {
   'index.html': 'text/html; charset=utf-8',
   'dashboard.js': 'text/javascript; charset=utf-8',
+  'insights.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
   'chart.umd.js': 'text/javascript; charset=utf-8',
 } as const;
@@ -17,7 +18,7 @@ export const isDashboardAsset = (name: string): name is DashboardAsset =>
 const cache = new Map<DashboardAsset, Promise<string>>();
 
 /**
- * Where an asset may be: next to this module first (the Lambda bundle, where the build copies all four files
+ * Where an asset may be: next to this module first (the Lambda bundle, where the build copies all the files
  * beside the handler), then the source folder, then the chart.js package.
  */
 const candidates = (name: DashboardAsset): (() => string)[] => {
