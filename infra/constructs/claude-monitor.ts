@@ -14,6 +14,7 @@ import { type AttachOptions, attachFunction } from './attach-function';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { InsightsJob } from './insights-job';
+import { MetricsDashboard } from './metrics-dashboard';
 import { MonitorAlarms } from './monitor-alarms';
 import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
@@ -53,6 +54,8 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   /** The hourly anomaly and forecast alert job. */
   public readonly insights: InsightsJob;
+  /** CloudWatch dashboard of the layer's metrics. */
+  public readonly metricsDashboard: MetricsDashboard;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
   /** Delivers alerts to Slack, Teams and webhooks; only when `alertChannels` are configured. */
@@ -116,6 +119,7 @@ export class ClaudeMonitor extends Construct {
         dashboardUrl: `${this.api.url}${DASHBOARD_PATH.slice(1)}`,
       });
     }
+    this.metricsDashboard = new MetricsDashboard(this, 'Metrics');
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,
