@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
 import { registerBudgets } from './budget-routes';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
+import { registerCompare } from './compare-route';
 import { registerDashboard } from './dashboard-routes';
 import { ApiError, BadRequestError, UnauthorizedError } from './errors';
 import { registerExport } from './export-routes';
@@ -22,6 +23,7 @@ import { registerReconciliation } from './reconciliation-routes';
 import { RollupReader } from './rollup-reader';
 import { DASHBOARD_CORS, isDashboardPage, ROUTES } from './routes';
 import type { TokenSource } from './token-source';
+import { registerTrends } from './trends-route';
 import { lastDays, lastHours } from './window';
 
 /** Where the app logs failures; the Powertools logger fits. */
@@ -168,6 +170,8 @@ export const createApp = (deps: ApiDeps): Hono => {
   registerExport(app, ctx);
   registerReconciliation(app, ctx);
   registerBudgets(app, ctx);
+  registerCompare(app, ctx);
+  registerTrends(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

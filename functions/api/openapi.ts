@@ -46,6 +46,15 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     description: 'API token, swapped at once for an HttpOnly cookie and a redirect to the clean URL.',
     schema: { type: 'string' },
   },
+  models: {
+    description: 'Compare these models (comma-separated, 2–8); the first is the baseline. Not with tags.',
+    schema: { type: 'string' },
+  },
+  tags: {
+    description:
+      'Compare these tag values (comma-separated, 2–8, e.g. variant:control,variant:new-prompt); the first is the baseline. Not with models.',
+    schema: { type: 'string' },
+  },
   model: { description: FILTER_TEXT, schema: { type: 'string' } },
   user: { description: FILTER_TEXT, schema: { type: 'string' } },
   tenant: { description: FILTER_TEXT, schema: { type: 'string' } },
@@ -90,6 +99,19 @@ const page = (extra: Schema = {}) =>
     }),
     ...extra,
   });
+
+const ci95 = { type: ['object', 'null'], properties: { low: num, high: nullableNum } };
+const estimate = object({ value: nullableNum, ci95 });
+const percentileEstimate = object({ value: nullableNum, ci95, calls: int });
+const difference = object({ value: nullableNum, ci95, significant: { type: ['boolean', 'null'] } });
+
+const change = object({
+  current_usd: num,
+  previous_usd: num,
+  current_nano_usd: int,
+  previous_nano_usd: int,
+  change_percent: nullableNum,
+});
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
@@ -201,6 +223,68 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
     ),
   },
   reconciliation: RECONCILIATION_RESPONSE,
+  trends: {
+    summary:
+      'Daily cost, calls and errors of the last N days, week-over-week and month-over-month change, and the month-end forecast (account or one tenant)',
+    content: json(
+      object({
+        days: int,
+        ...window,
+        scope: { type: 'string' },
+        series: {
+          type: 'array',
+          items: object({
+            day: { type: 'string' },
+            calls: int,
+            errors: int,
+            cost_usd: num,
+            cost_nano_usd: int,
+          }),
+        },
+        week_over_week: change,
+        month_over_month: change,
+        forecast: object({
+          month: { type: 'string' },
+          month_to_date_usd: num,
+          month_to_date_nano_usd: int,
+          projected_usd: num,
+          projected_nano_usd: int,
+          history_days: int,
+          method: { type: 'string' },
+        }),
+      }),
+    ),
+  },
+  compare: {
+    summary:
+      'Models or tag values side by side: cost and tokens per call, p50/p95 latency and TTFT, error rate, with 95% intervals and call counts',
+    content: json(
+      object({
+        hours: int,
+        ...window,
+        by: { type: 'string', enum: ['model', 'tag'] },
+        source: { type: 'string', enum: ['rollups', 'raw_records'] },
+        method: { type: 'object', additionalProperties: true },
+        groups: {
+          type: 'array',
+          items: object({
+            key: { type: 'string' },
+            calls: int,
+            errors: int,
+            hours_with_calls: int,
+            cost_per_call_usd: estimate,
+            tokens_per_call: estimate,
+            error_rate: estimate,
+            p50_latency_ms: percentileEstimate,
+            p95_latency_ms: percentileEstimate,
+            p50_ttft_ms: percentileEstimate,
+            p95_ttft_ms: percentileEstimate,
+            vs_baseline: object({ cost_per_call_usd: difference, error_rate: difference }),
+          }),
+        },
+      }),
+    ),
+  },
   dashboardRoot: { summary: 'Redirect to the dashboard page', content: {} },
   dashboardIndex: { summary: 'Dashboard page', content: { 'text/html': { schema: { type: 'string' } } } },
   dashboardAsset: {

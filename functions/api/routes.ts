@@ -14,6 +14,8 @@ export const ROUTES = {
   calls: { path: '/api/monitoring/calls', query: ['hours', 'limit', 'cursor', ...FILTERS] },
   models: { path: '/api/monitoring/models', query: ['hours'] },
   reconciliation: { path: '/api/monitoring/reconciliation', query: ['days'] },
+  trends: { path: '/api/monitoring/trends', query: ['days', 'tenant'] },
+  compare: { path: '/api/monitoring/compare', query: ['hours', 'models', 'tags'] },
   dashboardRoot: { path: DASHBOARD_BASE, query: ['token'] },
   dashboardIndex: { path: `${DASHBOARD_BASE}/`, query: ['token'] },
   dashboardAsset: { path: `${DASHBOARD_BASE}/:asset`, query: [] },

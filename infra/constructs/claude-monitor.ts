@@ -21,6 +21,8 @@ import { type AttachOptions, attachFunction } from './attach-function';
 import { BudgetSweeper } from './budget-sweeper';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
+import { InsightsJob } from './insights-job';
+import { MetricsDashboard } from './metrics-dashboard';
 import { MonitorAlarms } from './monitor-alarms';
 import { DASHBOARD_PATH, MonitorApi } from './monitor-api';
 import { MonitorLayer } from './monitor-layer';
@@ -66,6 +68,10 @@ export class ClaudeMonitor extends Construct {
   public readonly alertTopic: Topic;
   public readonly apiTokenSecret: Secret;
   public readonly aggregator: Aggregator;
+  /** The hourly anomaly and forecast alert job. */
+  public readonly insights: InsightsJob;
+  /** CloudWatch dashboard of the layer's metrics. */
+  public readonly metricsDashboard: MetricsDashboard;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
   /** Releases the budget reservations of calls that never settled. */
@@ -127,6 +133,13 @@ export class ClaudeMonitor extends Construct {
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
       batchingWindowSeconds: props.aggregator?.batchingWindowSeconds ?? defaults.batchingWindowSeconds,
     });
+    this.insights = new InsightsJob(this, 'Insights', {
+      table: this.table,
+      topic: this.alertTopic,
+      alertConfig: resolveAlertConfig(props.alerts),
+      budgets: this.budgetsJson,
+      logRetention,
+    });
     this.api = new MonitorApi(this, 'Api', {
       table: this.table,
       tokenSecret: this.apiTokenSecret,
@@ -162,6 +175,7 @@ export class ClaudeMonitor extends Construct {
       logRetention,
       budgetEnforcement: this.budgetEnforcementJson,
     });
+    this.metricsDashboard = new MetricsDashboard(this, 'Metrics');
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,

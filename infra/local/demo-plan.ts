@@ -84,7 +84,13 @@ const conversation = (
 ): DemoInvocation[] =>
   turns.map(([input, output], turn) => ({
     functionName: 'support-chat',
-    attribution: { sessionId, userId, tenantId, tags: ['support'] },
+    // Turns alternate between two prompt variants, so the compare route has an A/B test to show.
+    attribution: {
+      sessionId,
+      userId,
+      tenantId,
+      tags: ['support', turn % 2 === 0 ? 'variant:control' : 'variant:new-prompt'],
+    },
     calls: [
       {
         model,

@@ -10,12 +10,12 @@ describe('function runtime', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Fn[];
 
   it('runs every function on Node.js 24 and arm64', () => {
-    // Prepare: the eight functions of the stack (aggregator, recompute, outbox, API, authorizer, reconciler,
-    // budget sweeper, record replay)
+    // Prepare: the nine functions of the stack (aggregator, recompute, outbox, API, authorizer, reconciler,
+    // budget sweeper, record replay, insights job)
     // Act
     const runtimes = functions.map((fn) => [fn.Properties.Runtime, fn.Properties.Architectures]);
     // Assess
-    expect(runtimes).toHaveLength(8);
+    expect(runtimes).toHaveLength(9);
     for (const runtime of runtimes) expect(runtime).toEqual(['nodejs24.x', ['arm64']]);
   });
 

@@ -12,11 +12,15 @@ export const ALERT_RULE = {
   reconciliationDifference: 'reconciliation-difference',
   /** A day's bill has spend under an API key or workspace the monitored functions do not use. */
   unmonitoredSpend: 'unmonitored-spend',
+  /** An hour's spend, error rate or p95 latency far outside the same hour of earlier weeks. */
+  anomaly: 'anomaly',
+  /** The month-end forecast of spend crosses a monthly budget before the spend itself does. */
+  forecastBudget: 'forecast-budget',
 } as const;
 export type AlertRule = (typeof ALERT_RULE)[keyof typeof ALERT_RULE];
 
 /** Unit of an alert's value and threshold. */
-export const ALERT_UNIT = { nanoUsd: 'nanoUsd', count: 'count' } as const;
+export const ALERT_UNIT = { nanoUsd: 'nanoUsd', count: 'count', ratio: 'ratio', ms: 'ms' } as const;
 export type AlertUnit = (typeof ALERT_UNIT)[keyof typeof ALERT_UNIT];
 
 /** A threshold crossed: the content of one message. */
@@ -41,6 +45,16 @@ export interface Alert {
   time: string;
   /** Budget alerts: the budget the step is a percentage of (for a refusal, the share spent when it refused). */
   budget?: { period: BudgetPeriod; percent: number; amountNanoUsd: number };
+  /** Anomaly alerts: what was measured and the baseline it stands out from. */
+  anomaly?: {
+    metric: string;
+    baselineMedian: number;
+    baselineScale: number;
+    baselineHours: number;
+    score: number;
+  };
+  /** Forecast alerts: spend so far and the method the projection used. */
+  forecast?: { monthToDateNanoUsd: number; method: string };
   /**
    * Who the crossing concerns beyond its scope, e.g. the tenant and user of a session, so that subscriptions
    * can route it by tenant. Not part of the alert's identity.

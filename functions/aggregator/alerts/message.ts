@@ -42,6 +42,8 @@ export interface AlertPayload {
   valueUsd?: number;
   thresholdUsd?: number;
   budget?: { period: string; percent: number; amountUsd: number };
+  anomaly?: Alert['anomaly'];
+  forecast?: { monthToDateUsd: number; method: string };
 }
 
 /** `session:abc` → `session abc`; `account` stays. */
@@ -51,7 +53,18 @@ export const scopeLabel = (scope: string): string => {
 };
 
 const money = (alert: Alert): boolean => alert.unit === ALERT_UNIT.nanoUsd;
-const shown = (alert: Alert, amount: number): string => (money(alert) ? formatUsd(amount) : String(amount));
+const shown = (alert: Alert, amount: number): string => {
+  if (money(alert)) return formatUsd(amount);
+  if (alert.unit === ALERT_UNIT.ratio) return `${(amount * 100).toFixed(1)}%`;
+  if (alert.unit === ALERT_UNIT.ms) return `${amount} ms`;
+  return String(amount);
+};
+
+const METRIC_WORDS: Record<string, string> = {
+  spend: 'spend',
+  'error-rate': 'error rate',
+  'p95-latency': 'p95 latency',
+};
 const periodWord = (period: string): string =>
   period === 'day' ? 'daily' : period === 'month' ? 'monthly' : 'lifetime';
 
@@ -80,6 +93,10 @@ const headline = (alert: Alert): string => {
       return `Claude bill: ${who} billed ${formatUsd(alert.value)} away from tracked spend on ${alert.window}`;
     case 'unmonitored-spend':
       return `Claude bill: ${formatUsd(alert.value)} of unmonitored spend under ${who} on ${alert.window}`;
+    case 'anomaly':
+      return `Claude anomaly: ${METRIC_WORDS[alert.step] ?? alert.step} of ${who} unusual at ${alert.window}:00 UTC`;
+    case 'forecast-budget':
+      return `Claude forecast: ${who} is on course to exceed its monthly budget of ${formatUsd(alert.threshold)}`;
   }
 };
 
@@ -99,6 +116,12 @@ const explanation = (alert: Alert): string => {
       return `Summed over models, the bill differs from the spend the monitor recorded by ${formatUsd(alert.value)}, more than the tolerance of ${formatUsd(alert.threshold)}. GET /api/monitoring/reconciliation shows the models.`;
     case 'unmonitored-spend':
       return 'This usage was billed but never recorded by the monitor: it was made without the monitored client, or under a key the monitored functions do not use.';
+    case 'anomaly': {
+      const a = alert.anomaly!;
+      return `In the hour ${alert.window}:00 UTC the ${METRIC_WORDS[a.metric] ?? a.metric} was ${shown(alert, alert.value)}, against a median of ${shown(alert, a.baselineMedian)} in the same hour of the previous ${a.baselineHours} weeks (score ${a.score}).`;
+    }
+    case 'forecast-budget':
+      return `Spend in ${alert.window} is ${formatUsd(alert.forecast!.monthToDateNanoUsd)} so far and is projected to reach ${formatUsd(alert.value)} by the month's end, over the budget of ${formatUsd(alert.threshold)}. Method: ${alert.forecast!.method}.`;
   }
 };
 
@@ -121,6 +144,8 @@ export const severityOf = (alert: Alert): AlertSeverity => {
     case 'unpriced-model':
     case 'reconciliation-difference':
     case 'unmonitored-spend':
+    case 'anomaly':
+    case 'forecast-budget':
       return ALERT_SEVERITY.warning;
   }
 };
@@ -163,6 +188,15 @@ export const formatAlert = (alert: Alert): AlertMessage => {
             period: alert.budget.period,
             percent: alert.budget.percent,
             amountUsd: nanoToUsd(alert.budget.amountNanoUsd, 9),
+          },
+        }
+      : {}),
+    ...(alert.anomaly ? { anomaly: alert.anomaly } : {}),
+    ...(alert.forecast
+      ? {
+          forecast: {
+            monthToDateUsd: nanoToUsd(alert.forecast.monthToDateNanoUsd, 9),
+            method: alert.forecast.method,
           },
         }
       : {}),

@@ -7,6 +7,7 @@ export const DASHBOARD_ASSETS = {
   'index.html': 'text/html; charset=utf-8',
   'dashboard.js': 'text/javascript; charset=utf-8',
   'reconciliation.js': 'text/javascript; charset=utf-8',
+  'insights.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
   'budgets.js': 'text/javascript; charset=utf-8',
   'chart.umd.js': 'text/javascript; charset=utf-8',
