@@ -3,9 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setLogWriter } from 'claude-monitor';
 import { localCredentials } from 'claude-monitor/aws';
 import { ENV } from 'claude-monitor/domain';
+import type { RateScenario } from '../functions/aggregator/realistic-workload';
 import { startAnthropicStub } from '../infra/local/anthropic-stub';
 import { LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
-import { measureAggregationFigures } from './aggregation-figures';
+import { type AggregationBreakdown, measureAggregationBreakdowns } from './aggregation-figures';
 import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
 import { computeDollars, type DollarFigures } from './dollars';
@@ -41,6 +42,8 @@ export interface BenchResults {
   missing: Record<string, string>;
   notes: string[];
   dollars?: DollarFigures;
+  /** Aggregator write units by item type, per call rate scenario. */
+  aggregation?: Record<RateScenario, AggregationBreakdown>;
 }
 
 const localClient = (endpoint: string) =>
@@ -108,6 +111,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     if (line.includes('"WARN"')) warnings++;
   });
   let emfBytesPerFlush = Number.NaN;
+  let aggregation: Record<RateScenario, AggregationBreakdown> | undefined;
   try {
     await phase(
       `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
@@ -129,23 +133,13 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
-      'aggregation: the aggregation workload through the aggregator',
+      'aggregation: the realistic workload through the aggregator, busy and steady call rates',
       keysStarting(/^aggregator\./),
       () =>
-        withDynamo((client) =>
-          withFreshTable(client, 'bench-aggregation', async (tableName) => {
-            const a = await measureAggregationFigures({ client, tableName, quick });
-            Object.assign(figures, {
-              'aggregator.write_requests_per_call': a.writeRequestsPerCall,
-              'aggregator.write_units_per_call': a.writeUnitsPerCall,
-              'aggregator.write_units_per_call_reported_local': a.reportedWriteUnitsPerCall,
-              'aggregator.read_units_per_call': a.readUnitsPerCall,
-              'aggregator.records_per_second': a.recordsPerSecond,
-              'aggregator.calls': a.calls,
-              'aggregator.batch_size': a.batchSize,
-            });
-          }),
-        ),
+        withDynamo(async (client) => {
+          aggregation = await measureAggregationBreakdowns({ client, quick });
+          Object.assign(figures, aggregationFigures(aggregation));
+        }),
     );
 
     await phase(
@@ -209,8 +203,29 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     missing,
     notes,
     ...(dollars ? { dollars } : {}),
+    ...(aggregation ? { aggregation } : {}),
   };
 };
+
+/** Flat figures of the aggregation: the busy rate (batches of 1,000) feeds the dollars, as deployed. */
+const aggregationFigures = (
+  a: Record<RateScenario, AggregationBreakdown>,
+): Partial<Record<FigureKey, number>> => ({
+  'aggregator.write_requests_per_call': a.busy.writeRequestsPerCall,
+  'aggregator.write_units_per_call': a.busy.writeUnitsPerCall,
+  'aggregator.write_units_per_call_reported_local': a.busy.reportedWriteUnitsPerCall,
+  'aggregator.read_units_per_call': a.busy.readUnitsPerCall,
+  'aggregator.records_per_second': a.busy.recordsPerSecond,
+  'aggregator.calls': a.busy.calls,
+  'aggregator.batch_size': a.busy.batchSize,
+  'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,
+  'aggregator.rollup_units_per_call': a.busy.rollupWriteUnitsPerCall,
+  'aggregator.rollup_item_bytes_avg': a.busy.rollupItemBytes.average,
+  'aggregator.rollup_item_bytes_max': a.busy.rollupItemBytes.largest,
+  'aggregator.distinct_keys_per_batch': a.busy.distinctKeysPerBatch.average,
+  'aggregator.steady_write_units_per_call': a.steady.writeUnitsPerCall,
+  'aggregator.steady_distinct_keys_per_batch': a.steady.distinctKeysPerBatch.average,
+});
 
 /** The cost model over this run's figures, or undefined when one of its inputs is missing. */
 const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | undefined => {
