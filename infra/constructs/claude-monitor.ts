@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Aggregator } from './aggregator';
 import { AlertTopic } from './alert-topic';
 import { ApiTokenSecret } from './api-token-secret';
+import { provisionedCapacityOf } from './capacity';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { MonitorAlarms } from './monitor-alarms';
@@ -40,11 +41,17 @@ export interface AttachOptions {
   readonly allowSummaryReads?: boolean;
 }
 
+/** `{ [name]: value }`, or nothing when the value is undefined (the props are read-only and exact). */
+const optional = <K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
   stageName: 'prod',
   batchSize: 1_000,
   batchingWindowSeconds: 5,
+  /** One batch per shard at a time: no concurrent commits on the same rollups unless asked for. */
+  parallelizationFactor: 1,
   rateLimit: 20,
   burstLimit: 40,
   logRetention: RetentionDays.ONE_MONTH,
@@ -87,6 +94,7 @@ export class ClaudeMonitor extends Construct {
     this.table = new MonitorTable(this, 'Storage', {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
+      ...optional('provisioned', provisionedCapacityOf(props.capacity)),
     }).table;
     const layer = new MonitorLayer(this, 'Layer', { stageName });
     this.layer = layer.layer;
@@ -103,6 +111,7 @@ export class ClaudeMonitor extends Construct {
       logRetention,
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
       batchingWindowSeconds: props.aggregator?.batchingWindowSeconds ?? defaults.batchingWindowSeconds,
+      parallelizationFactor: props.aggregator?.parallelizationFactor ?? defaults.parallelizationFactor,
     });
     this.api = new MonitorApi(this, 'Api', {
       table: this.table,
