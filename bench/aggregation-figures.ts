@@ -1,5 +1,13 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { INDEX, ITEM_TYPE, KEY } from 'claude-monitor/domain';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type CallRecord,
+  DEFAULT_RETENTION_DAYS,
+  INDEX,
+  ITEM_TYPE,
+  KEY,
+  toCallItem,
+} from 'claude-monitor/domain';
 import {
   type AggregationMeasurement,
   measureAggregation,
@@ -30,14 +38,19 @@ export interface AggregationBreakdown {
   callsPerSecond: number;
   batchSize: number;
   calls: number;
+  /** The call record the recorder writes (one plain write) and its entry in the session index. */
+  record: ItemTypeUnits;
+  sessionIndex: ItemTypeUnits;
   /** Ledger entries: one per call, in the transaction. */
   ledger: ItemTypeUnits;
   /** Rollups by family (`<dimension>/<granularity>`). */
   rollups: Record<string, ItemTypeUnits>;
   /** Alert markers and outbox entries put in the transactions, and writes outside them (streaks). */
   alertStateUnitsPerCall: number;
-  /** Sum of the above: billed write units per call. */
+  /** The aggregator's billed write units per call: ledger, rollups and alert state. */
   writeUnitsPerCall: number;
+  /** Everything written per call: record, session index and the aggregator's writes. */
+  totalWriteUnitsPerCall: number;
   rollupWriteUnitsPerCall: number;
   rollupItemBytes: { average: number; largest: number };
   /** Distinct rollup keys a stream batch touches (= rollup updates per batch, at least). */
@@ -80,9 +93,31 @@ const typeUnits = (items: Record<string, AttributeValue>[], writes: number, call
   };
 };
 
+/** The call records as the recorder stores them: one plain write each, and one index entry when in a session. */
+const recordTypes = (
+  records: readonly CallRecord[],
+): { record: ItemTypeUnits; sessionIndex: ItemTypeUnits } => {
+  const items = records.map((r) =>
+    marshall(toCallItem(r, DEFAULT_RETENTION_DAYS), { removeUndefinedValues: true }),
+  );
+  const sizes = items.map(itemSize);
+  const units = mean(items.map(writeUnits));
+  const inSession = items.filter((item) => item[INDEX.bySession.partition] !== undefined).length;
+  const shape = { averageBytes: mean(sizes), largestBytes: Math.max(0, ...sizes) };
+  return {
+    record: { writesPerCall: 1, unitsPerCall: units, ...shape },
+    sessionIndex: {
+      writesPerCall: inSession / items.length,
+      unitsPerCall: mean(items.map((item) => (item[INDEX.bySession.partition] ? writeUnits(item) : 0))),
+      ...shape,
+    },
+  };
+};
+
 const breakdownOf = (
   scenario: RateScenario,
   batchSize: number,
+  records: readonly CallRecord[],
   m: AggregationMeasurement,
   ledgerItems: Record<string, AttributeValue>[],
   rollupItems: Record<string, AttributeValue>[],
@@ -103,15 +138,20 @@ const breakdownOf = (
   const alertStateUnitsPerCall =
     (m.otherTransactionalPuts * SMALL_TRANSACTIONAL_PUT_UNITS + m.plainWriteUnits) / m.calls;
   const sizes = rollupItems.map(itemSize);
+  const { record, sessionIndex } = recordTypes(records);
+  const writeUnitsPerCall = ledger.unitsPerCall + rollupWriteUnitsPerCall + alertStateUnitsPerCall;
   return {
     scenario,
     callsPerSecond: RATE_SCENARIOS[scenario].callsPerSecond,
     batchSize,
     calls: m.calls,
+    record,
+    sessionIndex,
     ledger,
     rollups,
     alertStateUnitsPerCall,
-    writeUnitsPerCall: ledger.unitsPerCall + rollupWriteUnitsPerCall + alertStateUnitsPerCall,
+    writeUnitsPerCall,
+    totalWriteUnitsPerCall: record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall,
     rollupWriteUnitsPerCall,
     rollupItemBytes: { average: mean(sizes), largest: Math.max(0, ...sizes) },
     distinctKeysPerBatch: {
@@ -151,7 +191,7 @@ export const measureAggregationBreakdowns = async (options: {
         scanItemsOfType(options.client, tableName, ITEM_TYPE.ledger),
         scanItemsOfType(options.client, tableName, ITEM_TYPE.rollup),
       ]);
-      return breakdownOf(scenario, batchSize, m, ledger, rollups);
+      return breakdownOf(scenario, batchSize, records, m, ledger, rollups);
     });
   }
   return results as Record<RateScenario, AggregationBreakdown>;

@@ -1,7 +1,6 @@
 import { RATE_SCENARIOS, type RateScenario, WORKLOAD_MIX } from '../functions/aggregator/realistic-workload';
 import type { AggregationBreakdown, ItemTypeUnits } from './aggregation-figures';
-import { COST_ASSUMPTIONS } from './dollars';
-import type { BenchFigures } from './figures';
+import { AWS_PRICES } from './prices';
 
 /** Where DynamoDB documents the rules the billed units are computed by. */
 export const BILLING_RULE_SOURCES = [
@@ -37,30 +36,14 @@ const typeCells = (t: ItemTypeUnits | undefined): string[] =>
  * The write-cost breakdown: billed write units per call by item type (call record, session index, ledger,
  * each rollup family, alert state) at each call rate, with item sizes and the rollup keys a batch touches.
  */
-export const formatBreakdown = (
-  breakdowns: Record<RateScenario, AggregationBreakdown>,
-  f: BenchFigures,
-): string[] => {
+export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBreakdown>): string[] => {
   const scenarios = Object.keys(RATE_SCENARIOS) as RateScenario[];
-  const recordUnits = f['client.record_write_units'] ?? Number.NaN;
-  const recordBytes = f['client.record_bytes'] ?? Number.NaN;
-  const recordType: ItemTypeUnits = {
-    writesPerCall: 1,
-    unitsPerCall: recordUnits,
-    averageBytes: recordBytes,
-    largestBytes: recordBytes,
-  };
-  const sessionIndex: ItemTypeUnits = {
-    ...recordType,
-    writesPerCall: COST_ASSUMPTIONS.sessionShare,
-    unitsPerCall: recordUnits * COST_ASSUMPTIONS.sessionShare,
-  };
   const families = [...new Set(scenarios.flatMap((s) => Object.keys(breakdowns[s].rollups)))].sort();
   const widths = [22, ...scenarios.flatMap(() => [9, 9, 6, 6])];
   const line = (label: string, cells: string[]): string =>
     [label.padEnd(widths[0]!), ...cells.map((text, i) => cell(widths[i + 1]!, text))].join(' ');
   const lines = [
-    'Write units per call by item type (realistic mix, 10,000 calls per rate):',
+    'Write units per call by item type (realistic mix, 10,000 calls per rate; $ at the on-demand write price):',
     `  mix: ${mixLine()}.`,
     "  Billed units are computed from the sizes of the items written, by DynamoDB's documented rules, because",
     '  DynamoDB Local does not report the capacity transactions consume; rollup sizes are their final (largest) sizes.',
@@ -78,11 +61,11 @@ export const formatBreakdown = (
     ),
     line(
       'call record (table)',
-      scenarios.flatMap(() => typeCells(recordType)),
+      scenarios.flatMap((s) => typeCells(breakdowns[s].record)),
     ),
     line(
       'session index',
-      scenarios.flatMap(() => typeCells(sessionIndex)),
+      scenarios.flatMap((s) => typeCells(breakdowns[s].sessionIndex)),
     ),
     line(
       'ledger',
@@ -100,9 +83,13 @@ export const formatBreakdown = (
     ),
     line(
       'total per call',
+      scenarios.flatMap((s) => ['', fixed(breakdowns[s].totalWriteUnitsPerCall, 3), '', '']),
+    ),
+    line(
+      '$ per million calls',
       scenarios.flatMap((s) => [
         '',
-        fixed(recordUnits * (1 + COST_ASSUMPTIONS.sessionShare) + breakdowns[s].writeUnitsPerCall, 3),
+        fixed(breakdowns[s].totalWriteUnitsPerCall * AWS_PRICES.dynamoWriteRequestUnit.usd * 1_000_000, 3),
         '',
         '',
       ]),

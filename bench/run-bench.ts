@@ -26,7 +26,13 @@ export interface BenchOptions {
   repoRoot?: string;
   /** Progress lines. @default none */
   log?: (line: string) => void;
+  /** Run only these phases; the figures of the others are reported missing. @default every phase */
+  only?: readonly BenchPhase[];
 }
+
+/** The phases of a run, as `--only` names them. */
+export const BENCH_PHASES = ['client', 'aggregation', 'reads', 'layer'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export interface BenchResults {
   meta: {
@@ -77,7 +83,16 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   const figures = Object.fromEntries(FIGURE_KEYS.map((key) => [key, null])) as BenchFigures;
   const missing: Record<string, string> = {};
   const notes: string[] = [];
-  const phase = async (name: string, keys: readonly FigureKey[], step: () => Promise<void>) => {
+  const phase = async (
+    id: BenchPhase,
+    name: string,
+    keys: readonly FigureKey[],
+    step: () => Promise<void>,
+  ) => {
+    if (options.only && !options.only.includes(id)) {
+      for (const key of keys) missing[key] ??= `not run (--only ${options.only.join(',')})`;
+      return;
+    }
     log(name);
     try {
       await step();
@@ -114,6 +129,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   let aggregation: Record<RateScenario, AggregationBreakdown> | undefined;
   try {
     await phase(
+      'client',
       `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
       CLIENT_KEYS,
       () =>
@@ -133,6 +149,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      'aggregation',
       'aggregation: the realistic workload through the aggregator, busy and steady call rates',
       keysStarting(/^aggregator\./),
       () =>
@@ -143,6 +160,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      'reads',
       'reads: 1-day and 30-day summaries over rollups of 1,000,000 calls',
       keysStarting(/^reads\./),
       () =>
@@ -160,6 +178,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      'layer',
       'layer zip and cold start (import + construct in fresh processes)',
       COLD_START_KEYS,
       async () => {
