@@ -9,6 +9,7 @@ import { LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local'
 import { type AggregationBreakdown, measureAggregationBreakdowns } from './aggregation-figures';
 import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
+import { CONCURRENT_INVOCATIONS, measureConcurrency } from './concurrency-figures';
 import { computeDollars, type DollarFigures } from './dollars';
 import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
 import { buildBenchLayer } from './layer-build';
@@ -31,7 +32,7 @@ export interface BenchOptions {
 }
 
 /** The phases of a run, as `--only` names them. */
-export const BENCH_PHASES = ['client', 'aggregation', 'reads', 'layer'] as const;
+export const BENCH_PHASES = ['client', 'aggregation', 'concurrency', 'reads', 'layer'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export interface BenchResults {
@@ -157,6 +158,25 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
           aggregation = await measureAggregationBreakdowns({ client, quick });
           Object.assign(figures, aggregationFigures(aggregation));
         }),
+    );
+
+    await phase(
+      'concurrency',
+      `concurrency: ${CONCURRENT_INVOCATIONS} aggregator invocations at once on the same hot rollups`,
+      keysStarting(/^concurrency\./),
+      () =>
+        withDynamo((client) =>
+          withFreshTable(client, 'bench-concurrency', async (tableName) => {
+            const c = await measureConcurrency({ client, tableName, quick });
+            Object.assign(figures, {
+              'concurrency.invocations': c.invocations,
+              'concurrency.calls': c.committed,
+              'concurrency.transactions': c.transactions,
+              'concurrency.conflicts': c.conflicts,
+              'concurrency.redelivered_records': c.redelivered,
+            });
+          }),
+        ),
     );
 
     await phase(

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the whole benchmark once, prints the report and writes `bench-results.json` at the
  * repository root. `--quick` runs tiny workloads; `--calls N` sets the timed rounds per mode; `--only a,b` runs
- * only the named phases (client, aggregation, reads, layer).
+ * only the named phases (client, aggregation, concurrency, reads, layer).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

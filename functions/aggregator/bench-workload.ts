@@ -99,7 +99,7 @@ export const benchWorkload = (calls: number): CallRecord[] =>
   });
 
 /** Stream records as Lambda delivers them for the workload's inserts. */
-const streamRecordsOf = (records: readonly CallRecord[], offset: number): DynamoDBRecord[] =>
+export const streamRecordsOf = (records: readonly CallRecord[], offset: number): DynamoDBRecord[] =>
   records.map((record, i) => {
     const item = marshall(toCallItem(record, 90), { removeUndefinedValues: true });
     return {
