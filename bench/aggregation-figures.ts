@@ -166,9 +166,6 @@ const breakdownOf = (
   };
 };
 
-/** Calls per scenario: 10,000 (quick: a few batches). */
-const callsOf = (quick: boolean, batchSize: number): number => (quick ? Math.max(40, 2 * batchSize) : 10_000);
-
 /**
  * Runs the realistic workload (`WORKLOAD_MIX`) through the aggregator at each call rate of `RATE_SCENARIOS`,
  * each on a fresh table, and breaks the billed write units down by item type. DynamoDB Local does not report
@@ -182,9 +179,9 @@ export const measureAggregationBreakdowns = async (options: {
 }): Promise<Record<RateScenario, AggregationBreakdown>> => {
   const results: Partial<Record<RateScenario, AggregationBreakdown>> = {};
   for (const scenario of Object.keys(RATE_SCENARIOS) as RateScenario[]) {
-    const { callsPerSecond, batchSize: fullBatch } = RATE_SCENARIOS[scenario];
+    const { callsPerSecond, batchSize: fullBatch, calls } = RATE_SCENARIOS[scenario];
     const batchSize = options.quick ? Math.min(fullBatch, 50) : fullBatch;
-    const records = realisticWorkload(callsOf(options.quick, batchSize), callsPerSecond);
+    const records = realisticWorkload(options.quick ? 2 * batchSize : calls, callsPerSecond);
     results[scenario] = await withFreshTable(options.client, `bench-${scenario}`, async (tableName) => {
       const m = await measureAggregation({ client: options.client, tableName, batchSize, records });
       const [ledger, rollups] = await Promise.all([

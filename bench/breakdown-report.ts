@@ -43,7 +43,7 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
   const line = (label: string, cells: string[]): string =>
     [label.padEnd(widths[0]!), ...cells.map((text, i) => cell(widths[i + 1]!, text))].join(' ');
   const lines = [
-    'Write units per call by item type (realistic mix, 10,000 calls per rate; $ at the on-demand write price):',
+    `Write units per call by item type (realistic mix, ${scenarios.map((s) => `${breakdowns[s].calls} calls ${s}`).join(', ')}; $ at the on-demand write price):`,
     `  mix: ${mixLine()}.`,
     "  Billed units are computed from the sizes of the items written, by DynamoDB's documented rules, because",
     '  DynamoDB Local does not report the capacity transactions consume; rollup sizes are their final (largest) sizes.',
