@@ -21,7 +21,7 @@ export const measureConcurrency = async (options: {
   tableName: string;
   quick: boolean;
 }): Promise<ConcurrentRun> => {
-  const records = realisticWorkload(options.quick ? 100 : 2_000, RATE_SCENARIOS.busy.callsPerSecond);
+  const records = realisticWorkload(options.quick ? 40 : 2_000, RATE_SCENARIOS.busy.callsPerSecond);
   const stream = streamRecordsOf(records, 0);
   const shards = Array.from({ length: CONCURRENT_INVOCATIONS }, (_, k) =>
     stream.filter((_, i) => i % CONCURRENT_INVOCATIONS === k),
