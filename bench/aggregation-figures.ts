@@ -1,34 +1,83 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { INDEX, ITEM_TYPE } from 'claude-monitor/domain';
-import { measureAggregation } from '../functions/aggregator/bench-workload';
-import { CLAUDE_MONITOR_DEFAULTS } from '../infra/constructs/claude-monitor';
-import { writeUnits } from './item-size';
-import { scanItemsOfType } from './local-table';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type CallRecord,
+  DEFAULT_RETENTION_DAYS,
+  INDEX,
+  ITEM_TYPE,
+  KEY,
+  toCallItem,
+} from 'claude-monitor/domain';
+import {
+  type AggregationMeasurement,
+  measureAggregation,
+  rollupFamilyOf,
+} from '../functions/aggregator/bench-workload';
+import {
+  RATE_SCENARIOS,
+  type RateScenario,
+  realisticWorkload,
+} from '../functions/aggregator/realistic-workload';
+import { itemSize, writeUnits } from './item-size';
+import { scanItemsOfType, withFreshTable } from './local-table';
 
-export interface AggregationFigures {
-  writeRequestsPerCall: number;
-  /** Write units AWS would bill, estimated from the writes made and the sizes of the items written. */
-  writeUnitsPerCall: number;
-  /** Write units DynamoDB Local reported as consumed. */
-  reportedWriteUnitsPerCall: number;
-  readUnitsPerCall: number;
-  recordsPerSecond: number;
-  calls: number;
-  batchSize: number;
+/** Billed write units per call of one item type, with the writes and item sizes they come from. */
+export interface ItemTypeUnits {
+  /** Writes of this item type per recorded call. */
+  writesPerCall: number;
+  /** Billed write units per recorded call (transactional writes twice, plus the index entry). */
+  unitsPerCall: number;
+  /** Average and largest stored size of the items, bytes (as DynamoDB counts them). */
+  averageBytes: number;
+  largestBytes: number;
 }
 
-/** The aggregation workload: 10,000 calls over one hour, in stream batches of the size the stack deploys. */
-const WORKLOAD = { calls: 10_000, batchSize: CLAUDE_MONITOR_DEFAULTS.batchSize } as const;
-const QUICK_WORKLOAD = { calls: 50, batchSize: 50 } as const;
+/** What the aggregator writes for one workload at one call rate, by item type. */
+export interface AggregationBreakdown {
+  scenario: RateScenario;
+  callsPerSecond: number;
+  batchSize: number;
+  calls: number;
+  /** The call record the recorder writes (one plain write) and its entry in the session index. */
+  record: ItemTypeUnits;
+  sessionIndex: ItemTypeUnits;
+  /** Ledger entries: one per call, in the transaction. */
+  ledger: ItemTypeUnits;
+  /** Rollups by family (`<dimension>/<granularity>`). */
+  rollups: Record<string, ItemTypeUnits>;
+  /** Alert markers and outbox entries put in the transactions, and writes outside them (streaks). */
+  alertStateUnitsPerCall: number;
+  /** The aggregator's billed write units per call: ledger, rollups and alert state. */
+  writeUnitsPerCall: number;
+  /** Everything written per call: record, session index and the aggregator's writes. */
+  totalWriteUnitsPerCall: number;
+  rollupWriteUnitsPerCall: number;
+  rollupItemBytes: { average: number; largest: number };
+  /** Distinct rollup keys a stream batch touches (= rollup updates per batch, at least). */
+  distinctKeysPerBatch: { average: number; largest: number };
+  transactionsPerBatch: number;
+  writeRequestsPerCall: number;
+  readUnitsPerCall: number;
+  /** What DynamoDB Local reported for all the writes (it under-reports transactions). */
+  reportedWriteUnitsPerCall: number;
+  recordsPerSecond: number;
+}
 
 /** A write inside `TransactWriteItems` is billed twice (prepare and commit). */
-const TRANSACTIONAL = 2;
+export const TRANSACTIONAL = 2;
+/** Alert markers and outbox entries are a few hundred bytes: one unit, twice in a transaction. */
+const SMALL_TRANSACTIONAL_PUT_UNITS = TRANSACTIONAL * 1;
 
-const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+const mean = (values: readonly number[]): number =>
+  values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
 
-/** Units one write of an item of this kind costs on average: the table write plus its index entry. */
-const unitsPerWrite = (items: Record<string, AttributeValue>[]): number =>
-  mean(
+/**
+ * Units one write of these items costs on average: twice the item's units (transaction) plus its index
+ * entry. Sizes are the items' final sizes; a rollup only grows, so this bounds every write of it from above.
+ */
+const typeUnits = (items: Record<string, AttributeValue>[], writes: number, calls: number): ItemTypeUnits => {
+  const sizes = items.map(itemSize);
+  const perWrite = mean(
     items.map((item) => {
       const units = writeUnits(item);
       const indexed =
@@ -36,36 +85,111 @@ const unitsPerWrite = (items: Record<string, AttributeValue>[]): number =>
       return TRANSACTIONAL * units + (indexed ? units : 0);
     }),
   );
+  return {
+    writesPerCall: writes / calls,
+    unitsPerCall: (writes * perWrite) / calls,
+    averageBytes: mean(sizes),
+    largestBytes: Math.max(0, ...sizes),
+  };
+};
+
+/** The call records as the recorder stores them: one plain write each, and one index entry when in a session. */
+const recordTypes = (
+  records: readonly CallRecord[],
+): { record: ItemTypeUnits; sessionIndex: ItemTypeUnits } => {
+  const items = records.map((r) =>
+    marshall(toCallItem(r, DEFAULT_RETENTION_DAYS), { removeUndefinedValues: true }),
+  );
+  const sizes = items.map(itemSize);
+  const units = mean(items.map(writeUnits));
+  const inSession = items.filter((item) => item[INDEX.bySession.partition] !== undefined).length;
+  const shape = { averageBytes: mean(sizes), largestBytes: Math.max(0, ...sizes) };
+  return {
+    record: { writesPerCall: 1, unitsPerCall: units, ...shape },
+    sessionIndex: {
+      writesPerCall: inSession / items.length,
+      unitsPerCall: mean(items.map((item) => (item[INDEX.bySession.partition] ? writeUnits(item) : 0))),
+      ...shape,
+    },
+  };
+};
+
+const breakdownOf = (
+  scenario: RateScenario,
+  batchSize: number,
+  records: readonly CallRecord[],
+  m: AggregationMeasurement,
+  ledgerItems: Record<string, AttributeValue>[],
+  rollupItems: Record<string, AttributeValue>[],
+): AggregationBreakdown => {
+  const byFamily = new Map<string, Record<string, AttributeValue>[]>();
+  for (const item of rollupItems) {
+    const family = rollupFamilyOf(item[KEY.partition]?.S ?? '');
+    byFamily.set(family, [...(byFamily.get(family) ?? []), item]);
+  }
+  const rollups = Object.fromEntries(
+    [...byFamily].map(([family, items]) => [
+      family,
+      typeUnits(items, m.rollupUpdatesByFamily[family] ?? 0, m.calls),
+    ]),
+  );
+  const ledger = typeUnits(ledgerItems, m.ledgerPuts, m.calls);
+  const rollupWriteUnitsPerCall = Object.values(rollups).reduce((sum, r) => sum + r.unitsPerCall, 0);
+  const alertStateUnitsPerCall =
+    (m.otherTransactionalPuts * SMALL_TRANSACTIONAL_PUT_UNITS + m.plainWriteUnits) / m.calls;
+  const sizes = rollupItems.map(itemSize);
+  const { record, sessionIndex } = recordTypes(records);
+  const writeUnitsPerCall = ledger.unitsPerCall + rollupWriteUnitsPerCall + alertStateUnitsPerCall;
+  return {
+    scenario,
+    callsPerSecond: RATE_SCENARIOS[scenario].callsPerSecond,
+    batchSize,
+    calls: m.calls,
+    record,
+    sessionIndex,
+    ledger,
+    rollups,
+    alertStateUnitsPerCall,
+    writeUnitsPerCall,
+    totalWriteUnitsPerCall: record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall,
+    rollupWriteUnitsPerCall,
+    rollupItemBytes: { average: mean(sizes), largest: Math.max(0, ...sizes) },
+    distinctKeysPerBatch: {
+      average: mean(m.distinctKeysPerBatch),
+      largest: Math.max(0, ...m.distinctKeysPerBatch),
+    },
+    transactionsPerBatch: m.transactions / m.invocations,
+    writeRequestsPerCall: m.writeRequestsPerCall,
+    readUnitsPerCall: m.readUnits / m.calls,
+    reportedWriteUnitsPerCall: m.writeUnitsPerCall,
+    recordsPerSecond: m.recordsPerSecond,
+  };
+};
 
 /**
- * Runs the aggregator's own measurement (its workload generator, its handler) on a fresh table.
- * DynamoDB Local under-reports the capacity of transactions, so billed write units are computed from the
- * number of ledger puts and rollup updates and the sizes of the items they wrote, by DynamoDB's rules.
+ * Runs the realistic workload (`WORKLOAD_MIX`) through the aggregator at each call rate of `RATE_SCENARIOS`,
+ * each on a fresh table, and breaks the billed write units down by item type. DynamoDB Local does not report
+ * the capacity transactions consume, so billed units are computed from the writes made and the sizes of the
+ * items written, by DynamoDB's rules: 1 unit per started KB, twice inside a transaction, plus the index entry.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling
  */
-export const measureAggregationFigures = async (options: {
+export const measureAggregationBreakdowns = async (options: {
   client: DynamoDBClient;
-  tableName: string;
   quick: boolean;
-}): Promise<AggregationFigures> => {
-  const workload = options.quick ? QUICK_WORKLOAD : WORKLOAD;
-  const result = await measureAggregation({
-    client: options.client,
-    tableName: options.tableName,
-    ...workload,
-  });
-  const [ledger, rollups] = await Promise.all([
-    scanItemsOfType(options.client, options.tableName, ITEM_TYPE.ledger),
-    scanItemsOfType(options.client, options.tableName, ITEM_TYPE.rollup),
-  ]);
-  const billedWriteUnits =
-    result.ledgerPuts * unitsPerWrite(ledger) + result.rollupUpdates * unitsPerWrite(rollups);
-  return {
-    writeRequestsPerCall: result.writeRequestsPerCall,
-    writeUnitsPerCall: billedWriteUnits / result.calls,
-    reportedWriteUnitsPerCall: result.writeUnitsPerCall,
-    readUnitsPerCall: result.readUnits / result.calls,
-    recordsPerSecond: result.recordsPerSecond,
-    calls: result.calls,
-    batchSize: workload.batchSize,
-  };
+}): Promise<Record<RateScenario, AggregationBreakdown>> => {
+  const results: Partial<Record<RateScenario, AggregationBreakdown>> = {};
+  for (const scenario of Object.keys(RATE_SCENARIOS) as RateScenario[]) {
+    const { callsPerSecond, batchSize: fullBatch, calls } = RATE_SCENARIOS[scenario];
+    const batchSize = options.quick ? Math.min(fullBatch, 50) : fullBatch;
+    const records = realisticWorkload(options.quick ? 2 * batchSize : calls, callsPerSecond);
+    results[scenario] = await withFreshTable(options.client, `bench-${scenario}`, async (tableName) => {
+      const m = await measureAggregation({ client: options.client, tableName, batchSize, records });
+      const [ledger, rollups] = await Promise.all([
+        scanItemsOfType(options.client, tableName, ITEM_TYPE.ledger),
+        scanItemsOfType(options.client, tableName, ITEM_TYPE.rollup),
+      ]);
+      return breakdownOf(scenario, batchSize, records, m, ledger, rollups);
+    });
+  }
+  return results as Record<RateScenario, AggregationBreakdown>;
 };

@@ -1,3 +1,4 @@
+import { formatBreakdown } from './breakdown-report';
 import { COST_ASSUMPTIONS } from './dollars';
 import {
   budgetKey,
@@ -108,7 +109,9 @@ export const formatReport = (results: BenchResults): string => {
     ),
     `(ms per call; "flush" is the end of the invocation, which waits for the settlements; requests and write units per call; one bare conditional UpdateItem on this DynamoDB Local: median ${num(f['budgets.dynamodb_update_median_ms'])} ms)`,
     '',
-    `Aggregation (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
+    `Aggregation, busy rate (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
+    ...(results.aggregation ? [...formatBreakdown(results.aggregation), ''] : []),
+    `Concurrency: ${count(f['concurrency.invocations'])} aggregator invocations at once over ${count(f['concurrency.calls'])} calls of the busy mix: ${count(f['concurrency.transactions'])} transactions committed, ${count(f['concurrency.conflicts'])} cancelled for conflicts on hot rollups and retried, ${count(f['concurrency.redelivered_records'])} records redelivered; every call committed once`,
     `Summary reads at ${count(f['reads.calls_seeded'])} calls: 1-day ${count(f['reads.items_1d'])} items (median ${num(f['reads.median_ms_1d'], 2)} ms), 30-day ${count(f['reads.items_30d'])} items (median ${num(f['reads.median_ms_30d'], 2)} ms); 30-day at 10,000 calls with their raw records stored: ${count(f['reads.items_30d_small'])} items`,
     '',
     `Dollars per million monitored calls (AWS list prices, ${PRICE_REGION}, checked ${PRICES_CHECKED_ON}; storage not included):`,
@@ -159,4 +162,5 @@ export const toJson = (results: BenchResults): Record<string, unknown> => ({
   cost_assumptions: COST_ASSUMPTIONS,
   aws_prices: { region: PRICE_REGION, checked_on: PRICES_CHECKED_ON, ...AWS_PRICES },
   hosted_alternatives: results.dollars?.hosted ?? [],
+  aggregation_by_item_type: results.aggregation ?? null,
 });

@@ -3,12 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setLogWriter } from 'claude-monitor';
 import { localCredentials } from 'claude-monitor/aws';
 import { ENV } from 'claude-monitor/domain';
+import type { RateScenario } from '../functions/aggregator/realistic-workload';
 import { startAnthropicStub } from '../infra/local/anthropic-stub';
 import { LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb-local';
-import { measureAggregationFigures } from './aggregation-figures';
+import { type AggregationBreakdown, measureAggregationBreakdowns } from './aggregation-figures';
 import { budgetFigureValues, measureBudgetFigures } from './budget-figures';
 import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
+import { CONCURRENT_INVOCATIONS, measureConcurrency } from './concurrency-figures';
 import { computeDollars, type DollarFigures } from './dollars';
 import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
 import { buildBenchLayer } from './layer-build';
@@ -27,7 +29,21 @@ export interface BenchOptions {
   repoRoot?: string;
   /** Progress lines. @default none */
   log?: (line: string) => void;
+  /** Run only these phases; the figures of the others are reported missing. @default every phase */
+  only?: readonly BenchPhase[];
 }
+
+/** The phases of a run, as `--only` names them. */
+export const BENCH_PHASES = [
+  'client',
+  'budgets',
+  'zero-code',
+  'aggregation',
+  'concurrency',
+  'reads',
+  'layer',
+] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export interface BenchResults {
   meta: {
@@ -43,6 +59,8 @@ export interface BenchResults {
   missing: Record<string, string>;
   notes: string[];
   dollars?: DollarFigures;
+  /** Aggregator write units by item type, per call rate scenario. */
+  aggregation?: Record<RateScenario, AggregationBreakdown>;
 }
 
 const localClient = (endpoint: string) =>
@@ -79,7 +97,16 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   const figures = Object.fromEntries(FIGURE_KEYS.map((key) => [key, null])) as BenchFigures;
   const missing: Record<string, string> = {};
   const notes: string[] = [];
-  const phase = async (name: string, keys: readonly FigureKey[], step: () => Promise<void>) => {
+  const phase = async (
+    id: BenchPhase,
+    name: string,
+    keys: readonly FigureKey[],
+    step: () => Promise<void>,
+  ) => {
+    if (options.only && !options.only.includes(id)) {
+      for (const key of keys) missing[key] ??= `not run (--only ${options.only.join(',')})`;
+      return;
+    }
     log(name);
     try {
       await step();
@@ -113,8 +140,10 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     if (line.includes('"WARN"')) warnings++;
   });
   let emfBytesPerFlush = Number.NaN;
+  let aggregation: Record<RateScenario, AggregationBreakdown> | undefined;
   try {
     await phase(
+      'client',
       `per-call overhead: ${rounds} interleaved rounds per mode, 5 configurations`,
       CLIENT_KEYS,
       () =>
@@ -135,6 +164,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
 
     const budgetRounds = Math.min(rounds, quick ? 10 : 500);
     await phase(
+      'budgets',
       `budget enforcement: ${budgetRounds} interleaved rounds with 0, 1 and 3 enforced limits`,
       keysStarting(/^budgets\./),
       () =>
@@ -155,6 +185,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      'zero-code',
       `zero-code next to the explicit client: ${rounds} interleaved rounds per mode, each call its own invocation`,
       ZERO_CODE_KEYS,
       () =>
@@ -191,26 +222,37 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
-      'aggregation: the aggregation workload through the aggregator',
+      'aggregation',
+      'aggregation: the realistic workload through the aggregator, busy and steady call rates',
       keysStarting(/^aggregator\./),
       () =>
+        withDynamo(async (client) => {
+          aggregation = await measureAggregationBreakdowns({ client, quick });
+          Object.assign(figures, aggregationFigures(aggregation));
+        }),
+    );
+
+    await phase(
+      'concurrency',
+      `concurrency: ${CONCURRENT_INVOCATIONS} aggregator invocations at once on the same hot rollups`,
+      keysStarting(/^concurrency\./),
+      () =>
         withDynamo((client) =>
-          withFreshTable(client, 'bench-aggregation', async (tableName) => {
-            const a = await measureAggregationFigures({ client, tableName, quick });
+          withFreshTable(client, 'bench-concurrency', async (tableName) => {
+            const c = await measureConcurrency({ client, tableName, quick });
             Object.assign(figures, {
-              'aggregator.write_requests_per_call': a.writeRequestsPerCall,
-              'aggregator.write_units_per_call': a.writeUnitsPerCall,
-              'aggregator.write_units_per_call_reported_local': a.reportedWriteUnitsPerCall,
-              'aggregator.read_units_per_call': a.readUnitsPerCall,
-              'aggregator.records_per_second': a.recordsPerSecond,
-              'aggregator.calls': a.calls,
-              'aggregator.batch_size': a.batchSize,
+              'concurrency.invocations': c.invocations,
+              'concurrency.calls': c.committed,
+              'concurrency.transactions': c.transactions,
+              'concurrency.conflicts': c.conflicts,
+              'concurrency.redelivered_records': c.redelivered,
             });
           }),
         ),
     );
 
     await phase(
+      'reads',
       'reads: 1-day and 30-day summaries over rollups of 1,000,000 calls',
       keysStarting(/^reads\./),
       () =>
@@ -228,6 +270,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     );
 
     await phase(
+      'layer',
       'layer zip and cold start (import + construct in fresh processes)',
       COLD_START_KEYS,
       async () => {
@@ -275,8 +318,29 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     missing,
     notes,
     ...(dollars ? { dollars } : {}),
+    ...(aggregation ? { aggregation } : {}),
   };
 };
+
+/** Flat figures of the aggregation: the busy rate (batches of 1,000) feeds the dollars, as deployed. */
+const aggregationFigures = (
+  a: Record<RateScenario, AggregationBreakdown>,
+): Partial<Record<FigureKey, number>> => ({
+  'aggregator.write_requests_per_call': a.busy.writeRequestsPerCall,
+  'aggregator.write_units_per_call': a.busy.writeUnitsPerCall,
+  'aggregator.write_units_per_call_reported_local': a.busy.reportedWriteUnitsPerCall,
+  'aggregator.read_units_per_call': a.busy.readUnitsPerCall,
+  'aggregator.records_per_second': a.busy.recordsPerSecond,
+  'aggregator.calls': a.busy.calls,
+  'aggregator.batch_size': a.busy.batchSize,
+  'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,
+  'aggregator.rollup_units_per_call': a.busy.rollupWriteUnitsPerCall,
+  'aggregator.rollup_item_bytes_avg': a.busy.rollupItemBytes.average,
+  'aggregator.rollup_item_bytes_max': a.busy.rollupItemBytes.largest,
+  'aggregator.distinct_keys_per_batch': a.busy.distinctKeysPerBatch.average,
+  'aggregator.steady_write_units_per_call': a.steady.writeUnitsPerCall,
+  'aggregator.steady_distinct_keys_per_batch': a.steady.distinctKeysPerBatch.average,
+});
 
 /** The cost model over this run's figures, or undefined when one of its inputs is missing. */
 const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | undefined => {

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { type CallRecord, EMPTY_USAGE, resolveAlertConfig, toCallItem } from 'claude-monitor/domain';
+import { type CallRecord, EMPTY_USAGE, KEY, resolveAlertConfig, toCallItem } from 'claude-monitor/domain';
 import { aggregateStreamBatch } from './aggregate';
 import { NO_METRICS, SILENT_LOGGER } from './deps';
+import { preAggregate } from './pre-aggregate';
 
 export interface MeasureAggregationOptions {
   client: DynamoDBClient;
@@ -12,6 +13,8 @@ export interface MeasureAggregationOptions {
   calls?: number;
   /** Records per handler invocation. @default 1000 */
   batchSize?: number;
+  /** The records to aggregate, in stream order. @default benchWorkload(calls) */
+  records?: readonly CallRecord[];
 }
 
 export interface AggregationMeasurement {
@@ -25,6 +28,14 @@ export interface AggregationMeasurement {
   /** Puts inside transactions (ledger entries; alert markers and outbox entries when alerts fire) and rollup updates. */
   ledgerPuts: number;
   rollupUpdates: number;
+  /** Rollup updates by family (`<dimension>/<granularity>`, e.g. `session/hour`). */
+  rollupUpdatesByFamily: Record<string, number>;
+  /** Puts inside transactions that are not ledger entries (alert markers, outbox entries). */
+  otherTransactionalPuts: number;
+  /** Write units DynamoDB reported for writes outside transactions (error streaks, outbox clean-up). */
+  plainWriteUnits: number;
+  /** Distinct rollup keys each invocation's batch touched. */
+  distinctKeysPerBatch: number[];
   readRequests: number;
   readUnits: number;
   writeRequestsPerCall: number;
@@ -88,7 +99,7 @@ export const benchWorkload = (calls: number): CallRecord[] =>
   });
 
 /** Stream records as Lambda delivers them for the workload's inserts. */
-const streamRecordsOf = (records: readonly CallRecord[], offset: number): DynamoDBRecord[] =>
+export const streamRecordsOf = (records: readonly CallRecord[], offset: number): DynamoDBRecord[] =>
   records.map((record, i) => {
     const item = marshall(toCallItem(record, 90), { removeUndefinedValues: true });
     return {
@@ -107,6 +118,17 @@ const streamRecordsOf = (records: readonly CallRecord[], offset: number): Dynamo
       eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/bench/stream/local',
     };
   });
+
+/** `ROLLUP#<granularity>#<dim>#<value>` → `<dim>/<granularity>`. */
+export const rollupFamilyOf = (pk: string): string => {
+  const [, granularity, dim] = pk.split('#');
+  return `${dim}/${granularity}`;
+};
+
+interface TransactAction {
+  Put?: { Item?: Record<string, { S?: string }> };
+  Update?: { Key?: Record<string, { S?: string }> };
+}
 
 const unitsOf = (capacity: unknown): number => {
   const list = Array.isArray(capacity) ? capacity : capacity ? [capacity] : [];
@@ -127,9 +149,12 @@ export const measureAggregation = async (
     writeUnits: 0,
     ledgerPuts: 0,
     rollupUpdates: 0,
+    otherTransactionalPuts: 0,
+    plainWriteUnits: 0,
     readRequests: 0,
     readUnits: 0,
   };
+  const rollupUpdatesByFamily: Record<string, number> = {};
   const middlewareName = 'claudeMonitorBenchCapacity';
   options.client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -138,9 +163,15 @@ export const measureAggregation = async (
       const counted = WRITE_COMMANDS.has(command) || READ_COMMANDS.has(command);
       if (counted) input.ReturnConsumedCapacity = 'TOTAL';
       if (command === 'TransactWriteItemsCommand') {
-        for (const item of (input.TransactItems as { Put?: unknown; Update?: unknown }[]) ?? []) {
-          if (item.Put) counts.ledgerPuts++;
-          if (item.Update) counts.rollupUpdates++;
+        for (const item of (input.TransactItems as TransactAction[]) ?? []) {
+          const putPk = item.Put?.Item?.[KEY.partition]?.S;
+          if (putPk?.startsWith('LEDGER#')) counts.ledgerPuts++;
+          else if (item.Put) counts.otherTransactionalPuts++;
+          if (item.Update) {
+            counts.rollupUpdates++;
+            const family = rollupFamilyOf(item.Update.Key?.[KEY.partition]?.S ?? '');
+            rollupUpdatesByFamily[family] = (rollupUpdatesByFamily[family] ?? 0) + 1;
+          }
         }
       }
       const result = await next(args);
@@ -148,6 +179,7 @@ export const measureAggregation = async (
       if (WRITE_COMMANDS.has(command)) {
         counts.writeRequests++;
         counts.writeUnits += units;
+        if (command !== 'TransactWriteItemsCommand') counts.plainWriteUnits += units;
       } else if (READ_COMMANDS.has(command)) {
         counts.readRequests++;
         counts.readUnits += units;
@@ -163,13 +195,16 @@ export const measureAggregation = async (
     logger: SILENT_LOGGER,
     metrics: NO_METRICS,
   };
-  const workload = benchWorkload(calls);
+  const workload = options.records ?? benchWorkload(calls);
+  const distinctKeysPerBatch: number[] = [];
   let transactions = 0;
   let handlerMs = 0;
   let invocations = 0;
   try {
     for (let start = 0; start < workload.length; start += batchSize) {
-      const event = { Records: streamRecordsOf(workload.slice(start, start + batchSize), start) };
+      const batch = workload.slice(start, start + batchSize);
+      distinctKeysPerBatch.push(preAggregate(batch).size);
+      const event = { Records: streamRecordsOf(batch, start) };
       const began = performance.now();
       const result = await aggregateStreamBatch(deps, event);
       handlerMs += performance.now() - began;
@@ -180,13 +215,15 @@ export const measureAggregation = async (
     options.client.middlewareStack.remove(middlewareName);
   }
   return {
-    calls,
+    calls: workload.length,
     invocations,
     transactions,
     ...counts,
-    writeRequestsPerCall: counts.writeRequests / calls,
-    writeUnitsPerCall: counts.writeUnits / calls,
-    hotKeyWritesPer1000Calls: (transactions / calls) * 1_000,
-    recordsPerSecond: calls / (handlerMs / 1_000),
+    rollupUpdatesByFamily,
+    distinctKeysPerBatch,
+    writeRequestsPerCall: counts.writeRequests / workload.length,
+    writeUnitsPerCall: counts.writeUnits / workload.length,
+    hotKeyWritesPer1000Calls: (transactions / workload.length) * 1_000,
+    recordsPerSecond: workload.length / (handlerMs / 1_000),
   };
 };

@@ -67,7 +67,19 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   },
   retentionDays: 'number',
   logRetentionDays: 'number',
-  aggregator: { object: { batchSize: 'number', batchingWindowSeconds: 'number' } },
+  aggregator: {
+    object: { batchSize: 'number', batchingWindowSeconds: 'number', parallelizationFactor: 'number' },
+  },
+  capacity: {
+    object: {
+      mode: 'string',
+      minWriteUnits: 'number',
+      maxWriteUnits: 'number',
+      minReadUnits: 'number',
+      maxReadUnits: 'number',
+      targetUtilizationPercent: 'number',
+    },
+  },
   apiThrottle: { object: { rateLimit: 'number', burstLimit: 'number' } },
   reconciliation: {
     object: {

@@ -32,8 +32,17 @@ export interface MonitorConfig {
   retentionDays?: number;
   /** Days logs are kept; one of CloudWatch Logs' allowed retentions. @default 30 */
   logRetentionDays?: number;
-  /** @default { batchSize: 1000, batchingWindowSeconds: 5 } */
-  aggregator?: { batchSize?: number; batchingWindowSeconds?: number };
+  /** @default { batchSize: 1000, batchingWindowSeconds: 5, parallelizationFactor: 1 } */
+  aggregator?: { batchSize?: number; batchingWindowSeconds?: number; parallelizationFactor?: number };
+  /** DynamoDB capacity mode. @default { mode: 'onDemand' } */
+  capacity?: {
+    mode?: 'onDemand' | 'provisioned';
+    minWriteUnits?: number;
+    maxWriteUnits?: number;
+    minReadUnits?: number;
+    maxReadUnits?: number;
+    targetUtilizationPercent?: number;
+  };
   /** @default { rateLimit: 20, burstLimit: 40 } */
   apiThrottle?: { rateLimit?: number; burstLimit?: number };
   /**

@@ -23,6 +23,8 @@ export interface AggregatorConstructProps {
   readonly batchSize: number;
   /** Seconds to wait to fill a batch. */
   readonly batchingWindowSeconds: number;
+  /** Batches of one shard processed at once (1 to 10). */
+  readonly parallelizationFactor: number;
 }
 
 /** Retries of a failing batch; with bisection a poison record is isolated in about log2(batch size) steps. */
@@ -93,7 +95,7 @@ export class Aggregator extends Construct {
         bisectBatchOnError: true,
         retryAttempts: STREAM_RETRY_ATTEMPTS,
         maxRecordAge: STREAM_MAX_RECORD_AGE,
-        parallelizationFactor: 1,
+        parallelizationFactor: props.parallelizationFactor,
         onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [
           FilterCriteria.filter({

@@ -22,6 +22,44 @@ export interface AggregatorProps {
    * @default 5
    */
   readonly batchingWindowSeconds?: number;
+  /**
+   * Batches of one stream shard processed at the same time (1 to 10, Lambda's range). Records of one call
+   * never share a key with another call's, so order within a shard does not matter for rollups; what grows
+   * with the factor is concurrent transactions on the same hot rollups (retried on conflict). Raise it when
+   * the aggregator's iterator age grows; see docs/performance.md for the measured conflicts at 10.
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
+}
+
+/** How DynamoDB bills the table's reads and writes. */
+export const CAPACITY_MODE = {
+  /** Pay per request: nothing while idle, any burst absorbed. */
+  onDemand: 'onDemand',
+  /** Provisioned units scaled by Application Auto Scaling between a floor and a ceiling. */
+  provisioned: 'provisioned',
+} as const;
+export type CapacityMode = (typeof CAPACITY_MODE)[keyof typeof CAPACITY_MODE];
+
+/**
+ * The table's capacity mode. Provisioned capacity costs less per write at a steady load above the break-even
+ * rate in docs/performance.md, but its floor is billed while idle and a burst above the scaled capacity is
+ * throttled until auto scaling catches up (minutes). The limits apply to the table and to each of its
+ * global secondary indexes alike.
+ */
+export interface CapacityProps {
+  /** @default 'onDemand' */
+  readonly mode?: CapacityMode;
+  /** Provisioned only: write units the table never scales below (1 to 40,000). @default 5 */
+  readonly minWriteUnits?: number;
+  /** Provisioned only: write units it never scales above (1 to 40,000). @default 1000 */
+  readonly maxWriteUnits?: number;
+  /** Provisioned only: read units floor (1 to 40,000). @default 5 */
+  readonly minReadUnits?: number;
+  /** Provisioned only: read units ceiling (1 to 40,000). @default 100 */
+  readonly maxReadUnits?: number;
+  /** Provisioned only: consumed ÷ provisioned that auto scaling keeps (20 to 90). @default 70 */
+  readonly targetUtilizationPercent?: number;
 }
 
 /** Request limits of the HTTP API's default stage. */
@@ -116,6 +154,8 @@ export interface ClaudeMonitorProps {
   readonly logRetention?: RetentionDays;
   /** Stream batching of the aggregator. @default - see `AggregatorProps` */
   readonly aggregator?: AggregatorProps;
+  /** DynamoDB capacity mode of the table. @default - on-demand, see `CapacityProps` */
+  readonly capacity?: CapacityProps;
   /** Throttling of the HTTP API. @default - see `ApiThrottleProps` */
   readonly apiThrottle?: ApiThrottleProps;
   /** Reconciliation with the bill. @default - see `ReconciliationProps` */

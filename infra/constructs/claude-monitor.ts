@@ -19,6 +19,7 @@ import { AlertTopic } from './alert-topic';
 import { ApiTokenSecret } from './api-token-secret';
 import { type AttachOptions, attachFunction } from './attach-function';
 import { BudgetSweeper } from './budget-sweeper';
+import { provisionedCapacityOf } from './capacity';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 import { InvalidClaudeMonitorPropsError } from './errors';
 import { InsightsJob } from './insights-job';
@@ -40,11 +41,17 @@ export type { AttachOptions } from './attach-function';
  */
 export const MAX_ENFORCED_BUDGETS_JSON = 2_048;
 
+/** `{ [name]: value }`, or nothing when the value is undefined (the props are read-only and exact). */
+const optional = <K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
   stageName: 'prod',
   batchSize: 1_000,
   batchingWindowSeconds: 5,
+  /** One batch per shard at a time: no concurrent commits on the same rollups unless asked for. */
+  parallelizationFactor: 1,
   rateLimit: 20,
   burstLimit: 40,
   logRetention: RetentionDays.ONE_MONTH,
@@ -114,6 +121,7 @@ export class ClaudeMonitor extends Construct {
     this.table = new MonitorTable(this, 'Storage', {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
+      ...optional('provisioned', provisionedCapacityOf(props.capacity)),
     }).table;
     const layer = new MonitorLayer(this, 'Layer', { stageName });
     this.layer = layer.layer;
@@ -132,6 +140,7 @@ export class ClaudeMonitor extends Construct {
       logRetention,
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
       batchingWindowSeconds: props.aggregator?.batchingWindowSeconds ?? defaults.batchingWindowSeconds,
+      parallelizationFactor: props.aggregator?.parallelizationFactor ?? defaults.parallelizationFactor,
     });
     this.insights = new InsightsJob(this, 'Insights', {
       table: this.table,

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { TABLE_DEFINITION } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
+import type { ProvisionedCapacity } from './capacity';
 
 export interface MonitorTableProps {
   /**
@@ -14,21 +15,33 @@ export interface MonitorTableProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Provisioned capacity with auto scaling, applied to the table and each index alike.
+   * @default - on-demand
+   */
+  readonly provisioned?: ProvisionedCapacity;
 }
 
 /**
  * The single table of call records, rollups and alert state, built from the shared `TABLE_DEFINITION` so it
- * matches the local stack exactly. On-demand: nothing is paid for capacity while idle.
+ * matches the local stack exactly. On-demand by default: nothing is paid for capacity while idle. With
+ * `provisioned`, every read and write capacity (table and indexes) is scaled on utilization between its floor
+ * and ceiling.
  */
 export class MonitorTable extends Construct {
   public readonly table: Table;
 
   public constructor(scope: Construct, id: string, props: MonitorTableProps = {}) {
     super(scope, id);
+    const provisioned = props.provisioned;
+    const floor = provisioned
+      ? { readCapacity: provisioned.minReadUnits, writeCapacity: provisioned.minWriteUnits }
+      : {};
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode[TABLE_DEFINITION.billingMode],
+      billingMode: provisioned ? BillingMode.PROVISIONED : BillingMode[TABLE_DEFINITION.billingMode],
+      ...floor,
       stream: StreamViewType[TABLE_DEFINITION.streamViewType],
       timeToLiveAttribute: TABLE_DEFINITION.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -41,7 +54,21 @@ export class MonitorTable extends Construct {
         partitionKey: { name: index.partition, type: AttributeType.STRING },
         sortKey: { name: index.sort, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
+        ...floor,
       });
+    }
+    if (provisioned) this.scale(provisioned);
+  }
+
+  private scale(limits: ProvisionedCapacity): void {
+    const target = { targetUtilizationPercent: limits.targetUtilizationPercent };
+    const reads = { minCapacity: limits.minReadUnits, maxCapacity: limits.maxReadUnits };
+    const writes = { minCapacity: limits.minWriteUnits, maxCapacity: limits.maxWriteUnits };
+    this.table.autoScaleReadCapacity(reads).scaleOnUtilization(target);
+    this.table.autoScaleWriteCapacity(writes).scaleOnUtilization(target);
+    for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
+      this.table.autoScaleGlobalSecondaryIndexReadCapacity(index.name, reads).scaleOnUtilization(target);
+      this.table.autoScaleGlobalSecondaryIndexWriteCapacity(index.name, writes).scaleOnUtilization(target);
     }
   }
 }

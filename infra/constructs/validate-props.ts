@@ -8,6 +8,7 @@ import {
 } from 'claude-monitor/domain';
 import { validateReconciliationSettings } from '../../functions/reconciler/config';
 import { downgradeProblems } from '../../functions/shared/budget-models';
+import { capacityProblems } from './capacity';
 import type { ClaudeMonitorProps } from './claude-monitor-props';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -68,6 +69,10 @@ const validateNumbers = (props: ClaudeMonitorProps, problems: string[]): void =>
   if (window !== undefined && !isWholeIn(window, 0, 300)) {
     problems.push(`aggregator.batchingWindowSeconds must be a whole number from 0 to 300, got ${window}`);
   }
+  const factor = aggregator.parallelizationFactor;
+  if (factor !== undefined && !isWholeIn(factor, 1, 10)) {
+    problems.push(`aggregator.parallelizationFactor must be a whole number from 1 to 10, got ${factor}`);
+  }
   if (apiThrottle.rateLimit !== undefined && !(apiThrottle.rateLimit > 0)) {
     problems.push(`apiThrottle.rateLimit must be > 0, got ${apiThrottle.rateLimit}`);
   }
@@ -114,6 +119,7 @@ export const validateClaudeMonitorProps = (props: ClaudeMonitorProps): string[] 
   }
   validateSubscriptions(props, problems);
   validateNumbers(props, problems);
+  problems.push(...capacityProblems(props.capacity));
   problems.push(...validateAlertConfig(props.alerts ?? {}, 'alerts'));
   validateReconciliation(props, problems);
   if (props.budgets !== undefined) {

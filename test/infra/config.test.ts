@@ -154,6 +154,19 @@ describe('deployment configuration', () => {
     );
   });
 
+  it('accepts the capacity mode and the parallelization factor', () => {
+    // Prepare
+    const file = {
+      capacity: { mode: 'provisioned', minWriteUnits: 10, maxWriteUnits: 200 },
+      aggregator: { parallelizationFactor: 4 },
+    };
+    // Act
+    const { props } = resolveConfig(file);
+    // Assess
+    expect(props.capacity).toEqual(file.capacity);
+    expect(props.aggregator).toEqual(file.aggregator);
+  });
+
   it('lists every problem at once', () => {
     // Prepare
     const config = { stageNme: 'dev', alertWebhooks: [1], logRetentionDays: 7 };

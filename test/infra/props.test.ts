@@ -49,6 +49,23 @@ describe('ClaudeMonitor props validation', () => {
     [{ stageName: 'Prod Stage' }, 'stageName must be 1-20 lower-case letters'],
     [{ dashboardOrigin: 'https://dash.example.com/path' }, 'dashboardOrigin must be an origin only'],
     [{ aggregator: { batchSize: 20_000 } }, 'aggregator.batchSize must be a whole number from 1 to 10000'],
+    [
+      { aggregator: { parallelizationFactor: 0 } },
+      'aggregator.parallelizationFactor must be a whole number from 1 to 10, got 0',
+    ],
+    [
+      { capacity: { mode: 'reserved' as never } },
+      'capacity.mode must be "onDemand" or "provisioned", got "reserved"',
+    ],
+    [{ capacity: { minWriteUnits: 5 } }, 'capacity.minWriteUnits needs capacity.mode "provisioned"'],
+    [
+      { capacity: { mode: 'provisioned', maxReadUnits: 50_000 } },
+      'capacity.maxReadUnits must be a whole number from 1 to 40000, got 50000',
+    ],
+    [
+      { capacity: { mode: 'provisioned', minReadUnits: 20, maxReadUnits: 10 } },
+      'capacity.minReadUnits (20) must not exceed capacity.maxReadUnits (10)',
+    ],
   ] satisfies [ClaudeMonitorProps, string][])('rejects %j naming the prop', (props, message) => {
     // Prepare: the invalid props of this case
     // Act

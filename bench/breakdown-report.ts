@@ -1,0 +1,107 @@
+import { RATE_SCENARIOS, type RateScenario, WORKLOAD_MIX } from '../functions/aggregator/realistic-workload';
+import type { AggregationBreakdown, ItemTypeUnits } from './aggregation-figures';
+import { AWS_PRICES } from './prices';
+
+/** Where DynamoDB documents the rules the billed units are computed by. */
+export const BILLING_RULE_SOURCES = [
+  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html (write units: 1 per started KB of the larger of the item before and after)',
+  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html (transactions: 2 write units per KB)',
+  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index entry written with the item costs its own write units)',
+] as const;
+
+const fixed = (value: number, digits: number): string => value.toFixed(digits);
+const cell = (width: number, text: string): string => text.padStart(width);
+
+const mixLine = (): string => {
+  const m = WORKLOAD_MIX;
+  const models = m.models.map((entry) => `${Math.round(entry.share * 100)} % ${entry.model}`).join(', ');
+  return (
+    `sessions of ${m.meanSessionCalls} calls on average (geometric, at most ${m.maxSessionCalls}), one every ` +
+    `${m.callGapSeconds[0]}-${m.callGapSeconds[1]} s; ${m.users.toLocaleString('en-US')} users and ${m.tenants} tenants (Zipf); ` +
+    `${m.functions} functions (Zipf); ${models}; ${m.errorShare * 100} % errors; ${m.streamShare * 100} % streamed`
+  );
+};
+
+const typeCells = (t: ItemTypeUnits | undefined): string[] =>
+  t === undefined
+    ? ['-', '-', '-', '-']
+    : [
+        fixed(t.writesPerCall, 3),
+        fixed(t.unitsPerCall, 3),
+        String(Math.round(t.averageBytes)),
+        String(Math.round(t.largestBytes)),
+      ];
+
+/**
+ * The write-cost breakdown: billed write units per call by item type (call record, session index, ledger,
+ * each rollup family, alert state) at each call rate, with item sizes and the rollup keys a batch touches.
+ */
+export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBreakdown>): string[] => {
+  const scenarios = Object.keys(RATE_SCENARIOS) as RateScenario[];
+  const families = [...new Set(scenarios.flatMap((s) => Object.keys(breakdowns[s].rollups)))].sort();
+  const widths = [22, ...scenarios.flatMap(() => [9, 9, 6, 6])];
+  const line = (label: string, cells: string[]): string =>
+    [label.padEnd(widths[0]!), ...cells.map((text, i) => cell(widths[i + 1]!, text))].join(' ');
+  const lines = [
+    `Write units per call by item type (realistic mix, ${scenarios.map((s) => `${breakdowns[s].calls} calls ${s}`).join(', ')}; $ at the on-demand write price):`,
+    `  mix: ${mixLine()}.`,
+    "  Billed units are computed from the sizes of the items written, by DynamoDB's documented rules, because",
+    '  DynamoDB Local does not report the capacity transactions consume; rollup sizes are their final (largest) sizes.',
+    ...BILLING_RULE_SOURCES.map((source) => `  rule: ${source}`),
+    line(
+      '',
+      scenarios.flatMap((s) => {
+        const b = breakdowns[s];
+        return ['', `${s}: ${b.callsPerSecond}/s`, `batch`, String(b.batchSize)];
+      }),
+    ),
+    line(
+      'item type',
+      scenarios.flatMap(() => ['writes', 'units', 'avg B', 'max B']),
+    ),
+    line(
+      'call record (table)',
+      scenarios.flatMap((s) => typeCells(breakdowns[s].record)),
+    ),
+    line(
+      'session index',
+      scenarios.flatMap((s) => typeCells(breakdowns[s].sessionIndex)),
+    ),
+    line(
+      'ledger',
+      scenarios.flatMap((s) => typeCells(breakdowns[s].ledger)),
+    ),
+    ...families.map((family) =>
+      line(
+        `rollup ${family}`,
+        scenarios.flatMap((s) => typeCells(breakdowns[s].rollups[family])),
+      ),
+    ),
+    line(
+      'alert state',
+      scenarios.flatMap((s) => ['', fixed(breakdowns[s].alertStateUnitsPerCall, 3), '', '']),
+    ),
+    line(
+      'total per call',
+      scenarios.flatMap((s) => ['', fixed(breakdowns[s].totalWriteUnitsPerCall, 3), '', '']),
+    ),
+    line(
+      '$ per million calls',
+      scenarios.flatMap((s) => [
+        '',
+        fixed(breakdowns[s].totalWriteUnitsPerCall * AWS_PRICES.dynamoWriteRequestUnit.usd * 1_000_000, 3),
+        '',
+        '',
+      ]),
+    ),
+  ];
+  for (const s of scenarios) {
+    const b = breakdowns[s];
+    lines.push(
+      `  ${s}: rollups ${fixed(b.rollupWriteUnitsPerCall, 3)} units/call, item size average ${Math.round(b.rollupItemBytes.average)} B, largest ${Math.round(b.rollupItemBytes.largest)} B; ` +
+        `distinct rollup keys per batch of ${b.batchSize}: average ${fixed(b.distinctKeysPerBatch.average, 1)}, largest ${b.distinctKeysPerBatch.largest}; ` +
+        `${fixed(b.transactionsPerBatch, 1)} transactions per batch`,
+    );
+  }
+  return lines;
+};
