@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SETTLE_TIMEOUT_MS, ENV, readPositiveInt } from '../domain/env';
-import { reportMonitorFailure } from '../recorder/log-line';
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SETTLE_TIMEOUT_MS, ENV } from '../domain/env';
+import { readLayerSetting } from '../recorder/layer-setting';
 
 /** When the end-of-invocation work must be over. */
 export interface InvocationBounds {
@@ -9,19 +9,6 @@ export interface InvocationBounds {
   /** Until then, records are written; what is not confirmed by then is logged to be replayed. */
   deadline: number;
 }
-
-const setting = (
-  env: NodeJS.ProcessEnv,
-  name: typeof ENV.flushTimeoutMs | typeof ENV.settleTimeoutMs,
-  fallback: number,
-) => {
-  try {
-    return readPositiveInt(env, name, fallback);
-  } catch (error) {
-    reportMonitorFailure('config', error);
-    return fallback;
-  }
-};
 
 /**
  * The bounds of the work done after the handler and before the response: taken from the time Lambda has
@@ -35,8 +22,8 @@ export const invocationBounds = (
   env: NodeJS.ProcessEnv = process.env,
   now = Date.now(),
 ): InvocationBounds => {
-  const settleCap = setting(env, ENV.settleTimeoutMs, DEFAULT_SETTLE_TIMEOUT_MS);
-  const writeCap = setting(env, ENV.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
+  const settleCap = readLayerSetting(env, ENV.settleTimeoutMs, DEFAULT_SETTLE_TIMEOUT_MS);
+  const writeCap = readLayerSetting(env, ENV.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
   let remaining: number | undefined;
   try {
     remaining = context?.getRemainingTimeInMillis?.();

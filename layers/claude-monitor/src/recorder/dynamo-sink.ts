@@ -4,11 +4,12 @@ import { awsClientConfig } from '../aws/client-config';
 import { requireAwsSdk } from '../aws/require-aws-sdk';
 import { type CallItem, toCallItem } from '../domain/call-item';
 import type { CallRecord } from '../domain/call-record';
-import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV, readPositiveInt } from '../domain/env';
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV } from '../domain/env';
 import { boundCallRecord } from '../domain/record-check';
 import { type AwsModules, BATCH_SIZE, type ItemsWithReason, writeChunk } from './batch-writer';
 import { drainDeferred } from './deferred';
 import { emfDocuments } from './emf';
+import { readLayerSetting } from './layer-setting';
 import {
   NOT_WRITTEN_MESSAGE,
   REJECTED_MESSAGE,
@@ -44,19 +45,6 @@ export interface DynamoSinkOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const readSetting = (
-  env: NodeJS.ProcessEnv,
-  name: typeof ENV.flushTimeoutMs | typeof ENV.retentionDays,
-  fallback: number,
-) => {
-  try {
-    return readPositiveInt(env, name, fallback);
-  } catch (error) {
-    reportMonitorFailure('config', error);
-    return fallback;
-  }
-};
-
 /** A write in progress: its deadline can be moved by a flush that knows how long the invocation has left. */
 interface Write {
   setDeadline(deadline: number): void;
@@ -76,8 +64,10 @@ interface Write {
 export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink => {
   const env = options.env ?? process.env;
   const tableName = options.tableName ?? env[ENV.tableName]?.trim();
-  const timeoutMs = options.flushTimeoutMs ?? readSetting(env, ENV.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
-  const retentionDays = options.retentionDays ?? readSetting(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS);
+  const timeoutMs =
+    options.flushTimeoutMs ?? readLayerSetting(env, ENV.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
+  const retentionDays =
+    options.retentionDays ?? readLayerSetting(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS);
   const intervalMs = options.flushIntervalMs ?? 1_000;
   let buffer: CallRecord[] = [];
   const inflight = new Set<Write>();
