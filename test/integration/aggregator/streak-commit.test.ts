@@ -10,7 +10,7 @@ import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { readWholeStream } from '../../helpers/stream';
 import { testDeps } from './harness';
 
-const STREAKS = { sessionCostUsd: 0, unpricedModel: false, budgets: [], consecutiveErrors: 3 };
+const STREAKS = { sessionCostUsd: 0, unpricedModel: false, consecutiveErrors: 3 };
 const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
 const streakOf = async (table: TestTable, scope: string) => {
