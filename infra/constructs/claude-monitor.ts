@@ -132,10 +132,12 @@ export class ClaudeMonitor extends Construct {
       webhooks: props.alertWebhooks ?? [],
     }).topic;
     this.apiTokenSecret = new ApiTokenSecret(this, 'ApiToken').secret;
+    // One resolved alert configuration for the two functions that fire alerts from rollups.
+    const alertConfig = resolveAlertConfig(props.alerts);
     this.aggregator = new Aggregator(this, 'Aggregator', {
       table: this.table,
       topic: this.alertTopic,
-      alertConfig: resolveAlertConfig(props.alerts),
+      alertConfig,
       budgets: this.budgetsJson,
       logRetention,
       batchSize: props.aggregator?.batchSize ?? defaults.batchSize,
@@ -145,7 +147,7 @@ export class ClaudeMonitor extends Construct {
     this.insights = new InsightsJob(this, 'Insights', {
       table: this.table,
       topic: this.alertTopic,
-      alertConfig: resolveAlertConfig(props.alerts),
+      alertConfig,
       budgets: this.budgetsJson,
       logRetention,
     });
