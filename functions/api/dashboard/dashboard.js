@@ -180,6 +180,8 @@
       renderModels(models.models);
       renderTotals(summary);
       renderCharts(summary, timeseries);
+      // Views in their own files (errors and speed over time) draw from the same answers.
+      document.dispatchEvent(new CustomEvent('claude-monitor:data', { detail: { summary, timeseries } }));
       showError(undefined);
       document.body.dataset.state = summary.total_calls === 0 ? 'empty' : 'ready';
       setStatus(
@@ -187,6 +189,7 @@
       );
     } catch (error) {
       showError(error);
+      document.dispatchEvent(new CustomEvent('claude-monitor:error', { detail: { error } }));
       document.body.dataset.state = 'error';
       setStatus('Last update failed.');
     } finally {
@@ -278,7 +281,8 @@
     $('controls').addEventListener('submit', (event) => event.preventDefault());
     readRange();
     schedule();
-    refresh();
+    // Once every deferred script has run, so the views listening for the data event are there.
+    document.addEventListener('DOMContentLoaded', () => refresh(), { once: true });
   };
 
   start();
