@@ -132,7 +132,10 @@
           pointRadius: points.length > 48 ? 0 : 2,
         })),
       },
-      options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } } },
+      options: {
+        plugins: { legend: { labels: { usePointStyle: true, pointStyle: 'line' } } },
+        scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } },
+      },
     });
 
   const renderSpeed = (points) => {
