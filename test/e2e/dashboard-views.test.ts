@@ -255,6 +255,107 @@ describe('failures and speed over time in Chromium', () => {
     );
     expect(failed).toBe(hours.reduce((sum, h) => sum + rawTotals(h.records).failures, 0));
   });
+
+  it('follows the time range: one bar per day beyond 48 hours', async () => {
+    // Prepare
+    const window = inLastHours(records, NOW, 168);
+    const days = [...new Set(hourBuckets(168).map((hour) => hour.slice(0, 10)))];
+    const perDay = days.map((day) => errorsByClass(window.filter((r) => r.timestamp.startsWith(day))));
+
+    // Act
+    await page.selectOption('#range', '168');
+    await page.waitForFunction(
+      (n) => (window as Json).Chart.getChart('chart-errors')?.data.labels.length === n,
+      days.length,
+    );
+    const chart = await chartOf(page, 'chart-errors');
+    await page.selectOption('#range', '24');
+    await page.waitForFunction(
+      () => (window as Json).Chart.getChart('chart-errors')?.data.labels.length === 24,
+    );
+
+    // Assess
+    expect(chart.labels).toEqual(days.map((day) => day.slice(5)));
+    for (const dataset of chart.datasets) {
+      const cls = Object.keys(CLASS_NAMES).find((c) => CLASS_NAMES[c] === dataset.label)!;
+      expect(dataset.data).toEqual(perDay.map((counts) => counts[cls]));
+    }
+    expect(chart.datasets.flatMap((d) => d.data).reduce<number>((a, b) => a + (b ?? 0), 0)).toBe(
+      rawTotals(window).failures,
+    );
+  });
+
+  it('loads a range chosen while another is loading as soon as that answer arrives', async () => {
+    // Prepare: no timer refresh, and the 168-hour summary held back until the second choice is made.
+    const view = await browser.context.newPage();
+    await open(view);
+    await view.uncheck('#auto');
+    const sixHours = await apiGet('/api/monitoring/summary?hours=6');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    await view.route(/summary\?hours=168/, async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+
+    // Act
+    await view.selectOption('#range', '168');
+    await inFlight;
+    await view.selectOption('#range', '6');
+    release();
+    await view.waitForFunction(
+      () => (window as Json).Chart.getChart('chart-errors')?.data.labels.length === 6,
+    );
+    const calls = await view.textContent('#total-calls');
+
+    // Assess
+    expect(calls).toBe(integer.format(sixHours.total_calls));
+    await view.close();
+  });
+
+  it('says plainly when there is nothing: no calls, no budgets, nothing to compare', async () => {
+    // Prepare
+    const empty = await createTestTable('e2e-views-empty');
+    const emptyApi = await serveApi({
+      port: 0,
+      token: TOKEN,
+      deps: { client: empty.client, tableName: empty.tableName, now: () => NOW },
+    });
+    const view = await browser.context.newPage();
+
+    // Act
+    await view.goto(`${emptyApi.url}${PAGE}?token=${TOKEN}`);
+    await view.waitForSelector('#health[data-state="ready"]');
+    await view.waitForSelector('#compare[data-state="ready"]');
+    await view.waitForFunction(
+      () => !document.getElementById('insights-budgets-text')?.textContent?.startsWith('Loading'),
+    );
+    const texts = await view.evaluate(() =>
+      ['errors-summary', 'insights-budgets-text', 'compare-empty'].map(
+        (id) => document.getElementById(id)?.textContent,
+      ),
+    );
+    const rows = [await tableText(view, 'errors-rows'), await tableText(view, 'speed-rows')];
+    const violations = await runAxe(view);
+
+    // Assess
+    expect(texts).toEqual([
+      'No failed calls in this time range.',
+      'No budgets are set.',
+      'Fewer than two models have calls in this time range.',
+    ]);
+    expect(rows).toEqual([[], []]);
+    expect(violations.filter((v) => SERIOUS_IMPACTS.includes(v.impact))).toEqual([]);
+    await view.close();
+    await emptyApi.close();
+  });
 });
 
 describe('comparison of tag values in Chromium', () => {

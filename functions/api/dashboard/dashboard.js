@@ -13,7 +13,7 @@
   ];
 
   const $ = (id) => document.getElementById(id);
-  const state = { hours: 24, model: '', charts: {}, timer: undefined, loading: false };
+  const state = { hours: 24, model: '', charts: {}, timer: undefined, loading: false, again: false };
 
   const integer = new Intl.NumberFormat('en-US');
   const usd = (value) =>
@@ -167,7 +167,11 @@
   };
 
   const refresh = async () => {
-    if (state.loading) return;
+    if (state.loading) {
+      // A change made while an answer is on its way is loaded right after it, not at the next timer tick.
+      state.again = true;
+      return;
+    }
     state.loading = true;
     $('content').classList.add('loading');
     setStatus('Loading…');
@@ -195,6 +199,10 @@
     } finally {
       state.loading = false;
       $('content').classList.remove('loading');
+      if (state.again) {
+        state.again = false;
+        refresh();
+      }
     }
   };
 
