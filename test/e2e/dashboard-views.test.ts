@@ -356,6 +356,38 @@ describe('failures and speed over time in Chromium', () => {
     await view.close();
     await emptyApi.close();
   });
+
+  it('says what could not be loaded when the API fails', async () => {
+    // Prepare
+    const broken = await createTestTable('e2e-views-broken');
+    const brokenApi = await serveApi({
+      port: 0,
+      token: TOKEN,
+      deps: {
+        client: broken.client,
+        tableName: 'no-such-table',
+        now: () => NOW,
+        logger: { error: () => {} },
+      },
+    });
+    const view = await browser.context.newPage();
+
+    // Act
+    await view.goto(`${brokenApi.url}${PAGE}?token=${TOKEN}`);
+    await view.waitForSelector('#health[data-state="error"]');
+    await view.waitForSelector('#compare[data-state="error"]');
+    await view.waitForFunction(
+      () => !document.getElementById('insights-budgets-text')?.textContent?.startsWith('Loading'),
+    );
+    const budgetsText = await view.textContent('#insights-budgets-text');
+    const compareError = await view.textContent('#compare-error');
+
+    // Assess
+    expect(budgetsText).toBe('The budgets could not be loaded; the budgets panel says why.');
+    expect(compareError).toBe('Could not compare: internal error');
+    await view.close();
+    await brokenApi.close();
+  });
 });
 
 describe('comparison of tag values in Chromium', () => {

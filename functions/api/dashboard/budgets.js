@@ -113,6 +113,7 @@
       $('budgets-error').hidden = false;
       $('budgets-error').textContent = `Could not load the budgets: ${error.message}`;
       section.dataset.state = 'error';
+      document.dispatchEvent(new CustomEvent('claude-monitor:budgets', { detail: { entries: null } }));
     }
   };
 

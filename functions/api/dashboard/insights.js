@@ -96,6 +96,10 @@
   /** Where the budgets stand, from what the budgets panel drew: the counts by status and the closest ones. */
   const BUDGET_WORDS = { refusing: 'refusing calls', exhausted: 'used up', warning: 'past 80 %' };
   const renderBudgets = (entries) => {
+    if (entries === null) {
+      $('insights-budgets-text').textContent = 'The budgets could not be loaded; the budgets panel says why.';
+      return;
+    }
     const measured = entries.filter((e) => e.status);
     const counts = Object.entries(BUDGET_WORDS)
       .map(([status, words]) => [measured.filter((e) => e.status === status).length, words])
@@ -128,7 +132,7 @@
   document.addEventListener('DOMContentLoaded', () => {
     $('top-dim').addEventListener('change', () => renderTop());
     document.addEventListener('claude-monitor:budgets', (event) => renderBudgets(event.detail.entries));
-    $('range').addEventListener('change', () => refresh());
+    // Trend and top spenders have fixed windows (90 and 7 days): the time range does not change them.
     $('refresh').addEventListener('click', () => refresh());
     refresh();
   });
