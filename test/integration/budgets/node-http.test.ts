@@ -1,73 +1,315 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enableZeroCode, flush, runWithAttribution } from '../../../layers/claude-monitor/src';
-import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
-import { type BudgetSetup, startBudgetSetup } from '../../helpers/budgets';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+  ServiceQuotaExceededException,
+} from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import Anthropic030 from 'anthropic-sdk-0-30';
+import type { BudgetConfig, CallRecord } from 'claude-monitor/domain';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BudgetExceededError,
+  disableZeroCode,
+  enableZeroCode,
+  flush,
+  monitor,
+  REFUSAL_ERROR_TYPE,
+  runWithAttribution,
+} from '../../../layers/claude-monitor/src';
+import { stubClientOptions, thrownBy, USER_MESSAGE } from '../../helpers/anthropic';
+import { type BudgetSetup, costOf, readWindow, startBudgetSetup } from '../../helpers/budgets';
 
 const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 /** A millionth of a dollar: no call's reservation fits, so every checked call is refused. */
 const EXHAUSTED_USD = 0.000001;
+const RUN = `${process.pid}-${Date.now()}`;
+/** Room for every call of this file. */
+const RICH = `rich-${RUN}`;
+const BROKE = `broke-${RUN}`;
+const LIMITS: BudgetConfig[] = [
+  { scope: 'tenant', id: RICH, period: 'day', usd: 100, mode: 'enforce' },
+  { scope: 'tenant', id: BROKE, period: 'day', usd: EXHAUSTED_USD, mode: 'enforce' },
+];
+const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'localsecret' };
+const INVOKE_BODY = JSON.stringify({
+  anthropic_version: 'bedrock-2023-05-31',
+  max_tokens: 64,
+  messages: [{ role: 'user', content: 'hi' }],
+});
+const CONVERSE_INPUT = {
+  modelId: BEDROCK_MODEL,
+  messages: [{ role: 'user' as const, content: [{ text: 'hi' }] }],
+  inferenceConfig: { maxTokens: 64 },
+};
 
 let setup: BudgetSetup;
+/** The AWS SDK's default transport for Bedrock Runtime: HTTP/2. */
+let overHttp2: BedrockRuntimeClient;
+let overHttp1: BedrockRuntimeClient;
+
+const budgetOptions = (extra: Record<string, unknown> = {}) => ({
+  limits: LIMITS,
+  tableName: setup.table.tableName,
+  client: setup.table.client,
+  runtimeRefreshSeconds: 0,
+  timeoutMs: 10_000,
+  ...extra,
+});
+
+const drain = async (stream: AsyncIterable<unknown> | undefined) => {
+  for await (const _ of stream ?? []) {
+    // Read to the end, as a caller does.
+  }
+};
+
+/** Every AWS SDK call the tests make, each read to its end. */
+const AWS_CALLS: [string, (client: BedrockRuntimeClient) => Promise<{ $metadata: { attempts?: number } }>][] =
+  [
+    ['Converse', (client) => client.send(new ConverseCommand(CONVERSE_INPUT))],
+    [
+      'InvokeModel',
+      (client) => client.send(new InvokeModelCommand({ modelId: BEDROCK_MODEL, body: INVOKE_BODY })),
+    ],
+    [
+      'ConverseStream',
+      async (client) => {
+        const answer = await client.send(new ConverseStreamCommand(CONVERSE_INPUT));
+        await drain(answer.stream);
+        return answer;
+      },
+    ],
+    [
+      'InvokeModelWithResponseStream',
+      async (client) => {
+        const answer = await client.send(
+          new InvokeModelWithResponseStreamCommand({ modelId: BEDROCK_MODEL, body: INVOKE_BODY }),
+        );
+        await drain(answer.body);
+        return answer;
+      },
+    ],
+  ];
 
 beforeAll(async () => {
   setup = await startBudgetSetup([]);
+  overHttp2 = new BedrockRuntimeClient({
+    endpoint: setup.stub.http2Url,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+  });
+  overHttp1 = new BedrockRuntimeClient({
+    endpoint: setup.stub.url,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    requestHandler: new NodeHttpHandler(),
+  });
 });
 afterAll(async () => {
-  enableZeroCode({ enabled: false });
+  disableZeroCode();
+  overHttp2.destroy();
+  overHttp1.destroy();
   await setup.close();
 });
+beforeEach(() => {
+  setup.sink.clear();
+  enableZeroCode({ sink: setup.sink, budgets: budgetOptions() });
+});
 
-// docs/budgets.md, "Where the check runs": the check holds requests sent with fetch; node:http and
-// node:http2 requests are recorded but not checked. This test holds both halves of that statement.
-describe('where the budget check runs', () => {
-  it('refuses a fetch-based call, and records a call of the AWS SDK Bedrock client (node:http or node:http2) unchecked', async () => {
+const transports = () =>
+  [
+    ['HTTP/2 (the default)', overHttp2],
+    ['HTTP/1.1', overHttp1],
+  ] as const;
+
+describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
+  it.each(AWS_CALLS)('sends %s under the limit unchanged over HTTP/2 and HTTP/1.1', async (_, call) => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      const before = setup.stub.requests.length;
+
+      // Act
+      const answer = await runWithAttribution({ tenantId: RICH }, () => call(client));
+      await flush();
+
+      // Assess
+      expect(answer.$metadata, transport).toMatchObject({ httpStatusCode: 200, attempts: 1 });
+      expect(setup.stub.requests.length - before, transport).toBe(1);
+      expect(setup.sink.records, transport).toHaveLength(1);
+      expect(setup.sink.records[0], transport).toMatchObject({
+        tenantId: RICH,
+        provider: 'bedrock',
+        status: 'success',
+        httpStatus: 200,
+        budget: { outcome: 'allowed', limits: [`tenant:${RICH}/day`] },
+      });
+      expect(setup.sink.records[0]!.budget!.reservedNanoUsd).toBeGreaterThan(
+        setup.sink.records[0]!.cost.totalNanoUsd,
+      );
+    }
+  });
+
+  it.each(AWS_CALLS)(
+    'refuses %s at the limit with a typed, unretried error, sending nothing',
+    async (_, call) => {
+      for (const [transport, client] of transports()) {
+        // Prepare
+        setup.sink.clear();
+        const before = setup.stub.requests.length;
+
+        // Act
+        const error = (await thrownBy(() =>
+          runWithAttribution({ tenantId: BROKE }, () => call(client)),
+        )) as ServiceQuotaExceededException & { budget?: Record<string, unknown>; budgetError?: string };
+        await flush();
+
+        // Assess
+        expect(setup.stub.requests.length - before, transport).toBe(0);
+        expect(error, transport).toBeInstanceOf(ServiceQuotaExceededException);
+        expect(error.$metadata, transport).toMatchObject({ httpStatusCode: 400, attempts: 1 });
+        expect(error.message).toMatch(/^Claude monitor: the daily budget of tenant broke-.* has no room/);
+        expect(error.budgetError).toBe('exceeded');
+        expect(error.budget).toMatchObject({
+          scope: 'tenant',
+          scope_id: BROKE,
+          period: 'day',
+          limit_nano_usd: 1_000,
+        });
+        expect(setup.sink.records, transport).toHaveLength(1);
+        const record = setup.sink.records[0]!;
+        expect(record).toMatchObject({
+          tenantId: BROKE,
+          provider: 'bedrock',
+          status: 'error',
+          errorType: 'budget_exceeded',
+          errorMessage: error.message,
+          budget: { outcome: 'refused', reservedNanoUsd: 0 },
+        });
+        expect(record.httpStatus).toBeUndefined();
+        expect(record.requestId).toBeUndefined();
+        expect(record.cost.totalNanoUsd).toBe(0);
+      }
+    },
+  );
+
+  it('leaves the spent figure equal, to the nano-dollar, to the sum of the call records', async () => {
     // Prepare
-    const tenantId = `http-${process.pid}-${Date.now()}`;
+    const tenantId = `sum-${RUN}`;
     enableZeroCode({
       sink: setup.sink,
-      budgets: {
-        limits: [{ scope: 'tenant', id: tenantId, period: 'day', usd: EXHAUSTED_USD, mode: 'enforce' }],
-        tableName: setup.table.tableName,
-        client: setup.table.client,
-        runtimeRefreshSeconds: 0,
-        timeoutMs: 10_000,
-      },
+      budgets: budgetOptions({
+        limits: [{ scope: 'tenant', id: tenantId, period: 'day', usd: 100, mode: 'enforce' }],
+      }),
     });
-    const viaFetch = new Anthropic(stubClientOptions(setup.stub));
-    const viaAwsSdk = new BedrockRuntimeClient({
-      endpoint: setup.stub.http2Url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'localsecret' },
-    });
-    const body = JSON.stringify({
-      anthropic_version: 'bedrock-2023-05-31',
-      max_tokens: 64,
-      messages: [{ role: 'user', content: 'hi' }],
+
+    // Act
+    for (const [, client] of transports()) {
+      for (const [, call] of AWS_CALLS) await runWithAttribution({ tenantId }, () => call(client));
+    }
+    await flush();
+    const window = await readWindow(setup.table, 'tenant', tenantId, 'day');
+
+    // Assess
+    const records: CallRecord[] = setup.sink.records;
+    expect(records).toHaveLength(AWS_CALLS.length * 2);
+    expect(records.every((record) => record.budget?.settled !== false)).toBe(true);
+    expect(costOf(records)).toBeGreaterThan(0);
+    expect(window.settled).toBe(costOf(records));
+    expect(window.reserved).toBe(0);
+  });
+});
+
+describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
+  it('refuses at the limit with the SDK own RateLimitError, unretried and sending nothing; sends under it', async () => {
+    // Prepare
+    const client = monitor(new Anthropic030(stubClientOptions(setup.stub)), {
+      sink: setup.sink,
+      budgets: budgetOptions(),
     });
     const before = setup.stub.requests.length;
 
     // Act
-    const refused = await runWithAttribution({ tenantId }, () => viaFetch.messages.create(USER_MESSAGE)).then(
-      () => undefined,
-      (error: unknown) => error,
+    const error = await thrownBy(() =>
+      runWithAttribution({ tenantId: BROKE }, () => client.messages.create(USER_MESSAGE)),
     );
-    const sentFetch = setup.stub.requests.length - before;
-    const answer = await runWithAttribution({ tenantId }, () =>
-      viaAwsSdk.send(new InvokeModelCommand({ modelId: BEDROCK_MODEL, body })),
+    const sentWhenRefused = setup.stub.requests.length - before;
+    const message = await runWithAttribution({ tenantId: RICH }, () => client.messages.create(USER_MESSAGE));
+    await flush();
+
+    // Assess
+    expect(sentWhenRefused).toBe(0);
+    expect(error).toBeInstanceOf(Anthropic030.RateLimitError);
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect((error as BudgetExceededError).scopeId).toBe(BROKE);
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+    expect(setup.stub.requests.length - before).toBe(1);
+    const [refused, sent] = setup.sink.records;
+    expect(refused).toMatchObject({ tenantId: BROKE, errorType: 'budget_exceeded', attempts: 1 });
+    expect(refused!.cost.totalNanoUsd).toBe(0);
+    expect(sent).toMatchObject({ tenantId: RICH, status: 'success', budget: { outcome: 'allowed' } });
+  });
+
+  it('with no code change, the refusal is the SDK own RateLimitError of type budget_exceeded_error', async () => {
+    // Prepare
+    const client = new Anthropic030(stubClientOptions(setup.stub));
+    const before = setup.stub.requests.length;
+
+    // Act
+    const error = await thrownBy(() =>
+      runWithAttribution({ tenantId: BROKE }, () => client.messages.create(USER_MESSAGE)),
     );
     await flush();
 
     // Assess
-    expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
-    expect(sentFetch).toBe(0);
-    expect(answer.$metadata.httpStatusCode).toBe(200);
+    expect(setup.stub.requests.length - before).toBe(0);
+    expect(error).toBeInstanceOf(Anthropic030.RateLimitError);
+    expect((error as { error?: { error?: { type?: string } } }).error?.error?.type).toBe(
+      REFUSAL_ERROR_TYPE.exceeded,
+    );
+    expect(setup.sink.records).toHaveLength(1);
+    expect(setup.sink.records[0]).toMatchObject({ tenantId: BROKE, errorType: 'budget_exceeded' });
+  });
+
+  it('downgrades to the budget model by rewriting the held body, model and length both', async () => {
+    // Prepare
+    const tenantId = `downgrade-${RUN}`;
+    const cheaper = 'claude-haiku-4-5';
+    const client = new Anthropic030(stubClientOptions(setup.stub));
+    enableZeroCode({
+      sink: setup.sink,
+      budgets: budgetOptions({
+        limits: [
+          {
+            scope: 'tenant',
+            id: tenantId,
+            period: 'day',
+            usd: 0.0005,
+            mode: 'enforce',
+            downgradeTo: cheaper,
+          },
+        ],
+      }),
+    });
+    const before = setup.stub.requests.length;
+
+    // Act
+    const message = await runWithAttribution({ tenantId }, () =>
+      client.messages.create({ ...USER_MESSAGE, max_tokens: 50 }),
+    );
+    await flush();
+
+    // Assess
     expect(setup.stub.requests.length - before).toBe(1);
-    const [fetchRecord, awsSdkRecord] = setup.sink.records;
-    expect(fetchRecord).toMatchObject({ tenantId, errorType: 'budget_exceeded' });
-    expect(awsSdkRecord).toMatchObject({ tenantId, provider: 'bedrock', status: 'success' });
-    expect(awsSdkRecord!.budget).toBeUndefined();
-    expect(awsSdkRecord!.cost.totalNanoUsd).toBeGreaterThan(0);
+    const sent = setup.stub.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: cheaper, max_tokens: 50 });
+    expect(Number(sent.headers['content-length'])).toBe(Buffer.byteLength(sent.rawBody));
+    expect(message.model).toBe(cheaper);
+    expect(setup.sink.records[0]).toMatchObject({
+      requestedModel: cheaper,
+      budget: { outcome: 'downgraded', downgradedFrom: USER_MESSAGE.model },
+    });
   });
 });
