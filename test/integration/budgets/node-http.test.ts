@@ -6,10 +6,12 @@ import {
   InvokeModelWithResponseStreamCommand,
   ServiceQuotaExceededException,
 } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import Anthropic030 from 'anthropic-sdk-0-30';
 import type { BudgetConfig, CallRecord } from 'claude-monitor/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import {
   BudgetExceededError,
   disableZeroCode,
@@ -129,7 +131,7 @@ describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
     for (const [transport, client] of transports()) {
       // Prepare
       setup.sink.clear();
-      const before = setup.stub.requests.length;
+      const before = setup.stub.arrivals();
 
       // Act
       const answer = await runWithAttribution({ tenantId: RICH }, () => call(client));
@@ -137,7 +139,7 @@ describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
 
       // Assess
       expect(answer.$metadata, transport).toMatchObject({ httpStatusCode: 200, attempts: 1 });
-      expect(setup.stub.requests.length - before, transport).toBe(1);
+      expect(setup.stub.arrivals() - before, transport).toBe(1);
       expect(setup.sink.records, transport).toHaveLength(1);
       expect(setup.sink.records[0], transport).toMatchObject({
         tenantId: RICH,
@@ -158,7 +160,7 @@ describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
       for (const [transport, client] of transports()) {
         // Prepare
         setup.sink.clear();
-        const before = setup.stub.requests.length;
+        const before = setup.stub.arrivals();
 
         // Act
         const error = (await thrownBy(() =>
@@ -167,7 +169,7 @@ describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
         await flush();
 
         // Assess
-        expect(setup.stub.requests.length - before, transport).toBe(0);
+        expect(setup.stub.arrivals() - before, transport).toBe(0);
         expect(error, transport).toBeInstanceOf(ServiceQuotaExceededException);
         expect(error.$metadata, transport).toMatchObject({ httpStatusCode: 400, attempts: 1 });
         expect(error.message).toMatch(/^Claude monitor: the daily budget of tenant broke-.* has no room/);
@@ -229,13 +231,13 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
       sink: setup.sink,
       budgets: budgetOptions(),
     });
-    const before = setup.stub.requests.length;
+    const before = setup.stub.arrivals();
 
     // Act
     const error = await thrownBy(() =>
       runWithAttribution({ tenantId: BROKE }, () => client.messages.create(USER_MESSAGE)),
     );
-    const sentWhenRefused = setup.stub.requests.length - before;
+    const sentWhenRefused = setup.stub.arrivals() - before;
     const message = await runWithAttribution({ tenantId: RICH }, () => client.messages.create(USER_MESSAGE));
     await flush();
 
@@ -245,7 +247,7 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
     expect(error).toBeInstanceOf(BudgetExceededError);
     expect((error as BudgetExceededError).scopeId).toBe(BROKE);
     expect(message.content[0]).toMatchObject({ type: 'text' });
-    expect(setup.stub.requests.length - before).toBe(1);
+    expect(setup.stub.arrivals() - before).toBe(1);
     const [refused, sent] = setup.sink.records;
     expect(refused).toMatchObject({ tenantId: BROKE, errorType: 'budget_exceeded', attempts: 1 });
     expect(refused!.cost.totalNanoUsd).toBe(0);
@@ -255,7 +257,7 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
   it('with no code change, the refusal is the SDK own RateLimitError of type budget_exceeded_error', async () => {
     // Prepare
     const client = new Anthropic030(stubClientOptions(setup.stub));
-    const before = setup.stub.requests.length;
+    const before = setup.stub.arrivals();
 
     // Act
     const error = await thrownBy(() =>
@@ -264,7 +266,7 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
     await flush();
 
     // Assess
-    expect(setup.stub.requests.length - before).toBe(0);
+    expect(setup.stub.arrivals() - before).toBe(0);
     expect(error).toBeInstanceOf(Anthropic030.RateLimitError);
     expect((error as { error?: { error?: { type?: string } } }).error?.error?.type).toBe(
       REFUSAL_ERROR_TYPE.exceeded,
@@ -293,7 +295,7 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
         ],
       }),
     });
-    const before = setup.stub.requests.length;
+    const before = setup.stub.arrivals();
 
     // Act
     const message = await runWithAttribution({ tenantId }, () =>
@@ -302,7 +304,7 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
     await flush();
 
     // Assess
-    expect(setup.stub.requests.length - before).toBe(1);
+    expect(setup.stub.arrivals() - before).toBe(1);
     const sent = setup.stub.requests.at(-1)!;
     expect(sent.body).toMatchObject({ model: cheaper, max_tokens: 50 });
     expect(Number(sent.headers['content-length'])).toBe(Buffer.byteLength(sent.rawBody));
@@ -311,5 +313,117 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
       requestedModel: cheaper,
       budget: { outcome: 'downgraded', downgradedFrom: USER_MESSAGE.model },
     });
+  });
+});
+
+describe('calls no enforced budget applies to', () => {
+  it('are sent as before, with no budget on their record, over HTTP/2 and HTTP/1.1', async () => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      const before = setup.stub.arrivals();
+
+      // Act
+      const answer = await runWithAttribution({ tenantId: `free-${RUN}` }, () =>
+        client.send(new ConverseCommand(CONVERSE_INPUT)),
+      );
+      await flush();
+
+      // Assess
+      expect(answer.$metadata.httpStatusCode, transport).toBe(200);
+      expect(setup.stub.arrivals() - before, transport).toBe(1);
+      expect(setup.sink.records[0], transport).toMatchObject({ status: 'success', httpStatus: 200 });
+      expect(setup.sink.records[0]!.budget, transport).toBeUndefined();
+    }
+  });
+});
+
+describe('DynamoDB cannot be reached by the check', () => {
+  let unreachable: DynamoDBClient;
+  beforeAll(async () => {
+    // Nothing listens on this port: every request is refused at once.
+    unreachable = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
+  });
+  afterAll(() => unreachable.destroy());
+
+  it('fail open (the default) sends the AWS SDK call unchecked and says so on its record', async () => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      enableZeroCode({ sink: setup.sink, budgets: budgetOptions({ client: unreachable, timeoutMs: 300 }) });
+      const before = setup.stub.arrivals();
+
+      // Act
+      const answer = await runWithAttribution({ tenantId: RICH }, () =>
+        client.send(new ConverseCommand(CONVERSE_INPUT)),
+      );
+      await flush();
+
+      // Assess
+      expect(answer.$metadata.httpStatusCode, transport).toBe(200);
+      expect(setup.stub.arrivals() - before, transport).toBe(1);
+      expect(setup.sink.records[0], transport).toMatchObject({
+        status: 'success',
+        budget: { outcome: 'unavailable', reservedNanoUsd: 0, settled: false },
+      });
+    }
+  });
+
+  it('fail closed refuses the AWS SDK call with a typed, unretried error, sending nothing', async () => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      enableZeroCode({
+        sink: setup.sink,
+        budgets: budgetOptions({ client: unreachable, timeoutMs: 300, onUnavailable: 'closed' }),
+      });
+      const before = setup.stub.arrivals();
+
+      // Act
+      const error = (await thrownBy(() =>
+        runWithAttribution({ tenantId: RICH }, () => client.send(new ConverseCommand(CONVERSE_INPUT))),
+      )) as ServiceQuotaExceededException & { budgetError?: string };
+      await flush();
+
+      // Assess
+      expect(setup.stub.arrivals() - before, transport).toBe(0);
+      expect(error, transport).toBeInstanceOf(ServiceQuotaExceededException);
+      expect(error.$metadata, transport).toMatchObject({ httpStatusCode: 400, attempts: 1 });
+      expect(error.budgetError).toBe('unavailable');
+      expect(error.message).toMatch(/could not reach DynamoDB in time and enforcement fails closed/);
+      expect(setup.sink.records, transport).toHaveLength(1);
+      expect(setup.sink.records[0], transport).toMatchObject({
+        errorType: 'budget_unavailable',
+        budget: { outcome: 'unavailable', reservedNanoUsd: 0 },
+      });
+    }
+  });
+
+  it('fail closed refuses a node-fetch call with the SDK own error, unretried, sending nothing', async () => {
+    // Prepare
+    const client = new Anthropic030(stubClientOptions(setup.stub));
+    enableZeroCode({
+      sink: setup.sink,
+      budgets: budgetOptions({ client: unreachable, timeoutMs: 300, onUnavailable: 'closed' }),
+    });
+    const before = setup.stub.arrivals();
+
+    // Act
+    const error = await thrownBy(() =>
+      runWithAttribution({ tenantId: RICH }, () => client.messages.create(USER_MESSAGE)),
+    );
+    await flush();
+
+    // Assess
+    expect(setup.stub.arrivals() - before).toBe(0);
+    expect(error).toBeInstanceOf(Anthropic030.InternalServerError);
+    expect((error as { status?: number }).status).toBe(503);
+    expect(setup.sink.records).toHaveLength(1);
+    expect(setup.sink.records[0]).toMatchObject({ errorType: 'budget_unavailable', attempts: 1 });
   });
 });
