@@ -7,7 +7,7 @@ import type { Verdict } from './held-client-request';
 import type { HeldAction } from './held-verdict';
 
 /** Events of the real stream the caller listens to, passed on as they come (body and errors apart). */
-const FORWARDED = ['response', 'headers', 'trailers', 'frameError', 'aborted', 'wantTrailers'] as const;
+const FORWARDED = ['response', 'headers', 'trailers', 'frameError', 'aborted'] as const;
 
 type Callback = (error?: Error | null) => void;
 
