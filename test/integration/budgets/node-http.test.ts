@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import {
   BedrockRuntimeClient,
   ConverseCommand,
@@ -9,6 +10,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import Anthropic030 from 'anthropic-sdk-0-30';
+import { localCredentials } from 'claude-monitor/aws';
 import type { BudgetConfig, CallRecord } from 'claude-monitor/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb-local';
@@ -425,5 +427,100 @@ describe('DynamoDB cannot be reached by the check', () => {
     expect((error as { status?: number }).status).toBe(503);
     expect(setup.sink.records).toHaveLength(1);
     expect(setup.sink.records[0]).toMatchObject({ errorType: 'budget_unavailable', attempts: 1 });
+  });
+});
+
+/**
+ * A TCP stand-in in front of DynamoDB Local that holds every connection until released, then joins it to the
+ * real endpoint: a budget check that is received and not yet answered, for as long as the test needs.
+ */
+const startHeldTcp = async (target: string) => {
+  const { hostname, port } = new URL(target);
+  const held: Socket[] = [];
+  const joined: Socket[] = [];
+  let released = false;
+  let arrived: (() => void) | undefined;
+  const arrival = new Promise<void>((resolve) => (arrived = resolve));
+  const join = (socket: Socket) => {
+    const upstream = connect(Number(port), hostname);
+    joined.push(socket, upstream);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  };
+  const server = createServer((socket) => {
+    arrived?.();
+    if (released) join(socket);
+    else held.push(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrival,
+    release: () => {
+      released = true;
+      for (const socket of held.splice(0)) join(socket);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of [...held, ...joined]) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+describe('a caller that gives up while its request is held', () => {
+  it('sends nothing, records the call once and gives its reservation back', async () => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      const tenantId = `abort-${transport.length}-${RUN}`;
+      const tcp = await startHeldTcp(setup.table.endpoint);
+      const dynamo = new DynamoDBClient({
+        endpoint: tcp.endpoint,
+        region: LOCAL_REGION,
+        credentials: localCredentials(),
+        maxAttempts: 1,
+      });
+      enableZeroCode({
+        sink: setup.sink,
+        budgets: budgetOptions({
+          client: dynamo,
+          limits: [{ scope: 'tenant', id: tenantId, period: 'day', usd: 100, mode: 'enforce' }],
+        }),
+      });
+      const controller = new AbortController();
+      const before = setup.stub.arrivals();
+
+      // Act: abort once the check is waiting on DynamoDB, then let the check answer
+      const pending = thrownBy(() =>
+        runWithAttribution({ tenantId }, () =>
+          client.send(new ConverseCommand(CONVERSE_INPUT), { abortSignal: controller.signal }),
+        ),
+      );
+      await tcp.arrival;
+      controller.abort();
+      const error = (await pending) as Error;
+      tcp.release();
+      await flush();
+      const window = await readWindow(setup.table, 'tenant', tenantId, 'day');
+      dynamo.destroy();
+      await tcp.close();
+
+      // Assess
+      expect(error.name, transport).toBe('AbortError');
+      expect(setup.stub.arrivals() - before, transport).toBe(0);
+      expect(setup.sink.records, transport).toHaveLength(1);
+      // With no code change the AWS SDK's own abort and its timeout look the same on the wire.
+      expect(setup.sink.records[0], transport).toMatchObject({
+        tenantId,
+        status: 'error',
+        errorType: expect.stringMatching(/^(aborted|timeout)$/),
+        budget: { outcome: 'allowed' },
+      });
+      expect(setup.sink.records[0]!.budget!.settled, transport).not.toBe(false);
+      expect(window.reserved, transport).toBe(0);
+      expect(window.settled, transport).toBe(0);
+    }
   });
 });

@@ -67,11 +67,16 @@ export const budgetGate = (
       call.budget = { enforcer, decision };
       return decision;
     };
-    const checked = Array.isArray(applicable) ? decide(applicable) : applicable.then(decide);
-    return checked.catch((error: unknown) => {
-      reportMonitorFailure('budget gate', error);
-      return undefined;
-    });
+    const checked = (Array.isArray(applicable) ? decide(applicable) : applicable.then(decide))
+      .catch((error: unknown) => {
+        reportMonitorFailure('budget gate', error);
+        return undefined;
+      })
+      .finally(() => {
+        call.budgetCheck = undefined;
+      });
+    call.budgetCheck = checked;
+    return checked;
   } catch (error) {
     reportMonitorFailure('budget gate', error);
     return undefined;

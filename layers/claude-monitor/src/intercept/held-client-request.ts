@@ -85,6 +85,8 @@ export class HeldClientRequest {
   private send(body: string | undefined): void {
     this.state = 'sent';
     const held = this.held.splice(0);
+    // Given up while held (the caller's abort or timeout destroyed it): there is nothing left to send.
+    if (this.req.destroyed) return;
     if (body !== undefined) {
       this.sendRewritten(held, body);
       return;
