@@ -97,6 +97,48 @@ const AWS_CALLS: [string, (client: BedrockRuntimeClient) => Promise<{ $metadata:
     ],
   ];
 
+/**
+ * A TCP stand-in in front of DynamoDB Local that holds every connection until released, then joins it to the
+ * real endpoint: a budget check that is received and not yet answered, for as long as the test needs.
+ */
+const startHeldTcp = async (target: string) => {
+  const { hostname, port } = new URL(target);
+  const held: Socket[] = [];
+  const joined: Socket[] = [];
+  let released = false;
+  let arrived: (() => void) | undefined;
+  const arrival = new Promise<void>((resolve) => (arrived = resolve));
+  const join = (socket: Socket) => {
+    const upstream = connect(Number(port), hostname);
+    joined.push(socket, upstream);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  };
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    arrived?.();
+    if (released) join(socket);
+    else held.push(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrival,
+    connections: () => connections,
+    release: () => {
+      released = true;
+      for (const socket of held.splice(0)) join(socket);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of [...held, ...joined]) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+};
+
 beforeAll(async () => {
   setup = await startBudgetSetup([]);
   overHttp2 = new BedrockRuntimeClient({
@@ -319,23 +361,37 @@ describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
 });
 
 describe('calls no enforced budget applies to', () => {
-  it('are sent as before, with no budget on their record, over HTTP/2 and HTTP/1.1', async () => {
-    for (const [transport, client] of transports()) {
-      // Prepare
-      setup.sink.clear();
-      const before = setup.stub.arrivals();
+  it('are sent as before, with no DynamoDB request and no budget on their record, over HTTP/2 and HTTP/1.1', async () => {
+    // Prepare: the enforcer's DynamoDB holds every connection, so a request to it would never be answered
+    const tcp = await startHeldTcp(setup.table.endpoint);
+    const dynamo = new DynamoDBClient({
+      endpoint: tcp.endpoint,
+      region: LOCAL_REGION,
+      credentials: localCredentials(),
+      maxAttempts: 1,
+    });
+    enableZeroCode({ sink: setup.sink, budgets: budgetOptions({ client: dynamo }) });
+    try {
+      for (const [transport, client] of transports()) {
+        setup.sink.clear();
+        const before = setup.stub.arrivals();
 
-      // Act
-      const answer = await runWithAttribution({ tenantId: `free-${RUN}` }, () =>
-        client.send(new ConverseCommand(CONVERSE_INPUT)),
-      );
-      await flush();
+        // Act
+        const answer = await runWithAttribution({ tenantId: `free-${RUN}` }, () =>
+          client.send(new ConverseCommand(CONVERSE_INPUT)),
+        );
+        await flush();
 
-      // Assess
-      expect(answer.$metadata.httpStatusCode, transport).toBe(200);
-      expect(setup.stub.arrivals() - before, transport).toBe(1);
-      expect(setup.sink.records[0], transport).toMatchObject({ status: 'success', httpStatus: 200 });
-      expect(setup.sink.records[0]!.budget, transport).toBeUndefined();
+        // Assess
+        expect(answer.$metadata.httpStatusCode, transport).toBe(200);
+        expect(setup.stub.arrivals() - before, transport).toBe(1);
+        expect(setup.sink.records[0], transport).toMatchObject({ status: 'success', httpStatus: 200 });
+        expect(setup.sink.records[0]!.budget, transport).toBeUndefined();
+        expect(tcp.connections(), transport).toBe(0);
+      }
+    } finally {
+      dynamo.destroy();
+      await tcp.close();
     }
   });
 });
@@ -429,45 +485,6 @@ describe('DynamoDB cannot be reached by the check', () => {
     expect(setup.sink.records[0]).toMatchObject({ errorType: 'budget_unavailable', attempts: 1 });
   });
 });
-
-/**
- * A TCP stand-in in front of DynamoDB Local that holds every connection until released, then joins it to the
- * real endpoint: a budget check that is received and not yet answered, for as long as the test needs.
- */
-const startHeldTcp = async (target: string) => {
-  const { hostname, port } = new URL(target);
-  const held: Socket[] = [];
-  const joined: Socket[] = [];
-  let released = false;
-  let arrived: (() => void) | undefined;
-  const arrival = new Promise<void>((resolve) => (arrived = resolve));
-  const join = (socket: Socket) => {
-    const upstream = connect(Number(port), hostname);
-    joined.push(socket, upstream);
-    socket.pipe(upstream).pipe(socket);
-    socket.on('error', () => upstream.destroy());
-    upstream.on('error', () => socket.destroy());
-  };
-  const server = createServer((socket) => {
-    arrived?.();
-    if (released) join(socket);
-    else held.push(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arrival,
-    release: () => {
-      released = true;
-      for (const socket of held.splice(0)) join(socket);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of [...held, ...joined]) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-};
 
 describe('a caller that gives up while its request is held', () => {
   it('sends nothing, records the call once and gives its reservation back', async () => {
