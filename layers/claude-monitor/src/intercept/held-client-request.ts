@@ -78,8 +78,15 @@ export class HeldClientRequest {
     } catch (error) {
       reportMonitorFailure('http', error);
     }
-    if (action.kind === 'answer') this.answer(action.refusal);
-    else this.send(action.body);
+    try {
+      if (action.kind === 'answer') this.answer(action.refusal);
+      else this.send(action.body);
+    } catch (error) {
+      // What a held call would have thrown to the caller, had it run at once, ends the request instead: its
+      // caller listens for the request's errors, and nothing may reject unhandled.
+      reportMonitorFailure('http', error);
+      if (!this.req.destroyed) this.req.destroy(error as Error);
+    }
   }
 
   private send(body: string | undefined): void {

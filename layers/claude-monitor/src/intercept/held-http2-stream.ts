@@ -114,12 +114,18 @@ export class HeldHttp2Stream extends Duplex {
     } catch (error) {
       reportMonitorFailure('http2', error);
     }
-    if (action.kind === 'answer') {
-      callback();
-      this.answer(action.refusal);
-      return;
+    try {
+      if (action.kind === 'answer') {
+        callback();
+        this.answer(action.refusal);
+        return;
+      }
+      this.send(action.body, callback);
+    } catch (error) {
+      // Nothing may reject unhandled: the caller sees the failure as the stream's error.
+      reportMonitorFailure('http2', error);
+      this.destroy(error as Error);
     }
-    this.send(action.body, callback);
   }
 
   private send(body: string | undefined, callback: Callback): void {
