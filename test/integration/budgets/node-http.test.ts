@@ -268,6 +268,45 @@ describe('the AWS SDK Bedrock Runtime client, with no code change', () => {
   });
 });
 
+describe('an AWS SDK call retried after a server error', () => {
+  it('is checked once, keeps its one reservation, and settles once to the exact cost', async () => {
+    for (const [transport, client] of transports()) {
+      // Prepare
+      setup.sink.clear();
+      const tenantId = `retry-${transport.length}-${RUN}`;
+      enableZeroCode({
+        sink: setup.sink,
+        budgets: budgetOptions({
+          limits: [{ scope: 'tenant', id: tenantId, period: 'day', usd: 100, mode: 'enforce' }],
+        }),
+      });
+      setup.stub.enqueue({ kind: 'error', status: 503, message: 'overloaded, try again' });
+      const before = setup.stub.arrivals();
+
+      // Act
+      const answer = await runWithAttribution({ tenantId }, () =>
+        client.send(new ConverseCommand(CONVERSE_INPUT)),
+      );
+      await flush();
+      const window = await readWindow(setup.table, 'tenant', tenantId, 'day');
+
+      // Assess
+      expect(answer.$metadata, transport).toMatchObject({ httpStatusCode: 200, attempts: 2 });
+      expect(setup.stub.arrivals() - before, transport).toBe(2);
+      expect(setup.sink.records, transport).toHaveLength(1);
+      const record = setup.sink.records[0]!;
+      expect(record, transport).toMatchObject({
+        status: 'success',
+        attempts: 2,
+        budget: { outcome: 'allowed' },
+      });
+      expect(record.cost.totalNanoUsd, transport).toBeGreaterThan(0);
+      expect(window.settled, transport).toBe(record.cost.totalNanoUsd);
+      expect(window.reserved, transport).toBe(0);
+    }
+  });
+});
+
 describe('an Anthropic SDK over node-fetch (0.30, node:http)', () => {
   it('refuses at the limit with the SDK own RateLimitError, unretried and sending nothing; sends under it', async () => {
     // Prepare
