@@ -109,7 +109,7 @@ export const formatReport = (results: BenchResults): string => {
     ),
     `(ms per call; "flush" is the end of the invocation, which waits for the settlements; requests and write units per call; one bare conditional UpdateItem on this DynamoDB Local: median ${num(f['budgets.dynamodb_update_median_ms'])} ms)`,
     '',
-    `Aggregation, busy rate (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
+    `Aggregation, busy rate (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (${num(f['aggregator.write_units_per_call_before'], 3)} as laid out before; DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
     ...(results.aggregation ? [...formatBreakdown(results.aggregation), ''] : []),
     `Concurrency: ${count(f['concurrency.invocations'])} aggregator invocations at once over ${count(f['concurrency.calls'])} calls of the busy mix: ${count(f['concurrency.transactions'])} transactions committed, ${count(f['concurrency.conflicts'])} cancelled for conflicts on hot rollups and retried, ${count(f['concurrency.redelivered_records'])} records redelivered; every call committed once`,
     `Summary reads at ${count(f['reads.calls_seeded'])} calls: 1-day ${count(f['reads.items_1d'])} items (median ${num(f['reads.median_ms_1d'], 2)} ms), 30-day ${count(f['reads.items_30d'])} items (median ${num(f['reads.median_ms_30d'], 2)} ms); 30-day at 10,000 calls with their raw records stored: ${count(f['reads.items_30d_small'])} items`,
@@ -122,6 +122,7 @@ export const formatReport = (results: BenchResults): string => {
     `  CloudWatch Logs for EMF metric lines               $${num(f['dollars.metric_logs_usd'], 4)}`,
     `  API: ${COST_ASSUMPTIONS.apiRequestsPerMillionCalls} summaries (HTTP API + Lambda + reads)       $${num(f['dollars.api_usd'], 4)}`,
     `  total AWS                                          $${num(f['dollars.aws_usd_per_million_calls'], 4)}`,
+    `  total AWS, the same writes billed as laid out before (all-attributes group-by index)  $${num(f['dollars.aws_usd_per_million_calls_before'], 4)}`,
     `  Claude spend of the typical mix                    $${num(f['dollars.claude_usd_per_million_calls'], 2)}  (AWS = ${num(f['dollars.aws_share_of_claude_spend_percent'], 5)}% of it)`,
     `  storage of the million records over ${COST_ASSUMPTIONS.retentionDays} days            $${num(f['dollars.storage_usd_per_million_calls_retained'], 4)}`,
   );
