@@ -100,6 +100,8 @@ const OTHER_KEYS = [
   'concurrency.redelivered_records',
   'reads.items_1d',
   'reads.items_30d',
+  'reads.read_units_1d',
+  'reads.read_units_30d',
   'reads.median_ms_1d',
   'reads.median_ms_30d',
   'reads.calls_seeded',

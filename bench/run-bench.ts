@@ -261,6 +261,8 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
           Object.assign(figures, {
             'reads.items_1d': r.items1d,
             'reads.items_30d': r.items30d,
+            'reads.read_units_1d': r.units1d,
+            'reads.read_units_30d': r.units30d,
             'reads.median_ms_1d': r.medianMs1d,
             'reads.median_ms_30d': r.medianMs30d,
             'reads.calls_seeded': r.calls,
