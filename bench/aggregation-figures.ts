@@ -20,13 +20,22 @@ import {
 } from '../functions/aggregator/realistic-workload';
 import { itemSize, writeUnits } from './item-size';
 import { scanItemsOfType, withFreshTable } from './local-table';
+import { type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
 export interface ItemTypeUnits {
   /** Writes of this item type per recorded call. */
   writesPerCall: number;
-  /** Billed write units per recorded call (transactional writes twice, plus the index entry). */
+  /** Billed write units per recorded call (transactional writes twice, plus the index entries written). */
   unitsPerCall: number;
+  /** Writes of this item type per call in the earlier layout (`previous-layout.ts`). */
+  writesPerCallBefore: number;
+  /**
+   * Billed units per call of the earlier layout on the same records: first-fit chunks, so more rollup
+   * updates, and an all-attributes group-by index, so every rollup update also rewrote its index entry.
+   * Equal to `unitsPerCall` for the item types the change left alone.
+   */
+  unitsPerCallBefore: number;
   /** Average and largest stored size of the items, bytes (as DynamoDB counts them). */
   averageBytes: number;
   largestBytes: number;
@@ -52,10 +61,15 @@ export interface AggregationBreakdown {
   /** Everything written per call: record, session index and the aggregator's writes. */
   totalWriteUnitsPerCall: number;
   rollupWriteUnitsPerCall: number;
+  /** The same three figures for the same writes under the earlier layout (`unitsPerCallBefore`). */
+  writeUnitsPerCallBefore: number;
+  totalWriteUnitsPerCallBefore: number;
+  rollupWriteUnitsPerCallBefore: number;
   rollupItemBytes: { average: number; largest: number };
   /** Distinct rollup keys a stream batch touches (= rollup updates per batch, at least). */
   distinctKeysPerBatch: { average: number; largest: number };
   transactionsPerBatch: number;
+  transactionsPerBatchBefore: number;
   writeRequestsPerCall: number;
   readUnitsPerCall: number;
   /** What DynamoDB Local reported for all the writes (it under-reports transactions). */
@@ -71,27 +85,52 @@ const SMALL_TRANSACTIONAL_PUT_UNITS = TRANSACTIONAL * 1;
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
 
+/** The entry of an item in the keys-only group-by index: the table's and the index's keys. */
+const keysOnlyEntry = (item: Record<string, AttributeValue>): Record<string, AttributeValue> =>
+  Object.fromEntries(
+    [KEY.partition, KEY.sort, INDEX.byDimension.partition, INDEX.byDimension.sort].flatMap((name) =>
+      item[name] ? [[name, item[name]]] : [],
+    ),
+  );
+
 /**
- * Units one write of these items costs on average: twice the item's units (transaction) plus its index
- * entry. Sizes are the items' final sizes; a rollup only grows, so this bounds every write of it from above.
+ * Units the writes of these items cost, per call, as laid out now and as before (`writesBefore`: the updates
+ * the earlier first-fit chunking makes for the same records). Now: twice the item's units
+ * per write (transaction), plus one keys-only index entry per item in the group-by index, written by the
+ * update that created the item. Later updates change neither index key nor projected attribute, which
+ * writes nothing to the index (GSI.html, "Write capacity units"). The table is fresh, so every item was
+ * created in the run: on a live table, the account, model, function and tenant rollups of the hour, day
+ * and month mostly exist already, so this counts index writes from above. Before: every write also
+ * rewrote the item's entry in the all-attributes index (its full size). Sizes are the items' final sizes; a
+ * rollup only grows, so they bound every write of it from above.
  */
-const typeUnits = (items: Record<string, AttributeValue>[], writes: number, calls: number): ItemTypeUnits => {
+const typeUnits = (
+  items: Record<string, AttributeValue>[],
+  writes: number,
+  writesBefore: number,
+  calls: number,
+): ItemTypeUnits => {
   const sizes = items.map(itemSize);
-  const perWrite = mean(
+  const inIndex = items.filter((item) => item[INDEX.byDimension.partition] !== undefined);
+  const perWrite = mean(items.map((item) => TRANSACTIONAL * writeUnits(item)));
+  const perWriteBefore = mean(
     items.map((item) => {
       const units = writeUnits(item);
-      const indexed =
-        item[INDEX.byDimension.partition] !== undefined || item[INDEX.bySession.partition] !== undefined;
-      return TRANSACTIONAL * units + (indexed ? units : 0);
+      return TRANSACTIONAL * units + (item[INDEX.byDimension.partition] !== undefined ? units : 0);
     }),
   );
+  const indexEntryUnits = inIndex.reduce((sum, item) => sum + writeUnits(keysOnlyEntry(item)), 0);
   return {
     writesPerCall: writes / calls,
-    unitsPerCall: (writes * perWrite) / calls,
+    writesPerCallBefore: writesBefore / calls,
+    unitsPerCall: (writes * perWrite + indexEntryUnits) / calls,
+    unitsPerCallBefore: (writesBefore * perWriteBefore) / calls,
     averageBytes: mean(sizes),
     largestBytes: Math.max(0, ...sizes),
   };
 };
+
+const same = (units: number) => ({ unitsPerCall: units, unitsPerCallBefore: units });
 
 /** The call records as the recorder stores them: one plain write each, and one index entry when in a session. */
 const recordTypes = (
@@ -105,10 +144,17 @@ const recordTypes = (
   const inSession = items.filter((item) => item[INDEX.bySession.partition] !== undefined).length;
   const shape = { averageBytes: mean(sizes), largestBytes: Math.max(0, ...sizes) };
   return {
-    record: { writesPerCall: 1, unitsPerCall: units, ...shape },
+    record: {
+      writesPerCall: 1,
+      writesPerCallBefore: 1,
+      unitsPerCall: units,
+      unitsPerCallBefore: units,
+      ...shape,
+    },
     sessionIndex: {
       writesPerCall: inSession / items.length,
-      unitsPerCall: mean(items.map((item) => (item[INDEX.bySession.partition] ? writeUnits(item) : 0))),
+      writesPerCallBefore: inSession / items.length,
+      ...same(mean(items.map((item) => (item[INDEX.bySession.partition] ? writeUnits(item) : 0)))),
       ...shape,
     },
   };
@@ -119,6 +165,7 @@ const breakdownOf = (
   batchSize: number,
   records: readonly CallRecord[],
   m: AggregationMeasurement,
+  previous: PreviousLayoutWrites,
   ledgerItems: Record<string, AttributeValue>[],
   rollupItems: Record<string, AttributeValue>[],
 ): AggregationBreakdown => {
@@ -130,16 +177,27 @@ const breakdownOf = (
   const rollups = Object.fromEntries(
     [...byFamily].map(([family, items]) => [
       family,
-      typeUnits(items, m.rollupUpdatesByFamily[family] ?? 0, m.calls),
+      typeUnits(
+        items,
+        m.rollupUpdatesByFamily[family] ?? 0,
+        previous.rollupUpdatesByFamily[family] ?? 0,
+        m.calls,
+      ),
     ]),
   );
-  const ledger = typeUnits(ledgerItems, m.ledgerPuts, m.calls);
+  const ledger = typeUnits(ledgerItems, m.ledgerPuts, m.ledgerPuts, m.calls);
   const rollupWriteUnitsPerCall = Object.values(rollups).reduce((sum, r) => sum + r.unitsPerCall, 0);
+  const rollupWriteUnitsPerCallBefore = Object.values(rollups).reduce(
+    (sum, r) => sum + r.unitsPerCallBefore,
+    0,
+  );
   const alertStateUnitsPerCall =
     (m.otherTransactionalPuts * SMALL_TRANSACTIONAL_PUT_UNITS + m.plainWriteUnits) / m.calls;
   const sizes = rollupItems.map(itemSize);
   const { record, sessionIndex } = recordTypes(records);
   const writeUnitsPerCall = ledger.unitsPerCall + rollupWriteUnitsPerCall + alertStateUnitsPerCall;
+  const writeUnitsPerCallBefore =
+    ledger.unitsPerCallBefore + rollupWriteUnitsPerCallBefore + alertStateUnitsPerCall;
   return {
     scenario,
     callsPerSecond: RATE_SCENARIOS[scenario].callsPerSecond,
@@ -153,12 +211,17 @@ const breakdownOf = (
     writeUnitsPerCall,
     totalWriteUnitsPerCall: record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall,
     rollupWriteUnitsPerCall,
+    writeUnitsPerCallBefore,
+    totalWriteUnitsPerCallBefore:
+      record.unitsPerCallBefore + sessionIndex.unitsPerCallBefore + writeUnitsPerCallBefore,
+    rollupWriteUnitsPerCallBefore,
     rollupItemBytes: { average: mean(sizes), largest: Math.max(0, ...sizes) },
     distinctKeysPerBatch: {
       average: mean(m.distinctKeysPerBatch),
       largest: Math.max(0, ...m.distinctKeysPerBatch),
     },
     transactionsPerBatch: m.transactions / m.invocations,
+    transactionsPerBatchBefore: previous.transactions / m.invocations,
     writeRequestsPerCall: m.writeRequestsPerCall,
     readUnitsPerCall: m.readUnits / m.calls,
     reportedWriteUnitsPerCall: m.writeUnitsPerCall,
@@ -188,7 +251,15 @@ export const measureAggregationBreakdowns = async (options: {
         scanItemsOfType(options.client, tableName, ITEM_TYPE.ledger),
         scanItemsOfType(options.client, tableName, ITEM_TYPE.rollup),
       ]);
-      return breakdownOf(scenario, batchSize, records, m, ledger, rollups);
+      return breakdownOf(
+        scenario,
+        batchSize,
+        records,
+        m,
+        previousLayoutWrites(records, batchSize),
+        ledger,
+        rollups,
+      );
     });
   }
   return results as Record<RateScenario, AggregationBreakdown>;

@@ -6,7 +6,7 @@ import { AWS_PRICES } from './prices';
 export const BILLING_RULE_SOURCES = [
   'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html (write units: 1 per started KB of the larger of the item before and after)',
   'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html (transactions: 2 write units per KB)',
-  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index entry written with the item costs its own write units)',
+  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes (an index entry written with the item costs its own write units; a write that changes no index key and no projected attribute writes nothing to the index)',
 ] as const;
 
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
@@ -24,13 +24,18 @@ const mixLine = (): string => {
 
 const typeCells = (t: ItemTypeUnits | undefined): string[] =>
   t === undefined
-    ? ['-', '-', '-', '-']
+    ? ['-', '-', '-', '-', '-', '-']
     : [
+        fixed(t.writesPerCallBefore, 3),
         fixed(t.writesPerCall, 3),
+        fixed(t.unitsPerCallBefore, 3),
         fixed(t.unitsPerCall, 3),
         String(Math.round(t.averageBytes)),
         String(Math.round(t.largestBytes)),
       ];
+
+/** On-demand dollars of one million calls at `units` write units per call. */
+const dollarsOfUnits = (units: number): number => units * AWS_PRICES.dynamoWriteRequestUnit.usd * 1_000_000;
 
 /**
  * The write-cost breakdown: billed write units per call by item type (call record, session index, ledger,
@@ -39,7 +44,7 @@ const typeCells = (t: ItemTypeUnits | undefined): string[] =>
 export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBreakdown>): string[] => {
   const scenarios = Object.keys(RATE_SCENARIOS) as RateScenario[];
   const families = [...new Set(scenarios.flatMap((s) => Object.keys(breakdowns[s].rollups)))].sort();
-  const widths = [22, ...scenarios.flatMap(() => [9, 9, 6, 6])];
+  const widths = [22, ...scenarios.flatMap(() => [8, 8, 8, 8, 6, 6])];
   const line = (label: string, cells: string[]): string =>
     [label.padEnd(widths[0]!), ...cells.map((text, i) => cell(widths[i + 1]!, text))].join(' ');
   const lines = [
@@ -47,17 +52,24 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     `  mix: ${mixLine()}.`,
     "  Billed units are computed from the sizes of the items written, by DynamoDB's documented rules, because",
     '  DynamoDB Local does not report the capacity transactions consume; rollup sizes are their final (largest) sizes.',
+    '  "before" is the earlier layout on the same records: first-fit chunks in sorted order, and an all-attributes',
+    '  group-by index (every rollup write rewrote its index entry); "after" is the layout now: chunks packed by',
+    '  shared keys, and a keys-only group-by index (one entry per rollup, written when it is created).',
     ...BILLING_RULE_SOURCES.map((source) => `  rule: ${source}`),
     line(
       '',
       scenarios.flatMap((s) => {
         const b = breakdowns[s];
-        return ['', `${s}: ${b.callsPerSecond}/s`, `batch`, String(b.batchSize)];
+        return ['', '', `${s}: ${b.callsPerSecond}/s`, '', `batch`, String(b.batchSize)];
       }),
     ),
     line(
+      '',
+      scenarios.flatMap(() => ['writes', 'writes', 'units', 'units', '', '']),
+    ),
+    line(
       'item type',
-      scenarios.flatMap(() => ['writes', 'units', 'avg B', 'max B']),
+      scenarios.flatMap(() => ['before', 'after', 'before', 'after', 'avg B', 'max B']),
     ),
     line(
       'call record (table)',
@@ -79,17 +91,29 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     ),
     line(
       'alert state',
-      scenarios.flatMap((s) => ['', fixed(breakdowns[s].alertStateUnitsPerCall, 3), '', '']),
+      scenarios.flatMap((s) => {
+        const units = fixed(breakdowns[s].alertStateUnitsPerCall, 3);
+        return ['', '', units, units, '', ''];
+      }),
     ),
     line(
       'total per call',
-      scenarios.flatMap((s) => ['', fixed(breakdowns[s].totalWriteUnitsPerCall, 3), '', '']),
+      scenarios.flatMap((s) => [
+        '',
+        '',
+        fixed(breakdowns[s].totalWriteUnitsPerCallBefore, 3),
+        fixed(breakdowns[s].totalWriteUnitsPerCall, 3),
+        '',
+        '',
+      ]),
     ),
     line(
       '$ per million calls',
       scenarios.flatMap((s) => [
         '',
-        fixed(breakdowns[s].totalWriteUnitsPerCall * AWS_PRICES.dynamoWriteRequestUnit.usd * 1_000_000, 3),
+        '',
+        fixed(dollarsOfUnits(breakdowns[s].totalWriteUnitsPerCallBefore), 3),
+        fixed(dollarsOfUnits(breakdowns[s].totalWriteUnitsPerCall), 3),
         '',
         '',
       ]),
@@ -98,9 +122,9 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
   for (const s of scenarios) {
     const b = breakdowns[s];
     lines.push(
-      `  ${s}: rollups ${fixed(b.rollupWriteUnitsPerCall, 3)} units/call, item size average ${Math.round(b.rollupItemBytes.average)} B, largest ${Math.round(b.rollupItemBytes.largest)} B; ` +
+      `  ${s}: rollups ${fixed(b.rollupWriteUnitsPerCallBefore, 3)} units/call before, ${fixed(b.rollupWriteUnitsPerCall, 3)} after, item size average ${Math.round(b.rollupItemBytes.average)} B, largest ${Math.round(b.rollupItemBytes.largest)} B; ` +
         `distinct rollup keys per batch of ${b.batchSize}: average ${fixed(b.distinctKeysPerBatch.average, 1)}, largest ${b.distinctKeysPerBatch.largest}; ` +
-        `${fixed(b.transactionsPerBatch, 1)} transactions per batch`,
+        `${fixed(b.transactionsPerBatchBefore, 1)} transactions per batch before, ${fixed(b.transactionsPerBatch, 1)} after`,
     );
   }
   return lines;

@@ -5,6 +5,9 @@ import { withFreshTable } from './local-table';
 export interface ReadFigures {
   items1d: number;
   items30d: number;
+  /** Read units DynamoDB Local reported for a 1-day and a 30-day summary. */
+  units1d: number;
+  units30d: number;
   medianMs1d: number;
   medianMs30d: number;
   calls: number;
@@ -47,6 +50,8 @@ export const measureReadFigures = async (options: {
   return {
     items1d: large.oneDay.itemsRead,
     items30d: large.thirtyDays.itemsRead,
+    units1d: large.oneDay.readUnits,
+    units30d: large.thirtyDays.readUnits,
     medianMs1d: large.oneDay.medianMs,
     medianMs30d: large.thirtyDays.medianMs,
     calls: large.seededCalls,

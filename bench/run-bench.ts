@@ -261,6 +261,8 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
           Object.assign(figures, {
             'reads.items_1d': r.items1d,
             'reads.items_30d': r.items30d,
+            'reads.read_units_1d': r.units1d,
+            'reads.read_units_30d': r.units30d,
             'reads.median_ms_1d': r.medianMs1d,
             'reads.median_ms_30d': r.medianMs30d,
             'reads.calls_seeded': r.calls,
@@ -298,8 +300,15 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   if (warnings > 0) notes.push(`the monitor logged ${warnings} warning lines during the run`);
 
   const dollars = dollarsOf(figures, emfBytesPerFlush);
-  if (dollars) Object.assign(figures, dollarFigures(dollars));
-  else {
+  // The same run priced with the earlier layout's billing of the same writes (aggregation breakdown).
+  const dollarsBefore = dollarsOf(
+    { ...figures, 'aggregator.write_units_per_call': figures['aggregator.write_units_per_call_before'] },
+    emfBytesPerFlush,
+  );
+  if (dollars && dollarsBefore) {
+    Object.assign(figures, dollarFigures(dollars));
+    figures['dollars.aws_usd_per_million_calls_before'] = dollarsBefore.awsUsdPerMillionCalls;
+  } else {
     for (const key of keysStarting(/^dollars\./))
       missing[key] ??= 'an input figure of the cost model is missing';
   }
@@ -328,6 +337,7 @@ const aggregationFigures = (
 ): Partial<Record<FigureKey, number>> => ({
   'aggregator.write_requests_per_call': a.busy.writeRequestsPerCall,
   'aggregator.write_units_per_call': a.busy.writeUnitsPerCall,
+  'aggregator.write_units_per_call_before': a.busy.writeUnitsPerCallBefore,
   'aggregator.write_units_per_call_reported_local': a.busy.reportedWriteUnitsPerCall,
   'aggregator.read_units_per_call': a.busy.readUnitsPerCall,
   'aggregator.records_per_second': a.busy.recordsPerSecond,
@@ -335,10 +345,12 @@ const aggregationFigures = (
   'aggregator.batch_size': a.busy.batchSize,
   'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,
   'aggregator.rollup_units_per_call': a.busy.rollupWriteUnitsPerCall,
+  'aggregator.rollup_units_per_call_before': a.busy.rollupWriteUnitsPerCallBefore,
   'aggregator.rollup_item_bytes_avg': a.busy.rollupItemBytes.average,
   'aggregator.rollup_item_bytes_max': a.busy.rollupItemBytes.largest,
   'aggregator.distinct_keys_per_batch': a.busy.distinctKeysPerBatch.average,
   'aggregator.steady_write_units_per_call': a.steady.writeUnitsPerCall,
+  'aggregator.steady_write_units_per_call_before': a.steady.writeUnitsPerCallBefore,
   'aggregator.steady_distinct_keys_per_batch': a.steady.distinctKeysPerBatch.average,
 });
 

@@ -22,26 +22,55 @@ export const sortForSharing = <T extends { record: CallRecord }>(calls: readonly
 
 /**
  * Splits records into chunks whose transaction (one ledger Put per record plus one update per distinct
- * rollup key) stays within `maxItems`. Greedy in the given order, so sort with `sortForSharing` first.
+ * rollup key) stays within `maxItems`, writing as few rollup updates in all as it can: each chunk is filled
+ * with the record that adds the fewest rollup keys to it, again and again, until the next one no longer
+ * fits (ties go to the earlier record, so sort with `sortForSharing` first). Every chunk rewrites the hot
+ * rollups (account, model, function, tenant) its records touch, so packing records that share keys into
+ * the same chunk means fewer chunks and fewer rewrites than filling chunks in stream order. Which records
+ * share a transaction does not matter to exactly-once: each record's ledger Put commits with its deltas.
  */
 export const chunkCalls = <T extends { record: CallRecord }>(
   calls: readonly T[],
   maxItems = MAX_TRANSACTION_ITEMS,
 ): T[][] => {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let keys = new Set<string>();
-  for (const call of calls) {
-    const ids = rollupKeysOf(call.record).map(rollupKeyId);
-    const added = ids.filter((id) => !keys.has(id)).length;
-    if (current.length > 0 && current.length + 1 + keys.size + added > maxItems) {
-      chunks.push(current);
-      current = [];
-      keys = new Set();
+  const keysOf = calls.map((call) => [...new Set(rollupKeysOf(call.record).map(rollupKeyId))]);
+  /** Rollup key → the records that touch it. */
+  const holders = new Map<string, number[]>();
+  keysOf.forEach((keys, i) => {
+    for (const key of keys) {
+      const list = holders.get(key);
+      if (list) list.push(i);
+      else holders.set(key, [i]);
     }
-    current.push(call);
-    for (const id of ids) keys.add(id);
+  });
+  /** Keys each record would add to the chunk being filled. */
+  const added = keysOf.map((keys) => keys.length);
+  const placed = calls.map(() => false);
+  const chunks: T[][] = [];
+  for (let left = calls.length; left > 0; ) {
+    const chunk: number[] = [];
+    const keys = new Set<string>();
+    const lowered: number[] = [];
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < calls.length; i++) {
+        if (!placed[i] && (best < 0 || added[i]! < added[best]!)) best = i;
+      }
+      if (best < 0 || (chunk.length > 0 && chunk.length + 1 + keys.size + added[best]! > maxItems)) break;
+      placed[best] = true;
+      left--;
+      chunk.push(best);
+      for (const key of keysOf[best]!) {
+        if (keys.has(key)) continue;
+        keys.add(key);
+        for (const holder of holders.get(key)!) {
+          added[holder]!--;
+          lowered.push(holder);
+        }
+      }
+    }
+    for (const holder of lowered) added[holder]!++;
+    chunks.push(chunk.map((i) => calls[i]!));
   }
-  if (current.length > 0) chunks.push(current);
   return chunks;
 };

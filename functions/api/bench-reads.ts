@@ -50,6 +50,8 @@ export interface SummaryReadFigures {
   hours: number;
   /** Items DynamoDB read for one summary request. */
   itemsRead: number;
+  /** Read units DynamoDB reported for one summary. */
+  readUnits: number;
   /** DynamoDB requests for one summary request. */
   requests: number;
   /** Median time the app took to answer, ms (in-process, so no network between client and app). */
@@ -164,7 +166,7 @@ export const measureSummaryReads = async (
   });
   const measure = async (hours: number): Promise<SummaryReadFigures> => {
     const times: number[] = [];
-    let figures = { itemsRead: 0, requests: 0, totalCalls: 0 };
+    let figures = { itemsRead: 0, readUnits: 0, requests: 0, totalCalls: 0 };
     for (let run = 0; run < runs; run++) {
       counter.reset();
       const started = performance.now();
@@ -174,7 +176,12 @@ export const measureSummaryReads = async (
       const body = (await response.json()) as { total_calls: number };
       times.push(performance.now() - started);
       if (response.status !== 200) throw new Error(`summary answered ${response.status}`);
-      figures = { itemsRead: counter.items, requests: counter.requests, totalCalls: body.total_calls };
+      figures = {
+        itemsRead: counter.items,
+        readUnits: counter.units,
+        requests: counter.requests,
+        totalCalls: body.total_calls,
+      };
     }
     return { hours, ...figures, medianMs: Math.round(median(times) * 100) / 100 };
   };

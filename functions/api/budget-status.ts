@@ -14,7 +14,6 @@ import {
   budgetWindow,
   COUNTER,
   figuresOf,
-  INDEX,
   KEY,
   modeOf,
   nanoToUsd,
@@ -23,7 +22,7 @@ import {
   usdToNano,
   type WindowFigures,
 } from 'claude-monitor/domain';
-import { queryAll } from '../shared/query-all';
+import { queryDimensionRollups } from '../shared/dimension-rollups';
 
 /** Ids listed under a budget for every tenant (user, function), the biggest spenders first. */
 export const MAX_INSTANCES = 20;
@@ -185,16 +184,10 @@ export const budgetViews = async (
     const { budget } = entry;
     if (budget.scope === 'account' || budget.id !== undefined || budget.period === 'lifetime') continue;
     const ref = budgetRollupRef(budget, ANY_ID, timestamp);
-    const rows = await queryAll(client, {
-      TableName: tableName,
-      IndexName: INDEX.byDimension.name,
-      KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
-      ExpressionAttributeValues: {
-        ':dpk': { S: rollupDimensionPk(ref.granularity, ref.dim) },
-        ':from': { S: `${ref.bucket}#` },
-        ':to': { S: `${ref.bucket}$` },
-      },
+    const rows = await queryDimensionRollups(client, tableName, {
+      dpk: rollupDimensionPk(ref.granularity, ref.dim),
+      from: `${ref.bucket}#`,
+      to: `${ref.bucket}$`,
     });
     instancesOf.set(
       entry,

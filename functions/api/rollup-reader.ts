@@ -1,13 +1,13 @@
-import type { DynamoDBClient, QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   countersOfItem,
   type Dimension,
-  INDEX,
   ROLLUP_PLAN,
   type RollupCounters,
   rollupDimensionPk,
   rollupPk,
 } from 'claude-monitor/domain';
+import { queryDimensionRollups } from '../shared/dimension-rollups';
 import { queryAll } from '../shared/query-all';
 import { type HourWindow, type Segment, segmentsOf } from './window';
 
@@ -38,40 +38,40 @@ export class RollupReader {
 
   /** Rollups of one dimension value (`*` for `all`) over the window. */
   public ofValue(dim: Dimension, value: string, window: HourWindow, options: ReadOptions = {}) {
-    return this.read(dim, window, options, (segment) => ({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': { S: rollupPk(segment.granularity, dim, value) },
-        ':from': { S: segment.from },
-        ':to': { S: segment.to },
-      },
-    }));
+    return this.read(dim, window, options, (segment) =>
+      queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: rollupPk(segment.granularity, dim, value) },
+          ':from': { S: segment.from },
+          ':to': { S: segment.to },
+        },
+      }),
+    );
   }
 
-  /** Rollups of every value of a dimension over the window, through the group-by index. */
+  /** Rollups of every value of a dimension over the window, through the (keys-only) group-by index. */
   public ofDimension(dim: Dimension, window: HourWindow, options: ReadOptions = {}) {
-    return this.read(dim, window, options, (segment) => ({
-      IndexName: INDEX.byDimension.name,
-      KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
+    return this.read(dim, window, options, (segment) =>
       // `$` sorts right after the `#` separator, so `<to>$` closes the range after the last value of `to`.
-      ExpressionAttributeValues: {
-        ':dpk': { S: rollupDimensionPk(segment.granularity, dim) },
-        ':from': { S: `${segment.from}#` },
-        ':to': { S: `${segment.to}$` },
-      },
-    }));
+      queryDimensionRollups(this.client, this.tableName, {
+        dpk: rollupDimensionPk(segment.granularity, dim),
+        from: `${segment.from}#`,
+        to: `${segment.to}$`,
+      }),
+    );
   }
 
-  /** One query per segment of the window; every rollup item carries its `bucket` and `value`. */
+  /** One read per segment of the window; every rollup item carries its `bucket` and `value`. */
   private async read(
     dim: Dimension,
     window: HourWindow,
     options: ReadOptions,
-    queryOf: (segment: Segment) => Omit<QueryCommandInput, 'TableName'>,
+    itemsOf: (segment: Segment) => Promise<Record<string, unknown>[]>,
   ): Promise<RollupRow[]> {
     const reads = segmentsOf(window, hasDaily(dim) && !options.hourly).map(async (segment) => {
-      const items = await queryAll(this.client, { TableName: this.tableName, ...queryOf(segment) });
+      const items = await itemsOf(segment);
       return items.map((item) => ({
         granularity: segment.granularity,
         bucket: String(item.bucket),

@@ -4,12 +4,11 @@ import {
   countersOfItem,
   DIMENSION,
   type Dimension,
-  INDEX,
   PROVIDER,
   type Provider,
   rollupDimensionPk,
 } from 'claude-monitor/domain';
-import { queryAll } from '../shared/query-all';
+import { queryDimensionRollups } from '../shared/dimension-rollups';
 import { type KindCounts, TOKEN_KIND } from '../shared/reconciliation';
 
 /** What the monitor recorded for one model on one day. */
@@ -52,7 +51,7 @@ const apply = (target: TrackedModel, counters: Record<string, number>, sign: 1 |
     target.tokens[kind] = (target.tokens[kind] ?? 0) + get(counter);
 };
 
-/** Every day rollup of one dimension in [firstDay, lastDay]: one query of the group-by index. */
+/** Every day rollup of one dimension in [firstDay, lastDay], through the group-by index. */
 const dayRollups = (
   client: DynamoDBClient,
   tableName: string,
@@ -60,17 +59,11 @@ const dayRollups = (
   firstDay: string,
   lastDay: string,
 ) =>
-  queryAll(client, {
-    TableName: tableName,
-    IndexName: INDEX.byDimension.name,
-    KeyConditionExpression: '#dpk = :dpk AND #dsk BETWEEN :from AND :to',
-    ExpressionAttributeNames: { '#dpk': INDEX.byDimension.partition, '#dsk': INDEX.byDimension.sort },
-    // `$` sorts right after the `#` separator: the range ends after the last value of `lastDay`.
-    ExpressionAttributeValues: {
-      ':dpk': { S: rollupDimensionPk('day', dim) },
-      ':from': { S: `${firstDay}#` },
-      ':to': { S: `${lastDay}$` },
-    },
+  // `$` sorts right after the `#` separator: the range ends after the last value of `lastDay`.
+  queryDimensionRollups(client, tableName, {
+    dpk: rollupDimensionPk('day', dim),
+    from: `${firstDay}#`,
+    to: `${lastDay}$`,
   });
 
 /**

@@ -103,6 +103,7 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   dashboardOrigin: 'string',
   removalPolicy: 'string',
   deletionProtection: 'boolean',
+  keepLegacyDimensionIndex: 'boolean',
 };
 
 const isPlainObject = (value: unknown): boolean =>

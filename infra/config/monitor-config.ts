@@ -57,6 +57,11 @@ export interface MonitorConfig {
   removalPolicy?: 'retain' | 'destroy';
   /** @default true */
   deletionProtection?: boolean;
+  /**
+   * Upgrades only: keep the earlier all-attributes `byDimension` index for one deploy (docs/deploy.md).
+   * @default false
+   */
+  keepLegacyDimensionIndex?: boolean;
 }
 
 /** File read from the repository root when present. */

@@ -177,4 +177,11 @@ export interface ClaudeMonitorProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Upgrades from a version whose group-by index copied every attribute: keep that index (`byDimension`)
+   * for one deploy while CloudFormation adds its keys-only replacement, then deploy again without this
+   * (docs/deploy.md, "Upgrading"). Nothing reads the old index.
+   * @default false
+   */
+  readonly keepLegacyDimensionIndex?: boolean;
 }

@@ -121,6 +121,7 @@ export class ClaudeMonitor extends Construct {
     this.table = new MonitorTable(this, 'Storage', {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
+      keepLegacyDimensionIndex: props.keepLegacyDimensionIndex ?? false,
       ...optional('provisioned', provisionedCapacityOf(props.capacity)),
     }).table;
     const layer = new MonitorLayer(this, 'Layer', { stageName });

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { TABLE_DEFINITION } from 'claude-monitor/domain';
+import { LEGACY_INDEX, TABLE_DEFINITION } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import type { ProvisionedCapacity } from './capacity';
 
@@ -20,6 +20,14 @@ export interface MonitorTableProps {
    * @default - on-demand
    */
   readonly provisioned?: ProvisionedCapacity;
+  /**
+   * Keep the earlier all-attributes group-by index (`byDimension`) next to its keys-only replacement. An
+   * upgrade from a version with that index deploys once with this on (CloudFormation adds the new index;
+   * it cannot add one and delete another in the same update), then once without it (the old one goes).
+   * Nothing reads the old index; while it is kept, every rollup write still pays its index entry.
+   * @default false
+   */
+  readonly keepLegacyDimensionIndex?: boolean;
 }
 
 /**
@@ -48,25 +56,29 @@ export class MonitorTable extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
+    const indexes = [
+      ...TABLE_DEFINITION.globalSecondaryIndexes,
+      ...(props.keepLegacyDimensionIndex ? [LEGACY_INDEX.byDimensionAll] : []),
+    ];
+    for (const index of indexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partition, type: AttributeType.STRING },
         sortKey: { name: index.sort, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection],
         ...floor,
       });
     }
-    if (provisioned) this.scale(provisioned);
+    if (provisioned) this.scale(provisioned, indexes);
   }
 
-  private scale(limits: ProvisionedCapacity): void {
+  private scale(limits: ProvisionedCapacity, indexes: readonly { name: string }[]): void {
     const target = { targetUtilizationPercent: limits.targetUtilizationPercent };
     const reads = { minCapacity: limits.minReadUnits, maxCapacity: limits.maxReadUnits };
     const writes = { minCapacity: limits.minWriteUnits, maxCapacity: limits.maxWriteUnits };
     this.table.autoScaleReadCapacity(reads).scaleOnUtilization(target);
     this.table.autoScaleWriteCapacity(writes).scaleOnUtilization(target);
-    for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
+    for (const index of indexes) {
       this.table.autoScaleGlobalSecondaryIndexReadCapacity(index.name, reads).scaleOnUtilization(target);
       this.table.autoScaleGlobalSecondaryIndexWriteCapacity(index.name, writes).scaleOnUtilization(target);
     }

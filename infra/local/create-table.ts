@@ -59,7 +59,7 @@ export const createMonitorTable = async (
             { AttributeName: index.partition, KeyType: 'HASH' },
             { AttributeName: index.sort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: index.projection },
         })),
         StreamSpecification:
           (options.stream ?? true)

@@ -50,7 +50,7 @@ describe('table capacity mode', () => {
         ProvisionedThroughput: floor,
         GlobalSecondaryIndexes: [
           Match.objectLike({ IndexName: 'bySession', ProvisionedThroughput: floor }),
-          Match.objectLike({ IndexName: 'byDimension', ProvisionedThroughput: floor }),
+          Match.objectLike({ IndexName: 'byDimensionKeys', ProvisionedThroughput: floor }),
         ],
       });
       const targets = Object.values(template.findResources(TARGET)).map(

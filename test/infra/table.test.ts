@@ -68,17 +68,37 @@ describe('monitor table', () => {
     expect(assess).not.toThrow();
   });
 
-  it('has the two indexes of the shared table definition', () => {
+  it('has the two indexes of the shared table definition, the group-by index holding keys only', () => {
     // Prepare: default stack
     // Act
     const assess = () =>
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         GlobalSecondaryIndexes: [
-          Match.objectLike({ IndexName: 'bySession' }),
-          Match.objectLike({ IndexName: 'byDimension' }),
+          Match.objectLike({ IndexName: 'bySession', Projection: { ProjectionType: 'ALL' } }),
+          Match.objectLike({ IndexName: 'byDimensionKeys', Projection: { ProjectionType: 'KEYS_ONLY' } }),
         ],
       });
     // Assess
     expect(assess).not.toThrow();
+  });
+
+  it('keeps the earlier all-attributes group-by index for an upgrade only when asked', SYNTH_TIMEOUT, () => {
+    // Prepare
+    const { template: upgrading } = synthMonitorStack({ keepLegacyDimensionIndex: true });
+    const indexNames = (t: typeof template) =>
+      Object.values(t.findResources('AWS::DynamoDB::Table')).flatMap((table) =>
+        (table.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((index) => index.IndexName),
+      );
+    // Act
+    const assess = () =>
+      upgrading.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          Match.objectLike({ IndexName: 'byDimension', Projection: { ProjectionType: 'ALL' } }),
+        ]),
+      });
+    // Assess
+    expect(assess).not.toThrow();
+    expect(indexNames(upgrading)).toEqual(['bySession', 'byDimensionKeys', 'byDimension']);
+    expect(indexNames(template)).toEqual(['bySession', 'byDimensionKeys']);
   });
 });

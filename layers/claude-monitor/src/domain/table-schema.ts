@@ -62,12 +62,36 @@ export type ItemType = (typeof ITEM_TYPE)[keyof typeof ITEM_TYPE];
 /** Raw call records of one hour are spread over this many partitions, so 1,000 calls/s stay under the per-partition write limit. */
 export const CALL_PARTITIONS = 16;
 
+/** What a global secondary index copies from the item: everything, or the table and index keys only. */
+export const PROJECTION = { all: 'ALL', keysOnly: 'KEYS_ONLY' } as const;
+export type Projection = (typeof PROJECTION)[keyof typeof PROJECTION];
+
 /** Global secondary indexes. */
 export const INDEX = {
   /** Calls of one session in time order: `gsi1pk = SESSION#<sessionId>`, `gsi1sk = <timestamp>#<callId>`. */
-  bySession: { name: 'bySession', partition: 'gsi1pk', sort: 'gsi1sk' },
-  /** Rollups of one dimension across values: `dpk = ROLLUP#<granularity>#<dim>`, `dsk = <bucket>#<value>`. */
-  byDimension: { name: 'byDimension', partition: 'dpk', sort: 'dsk' },
+  bySession: { name: 'bySession', partition: 'gsi1pk', sort: 'gsi1sk', projection: PROJECTION.all },
+  /**
+   * Rollups of one dimension across values: `dpk = ROLLUP#<granularity>#<dim>`, `dsk = <bucket>#<value>`.
+   * Keys only: an update that changes neither index key nor projected attribute writes nothing to the
+   * index, so a rollup pays for its index entry once, when it is created, instead of on every `ADD` of its
+   * counters. Readers take the keys from the index and the counters from the items (`BatchGetItem`).
+   * The name differs from the earlier all-attributes index (`LEGACY_INDEX.byDimensionAll`), because
+   * CloudFormation cannot change an index's projection in place (docs/deploy.md, "Upgrading").
+   */
+  byDimension: {
+    name: 'byDimensionKeys',
+    partition: 'dpk',
+    sort: 'dsk',
+    projection: PROJECTION.keysOnly,
+  },
+} as const;
+
+/**
+ * The group-by index as it was before it became keys-only. Nothing reads it; a deployed stack keeps it for
+ * one update (`keepLegacyDimensionIndex`) while CloudFormation builds its replacement, then drops it.
+ */
+export const LEGACY_INDEX = {
+  byDimensionAll: { name: 'byDimension', partition: 'dpk', sort: 'dsk', projection: PROJECTION.all },
 } as const;
 
 /** Plain description of the table, in the shape of DynamoDB's CreateTable input (string keys only). */
