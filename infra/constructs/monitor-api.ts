@@ -27,6 +27,7 @@ export const DASHBOARD_FILES = [
   'functions/api/dashboard/insights.js',
   'functions/api/dashboard/dashboard.css',
   'functions/api/dashboard/budgets.js',
+  'functions/api/dashboard/alerts.js',
   'node_modules/chart.js/dist/chart.umd.js',
 ] as const;
 
