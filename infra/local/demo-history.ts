@@ -7,13 +7,15 @@ const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
 
 /**
- * Calls per hour and tokens per call. The anomaly detector judges an hour with at least 30 calls against the
- * same hour of the previous weeks: `invoice-ocr` spends a tenth of `ticket-triage` in a usual hour and ten
- * times its usual in the judged one, so it stands out (score 36, threshold 6) while the account, whose spend
- * goes from 1.1 to 2 times `ticket-triage`'s, does not (score 3.3).
+ * Calls per hour, model and tokens per call. The anomaly detector judges an hour with at least 30 calls
+ * against the same hour of the previous weeks: `invoice-ocr` (30 Haiku calls, $0.048 an hour) spends ten
+ * times its usual in the judged hour ($0.48, score 36 against a threshold of 6), while the account, with
+ * `ticket-triage` steady (5 Sonnet calls, $0.40 an hour), goes from $0.448 to $0.88 (score 3.9) and is not
+ * an anomaly. Few calls, so that a restart re-reading the whole stream stays quick; no call reaches a
+ * long-context tier, so every hour is priced at the same rates.
  */
-const STEADY = { calls: 60, usage: { inputTokens: 2_000, outputTokens: 400 } };
-const SPIKING = { calls: 30, usage: { inputTokens: 400, outputTokens: 80 } };
+const STEADY = { calls: 5, model: DEMO_MODELS.sonnet, usage: { inputTokens: 20_000, outputTokens: 4_000 } };
+const SPIKING = { calls: 30, model: DEMO_MODELS.haiku, usage: { inputTokens: 8_000, outputTokens: 1_600 } };
 const SPIKE_FACTOR = 10;
 
 /** Past traffic written with its own timestamps, as the layer records calls. */
@@ -34,17 +36,17 @@ const scaled = (usage: Pick<TokenUsage, 'inputTokens' | 'outputTokens'>, factor:
   outputTokens: usage.outputTokens * factor,
 });
 
-/** One hour of one function: `calls` successful calls a minute apart, priced by the price table. */
+/** One hour of one function: successful calls a minute apart, priced by the price table. */
 const hourOf = (
   runId: string,
   functionName: string,
   hourMs: number,
-  calls: number,
+  plan: { calls: number; model: string },
   usage: TokenUsage,
 ): CallRecord[] =>
-  Array.from({ length: calls }, (_, i) => {
+  Array.from({ length: plan.calls }, (_, i) => {
     const timestamp = new Date(hourMs + i * 60_000 + 7_000).toISOString();
-    const model = DEMO_MODELS.haiku;
+    const model = plan.model;
     return {
       callId: `demo-history-${runId}-${functionName}-${timestamp}`,
       timestamp,
@@ -75,8 +77,8 @@ export const demoHistory = (nowMs: number, runId: string): DemoHistory => {
   const week = (weeksAgo: number, spikeFactor: number): CallRecord[] => {
     const hourMs = judgedHourMs - weeksAgo * WEEK_MS;
     return [
-      ...hourOf(runId, STEADY_FUNCTION, hourMs, STEADY.calls, scaled(STEADY.usage, 1)),
-      ...hourOf(runId, SPIKING_FUNCTION, hourMs, SPIKING.calls, scaled(SPIKING.usage, spikeFactor)),
+      ...hourOf(runId, STEADY_FUNCTION, hourMs, STEADY, scaled(STEADY.usage, 1)),
+      ...hourOf(runId, SPIKING_FUNCTION, hourMs, SPIKING, scaled(SPIKING.usage, spikeFactor)),
     ];
   };
   return {

@@ -43,7 +43,7 @@ describe('demo history', () => {
     expect(demoHistory(NOW, 'run2').recent[0]!.callId).not.toBe(history.recent[0]!.callId);
   });
 
-  it('makes the spiking function an anomaly of spend, and neither the steady function nor the account', () => {
+  it('makes the spiking function an anomaly of spend, and not the account (the steady function is too small to judge)', () => {
     // Prepare
     const history = demoHistory(NOW, 'run1');
     const of = (records: readonly CallRecord[], fn?: string) =>
@@ -63,8 +63,13 @@ describe('demo history', () => {
     // Assess
     expect(spiking.map((a) => [a.metric, a.score])).toEqual([['spend', 36]]);
     expect(spiking[0]!.score).toBeGreaterThanOrEqual(DEFAULT_ANOMALY_OPTIONS.threshold);
+    expect([spiking[0]!.value, spiking[0]!.baselineMedian]).toEqual([480_000_000, 48_000_000]);
+    // One price tier for every call: none crosses the long-context threshold.
+    expect([...history.recent, ...history.baseline].every((r) => r.cost.modifiers.length === 0)).toBe(true);
     expect(steady).toEqual([]);
+    expect(figures(of(history.recent, STEADY_FUNCTION)).calls).toBeLessThan(DEFAULT_ANOMALY_OPTIONS.minCalls);
     expect(account).toEqual([]);
+    expect(figures(history.recent).calls).toBeGreaterThanOrEqual(DEFAULT_ANOMALY_OPTIONS.minCalls);
     expect(figures(of(history.recent, SPIKING_FUNCTION)).calls).toBeGreaterThanOrEqual(
       DEFAULT_ANOMALY_OPTIONS.minCalls,
     );
