@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BudgetConfig, DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { registerAlerts } from './alerts-route';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
 import { registerBudgets } from './budget-routes';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
@@ -172,6 +173,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   registerBudgets(app, ctx);
   registerCompare(app, ctx);
   registerTrends(app, ctx);
+  registerAlerts(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -1,3 +1,5 @@
+import { ALERTS_PARAMETERS, ALERTS_RESPONSE } from './alerts-openapi';
+import { ALERTS_LIMIT } from './alerts-params';
 import { TOKEN_COOKIE } from './auth';
 import { BUDGET_PATHS, BUDGET_SCHEMAS } from './budget-openapi';
 import { CALLS_LIMIT } from './calls-window';
@@ -35,7 +37,7 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
   },
   limit: {
-    description: `Most records in the page (export 1–${EXPORT_LIMIT.max}, default ${EXPORT_LIMIT.default}; calls 1–${CALLS_LIMIT.max}, default ${CALLS_LIMIT.default}).`,
+    description: `Most records in the page (export 1–${EXPORT_LIMIT.max}, default ${EXPORT_LIMIT.default}; calls 1–${CALLS_LIMIT.max}, default ${CALLS_LIMIT.default}; alerts 1–${ALERTS_LIMIT.max}, default ${ALERTS_LIMIT.default}).`,
     schema: { type: 'integer', minimum: 1, maximum: EXPORT_LIMIT.max },
   },
   cursor: {
@@ -60,6 +62,7 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
   tenant: { description: FILTER_TEXT, schema: { type: 'string' } },
   session: { description: FILTER_TEXT, schema: { type: 'string' } },
   function: { description: FILTER_TEXT, schema: { type: 'string' } },
+  ...ALERTS_PARAMETERS,
 };
 
 const num = { type: 'number' };
@@ -241,6 +244,7 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
     ),
   },
   reconciliation: RECONCILIATION_RESPONSE,
+  alerts: ALERTS_RESPONSE,
   trends: {
     summary:
       'Daily cost, calls and errors of the last N days, week-over-week and month-over-month change, and the month-end forecast (account or one tenant)',

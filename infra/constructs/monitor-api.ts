@@ -30,6 +30,7 @@ export const DASHBOARD_FILES = [
   'functions/api/dashboard/health.js',
   'functions/api/dashboard/compare.js',
   'functions/api/dashboard/views.css',
+  'functions/api/dashboard/alerts.js',
   'node_modules/chart.js/dist/chart.umd.js',
 ] as const;
 

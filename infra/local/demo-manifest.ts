@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { computeCost } from 'claude-monitor';
-import type { TokenUsage } from 'claude-monitor/domain';
+import type { CallRecord, TokenUsage } from 'claude-monitor/domain';
 import type { ExpectedAlert } from './demo-plan';
 
 /** Calls and cost of one group (a model, a session, a function). */
@@ -35,6 +35,11 @@ export interface DemoManifest {
   errorsByStatus: Record<string, number>;
   /** Calls an enforced budget refused before they were sent (counted in `errors` too, at no cost). */
   refused: number;
+  /**
+   * Past calls the demo recorded for the anomaly's baseline, in the same hour of earlier weeks: outside the
+   * last 24 hours, so not in the figures above (the hour judged for the anomaly is, as its calls are).
+   */
+  baseline: GroupTotals;
   expectedAlerts: ExpectedAlert[];
 }
 
@@ -95,6 +100,7 @@ export class ManifestBuilder {
       byFunction: {},
       errorsByStatus: {},
       refused: 0,
+      baseline: { calls: 0, costNanoUsd: 0 },
       expectedAlerts,
     };
   }
@@ -132,6 +138,38 @@ export class ManifestBuilder {
     add(m.byModel, model, 0);
     add(m.bySession, sessionId, 0);
     add(m.byFunction, functionName, 0);
+  }
+
+  /**
+   * A successful call recorded with its own (past) timestamp rather than sent: counted and billed like the
+   * calls sent, from its usage, independently of the cost the record carries.
+   */
+  public recorded(record: CallRecord): void {
+    const usage = record.usage;
+    const cost = computeCost(record.model, usage, { at: new Date(record.timestamp) }).totalNanoUsd;
+    this.billable.push({ at: record.timestamp, platform: 'anthropic', model: record.model, usage });
+    const m = this.manifest;
+    m.calls += 1;
+    m.successes += 1;
+    m.costNanoUsd += cost;
+    m.inputTokens += usage.inputTokens;
+    m.outputTokens += usage.outputTokens;
+    m.cacheWrite5mTokens += usage.cacheWrite5mTokens;
+    m.cacheWrite1hTokens += usage.cacheWrite1hTokens;
+    m.cacheReadTokens += usage.cacheReadTokens;
+    add(m.byModel, record.model, cost);
+    add(m.bySession, record.sessionId, cost);
+    add(m.byFunction, record.functionName, cost);
+  }
+
+  /** Calls recorded for the anomaly's baseline, weeks ago: counted apart (see `DemoManifest.baseline`). */
+  public baseline(records: readonly CallRecord[]): void {
+    for (const record of records) {
+      this.manifest.baseline.calls += 1;
+      this.manifest.baseline.costNanoUsd += computeCost(record.model, record.usage, {
+        at: new Date(record.timestamp),
+      }).totalNanoUsd;
+    }
   }
 
   /** What each successful call would be billed for, for the stand-in bills of the reconciliation. */

@@ -114,6 +114,11 @@ export const COSTLY_SESSION = 'sess-research-042';
 /** The function whose five failed calls in a row trigger the consecutive-errors alert. */
 export const FAILING_FUNCTION = 'nightly-report';
 
+/** The function whose spend in the last hour is ten times its usual: the demo's anomaly (demo-history.ts). */
+export const SPIKING_FUNCTION = 'invoice-ocr';
+/** A function with the same steady traffic every week: it keeps the account's own figures ordinary. */
+export const STEADY_FUNCTION = 'ticket-triage';
+
 /** The tenant whose enforced daily budget runs out mid-demo: its later calls are refused before they are sent. */
 export const BUDGET_TENANT = 'umbrella';
 
@@ -308,6 +313,8 @@ export const stubPlan = (): DemoPlan => ({
     { rule: 'reconciliation-difference', scope: 'anthropic' },
     { rule: 'unmonitored-spend', scope: `api_key:${LOCAL_API_KEYS.unmonitored.id}` },
     { rule: 'budget-refused', scope: `tenant:${BUDGET_TENANT}` },
+    // Fired by the insights job the demo runs once, from the past calls it records (demo-history.ts).
+    { rule: 'anomaly', scope: `function:${SPIKING_FUNCTION}` },
   ],
 });
 

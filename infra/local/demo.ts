@@ -1,12 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { ENV } from 'claude-monitor/domain';
+import { BASELINE_WEEKS } from '../../functions/insights/anomaly-alerts';
 import { type AnthropicStub, startAnthropicStub } from './anthropic-stub';
 import { printSlackDelivery, printWebhookDelivery, sendToSlack, waitForDelivery } from './demo-deliveries';
+import { demoHistory } from './demo-history';
+import { printRecentAlerts, recordCalls, runDemoInsights } from './demo-insights';
 import { type DemoManifest, demoManifestFile, ManifestBuilder } from './demo-manifest';
 import { printExports, printSummary } from './demo-output';
-import { COSTLY_SESSION, DEMO_MODELS, livePlan, stubPlan } from './demo-plan';
+import {
+  COSTLY_SESSION,
+  DEMO_MODELS,
+  livePlan,
+  SPIKING_FUNCTION,
+  STEADY_FUNCTION,
+  stubPlan,
+} from './demo-plan';
 import { printReconciliation, reconcileDemoDays, sendBills, sendUnmonitored } from './demo-reconciliation';
 import { runInvocation, TRAFFIC_HEADER } from './demo-traffic';
 import { LOCAL_CHANNEL } from './local-notifier';
@@ -17,6 +28,9 @@ import { hideMetricsOutput, isMetricsOutput } from './quiet-metrics-output';
 import { LOCAL_ENV, localDir, readStackState } from './stack-state';
 
 const log = (line: string): void => console.log(line);
+
+/** The summary window that holds the anomaly's baseline: the same hour of every week back, and a day. */
+const HISTORY_HOURS = (BASELINE_WEEKS * 7 + 1) * 24;
 
 const readOptions = () => {
   try {
@@ -48,6 +62,7 @@ const main = async (): Promise<void> => {
   const plan = apiKey ? livePlan(process.env[LOCAL_ENV.demoModel] || DEMO_MODELS.haiku) : stubPlan();
   const api = new MonitorApiClient(state.apiUrl, state.token);
   const before = (await api.summary()).total_calls;
+  const beforeHistory = (await api.summary(HISTORY_HOURS)).total_calls;
 
   const { MonitoredAnthropic, monitor, setLogWriter } = await import('claude-monitor');
   const verbose = options.verbose ?? false;
@@ -74,6 +89,18 @@ const main = async (): Promise<void> => {
       )
     : undefined;
   const builder = new ManifestBuilder(apiKey ? 'anthropic' : 'stub', plan.expectedAlerts);
+  // Against the local Messages API, the demo also records the past an anomaly stands out from. First, so
+  // that the hour judged holds these calls only, whenever the traffic below ends.
+  const history = stub ? demoHistory(Date.now(), randomUUID().slice(0, 8)) : undefined;
+  if (history) {
+    const judged = new Date(history.judgedHourMs).toISOString().slice(0, 13);
+    log(
+      `Recording past calls of ${STEADY_FUNCTION} and ${SPIKING_FUNCTION}: ${history.baseline.length} in the hour ${judged.slice(11)}:00 UTC of the last ${BASELINE_WEEKS} weeks, and ${history.recent.length} in that hour today, when ${SPIKING_FUNCTION} spent ten times its usual...`,
+    );
+    await recordCalls([...history.baseline, ...history.recent]);
+    for (const record of history.recent) builder.recorded(record);
+    builder.baseline(history.baseline);
+  }
   log(
     apiKey
       ? `Sending a few small calls to the Anthropic API with ${process.env[LOCAL_ENV.demoModel] || DEMO_MODELS.haiku}...`
@@ -97,6 +124,11 @@ const main = async (): Promise<void> => {
   log(
     `\n${manifest.calls} calls recorded (${manifest.errors} failed, ${manifest.refused} of them refused by a budget before they were sent); what was sent: ${demoManifestFile(dir)}`,
   );
+  if (history) {
+    log(
+      `  (${history.recent.length} of them recorded with last hour's timestamps, not sent; ${manifest.baseline.calls} more recorded in earlier weeks for the anomaly's baseline)`,
+    );
+  }
   if (manifest.expectedAlerts.length > 0) {
     log('Alerts to expect in the `npm start` terminal, once each:');
     for (const alert of manifest.expectedAlerts) log(`  ${alert.rule} for ${alert.scope}`);
@@ -105,6 +137,14 @@ const main = async (): Promise<void> => {
   log('\nWaiting for the aggregator to roll the calls up...');
   const summary = await api.waitForCalls(before + manifest.calls);
   printSummary(log, summary, manifest, before === 0);
+  if (history) {
+    await api.waitForCalls(beforeHistory + manifest.calls + manifest.baseline.calls, 30_000, HISTORY_HOURS);
+    log('\nRunning the insights job once (hourly in AWS): anomalies of the last complete hour, forecasts...');
+    const run = await runDemoInsights(state, history.runAtMs);
+    log(
+      `  Hour ${run.hour} judged against the same hour of ${BASELINE_WEEKS} earlier weeks: ${run.anomalies} anomal${run.anomalies === 1 ? 'y' : 'ies'}, ${run.forecasts} forecast${run.forecasts === 1 ? '' : 's'} over budget, ${run.fired} alert${run.fired === 1 ? '' : 's'} fired.`,
+    );
+  }
   if (stub) {
     const from = await sendBills(state, builder.billableCalls(), unmonitored);
     log('\nReconciling the demo day with the stand-in bills (the reconciler runs daily in AWS)...');
@@ -115,6 +155,7 @@ const main = async (): Promise<void> => {
       '\nReconciliation with the real bill needs an Admin API key in the deployed stack: docs/reconciliation.md.',
     );
   }
+  await printRecentAlerts(log, api, manifest.expectedAlerts);
   log(`\nDashboard: ${state.dashboardUrl}`);
   await printExports(log, api, dir);
 

@@ -42,6 +42,11 @@ export interface LocalStackOptions {
    */
   reconcileIntervalMs?: number;
   /**
+   * How often the insights job runs, ms; it also runs once at start.
+   * @default 3600000
+   */
+  insightsIntervalMs?: number;
+  /**
    * How often the reservations of calls that never settled are swept, ms.
    * @default 60000 (every minute, as in AWS)
    */
@@ -101,10 +106,13 @@ const assertPortFree = (port: number): Promise<void> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 
+/** The insights job's schedule in AWS: hourly. */
+const LOCAL_INSIGHTS_INTERVAL_MS = 60 * 60_000;
+
 /**
  * Starts DynamoDB Local, the table, the SNS emulator, the notifier with its local channel receivers, the
  * stream runner, the outbox and budget sweep timers, the stand-ins of the Admin API and Cost Explorer with the
- * reconciler on a timer, and the API.
+ * reconciler on a timer, the insights job on a timer, and the API.
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const port = options.port ?? DEFAULT_PORT;
@@ -177,6 +185,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const outbox = await import('../../functions/aggregator/outbox-handler');
     const reconciler = await import('../../functions/reconciler/handler');
     const sweep = await import('../../functions/aggregator/budget-sweep-handler');
+    const insights = await import('../../functions/insights/handler');
     const { serveApi } = await import('../../functions/api/local-server');
 
     const streams = new DynamoDBStreamsClient(clientConfig);
@@ -236,6 +245,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stops.push(async () => {
       clearInterval(reconcileTimer);
       await reconcileRun;
+    });
+
+    // As the hourly schedule does in AWS: anomalies of the last complete hour and month-end forecasts.
+    let insightsRun: Promise<unknown> = Promise.resolve();
+    const insightsNow = (): void => {
+      insightsRun = insights.handler().catch((error: Error) => log(`insights: ${error.message}`));
+    };
+    insightsNow();
+    const insightsTimer = setInterval(insightsNow, options.insightsIntervalMs ?? LOCAL_INSIGHTS_INTERVAL_MS);
+    stops.push(async () => {
+      clearInterval(insightsTimer);
+      await insightsRun;
     });
 
     let sweepRun: Promise<unknown> = Promise.resolve();

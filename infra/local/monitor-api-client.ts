@@ -31,13 +31,13 @@ export class MonitorApiClient {
   }
 
   /**
-   * Polls the summary until it counts at least `calls` calls: the aggregator runs behind the table's
-   * stream, so what was just recorded shows up a moment later.
+   * Polls the summary of the last `hours` until it counts at least `calls` calls: the aggregator runs behind
+   * the table's stream, so what was just recorded shows up a moment later.
    */
-  public async waitForCalls(calls: number, timeoutMs = 30_000): Promise<Summary> {
+  public async waitForCalls(calls: number, timeoutMs = 30_000, hours = 24): Promise<Summary> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const summary = await this.summary();
+      const summary = await this.summary(hours);
       if (summary.total_calls >= calls) return summary;
       if (Date.now() > deadline) {
         throw new LocalStackError(

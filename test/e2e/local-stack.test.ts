@@ -10,6 +10,7 @@ import {
   BUDGET_TENANT,
   COSTLY_SESSION,
   FAILING_FUNCTION,
+  SPIKING_FUNCTION,
   SURCHARGED_MODEL,
 } from '../../infra/local/demo-plan';
 import { freePort } from '../../infra/local/dynamodb-local';
@@ -62,7 +63,9 @@ describe('local stack: npm start + npm run demo', () => {
 
   const startStack = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<NpmProcess> => {
     stack = runNpm('start', ['--data', dataDir, ...args], { ...env, ...extraEnv });
-    await stack.waitForOutput(READY_LINE, 45_000);
+    // A restart re-reads the whole stream (the demo's calls and the anomaly's baseline weeks) before it says
+    // ready: a generous bound for a loaded machine, not a timing check.
+    await stack.waitForOutput(READY_LINE, 180_000);
     state = JSON.parse(await readFile(stackStateFile(dir), 'utf8')) as StackState;
     return stack;
   };
@@ -129,8 +132,9 @@ describe('local stack: npm start + npm run demo', () => {
 
     // Act
     const summary = await api.waitForCalls(manifest.calls);
+    // Two days: the hour the anomaly is judged in, whose calls the demo recorded, is yesterday's after midnight.
     const byModel = await api.json<{ items: { key: string; calls: number; cost_nano_usd: number }[] }>(
-      '/api/monitoring/costs?days=1&group_by=model',
+      '/api/monitoring/costs?days=2&group_by=model',
     );
     const bySession = await api.json<{ items: { key: string; cost_nano_usd: number }[] }>(
       '/api/monitoring/costs?days=1&group_by=session',
@@ -192,19 +196,25 @@ describe('local stack: npm start + npm run demo', () => {
     expect(alerts.map((alert) => `${alert.attributes.rule} ${alert.attributes.scope}`).sort()).toEqual(
       expected,
     );
-    expect(expected).toEqual([
-      `budget-refused tenant:${BUDGET_TENANT}`,
-      `consecutive-errors function:${FAILING_FUNCTION}`,
-      'reconciliation-difference anthropic',
-      `session-cost session:${COSTLY_SESSION}`,
-      `unmonitored-spend api_key:${LOCAL_API_KEYS.unmonitored.id}`,
-    ]);
+    expect(expected).toEqual(
+      [
+        `budget-refused tenant:${BUDGET_TENANT}`,
+        `consecutive-errors function:${FAILING_FUNCTION}`,
+        'reconciliation-difference anthropic',
+        `session-cost session:${COSTLY_SESSION}`,
+        `unmonitored-spend api_key:${LOCAL_API_KEYS.unmonitored.id}`,
+        `anomaly function:${SPIKING_FUNCTION}`,
+      ].sort(),
+    );
     for (const alert of alerts) expect(stack!.output()).toContain(alert.subject);
+    // The demo lists them all from the alerts route, the anomaly among them.
+    for (const alert of alerts) expect(demoOutput).toContain(alert.subject);
+    expect(demoOutput).toMatch(/1 anomaly, 0 forecasts over budget, 1 alert fired/);
   });
 
   it('delivers each alert once to the local Slack, Teams and webhook channels, and the demo shows two of them', async () => {
-    // The five alerts of the demo (session, error streak, bill difference, unmonitored key, budget refusing),
-    // once per channel.
+    // The six alerts of the demo (session, error streak, bill difference, unmonitored key, budget refusing,
+    // the insights job's anomaly), once per channel.
     // Prepare
     const channels = ['slack-local', 'teams-local', 'webhook-local'];
     const readDeliveries = async (): Promise<LocalDelivery[]> =>
@@ -216,7 +226,7 @@ describe('local stack: npm start + npm run demo', () => {
         : [];
 
     // Act
-    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(15);
+    await expect.poll(async () => (await readDeliveries()).length, { timeout: 30_000 }).toBe(18);
     const deliveries = await readDeliveries();
 
     // Assess
@@ -232,6 +242,10 @@ describe('local stack: npm start + npm run demo', () => {
       ).toHaveLength(1);
       expect(
         bodies.filter((body) => body.includes(`tenant ${BUDGET_TENANT}`)),
+        channel,
+      ).toHaveLength(1);
+      expect(
+        bodies.filter((body) => body.includes(`function ${SPIKING_FUNCTION}`)),
         channel,
       ).toHaveLength(1);
     }
@@ -341,14 +355,17 @@ describe('local stack: npm start + npm run demo', () => {
     await restarted.interrupt('SIGINT');
 
     // Assess
-    expect(restarted.output()).toContain(`${REPLAY_LINE} ${manifest.calls} call record(s)`);
+    // Every call record of the stream: the demo's last 24 hours and the anomaly's baseline of earlier weeks.
+    expect(restarted.output()).toContain(
+      `${REPLAY_LINE} ${manifest.calls + manifest.baseline.calls} call record(s)`,
+    );
     expect(state.token).toBe('replaytoken42');
     expect(after).toEqual(before);
     expect((await readAlerts()).length).toBe(alertsBefore);
     expect(restarted.output()).toContain('Stopped. Nothing is left running.');
     expect(processesMatching(dataDir)).toEqual([]);
     expect(isRunning(state.dynamodbPid)).toBe(false);
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('local stack: start-up problems get a clear message', () => {

@@ -100,7 +100,8 @@ const headline = (alert: Alert): string => {
   }
 };
 
-const explanation = (alert: Alert): string => {
+/** What happened, in a sentence or two: the body's explanation, also kept in the alert log. */
+export const explainAlert = (alert: Alert): string => {
   switch (alert.rule) {
     case 'session-cost':
       return `The session's total cost is ${formatUsd(alert.value)}, over the alert threshold of ${formatUsd(alert.threshold)}.`;
@@ -204,7 +205,7 @@ export const formatAlert = (alert: Alert): AlertMessage => {
   const body = [
     headline(alert),
     '',
-    explanation(alert),
+    explainAlert(alert),
     '',
     `Rule:      ${alert.rule}`,
     `Scope:     ${scopeLabel(alert.scope)}`,

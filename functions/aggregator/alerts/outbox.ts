@@ -11,6 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ITEM_TYPE, KEY, METRIC } from 'claude-monitor/domain';
 import type { AggregatorDeps } from '../deps';
 import { type Alert, alertId, alertItemKey } from './alert';
+import { alertLogItem } from './alert-log';
 import { type AlertMessage, formatAlert } from './message';
 
 export const OUTBOX_PK = 'OUTBOX';
@@ -34,10 +35,12 @@ type Deps = Pick<
 >;
 
 /**
- * Records each alert once: the conditional Put of its marker and the Put of its outbox entry commit
- * together, so of two invocations crossing the same threshold at the same moment exactly one gets an
- * outbox entry, and a crash can never leave a marker without a message to send. Returns the new entries,
- * already claimed by this invocation.
+ * Records each alert once: the conditional Put of its marker, the Put of its outbox entry and the Put of its
+ * alert log entry commit together, so of two invocations crossing the same threshold at the same moment
+ * exactly one gets an outbox entry and a log entry, and a crash can never leave a marker without a message to
+ * send or an alert that fired without its log entry. Every alert path (aggregator thresholds and streaks,
+ * budget refusals, reconciliation, insights) fires through here. Returns the new entries, already claimed by
+ * this invocation.
  */
 export const fireAlerts = async (deps: Deps, alerts: readonly Alert[]): Promise<OutboxEntry[]> => {
   const now = (deps.now ?? Date.now)();
@@ -83,6 +86,7 @@ export const fireAlerts = async (deps: Deps, alerts: readonly Alert[]): Promise<
                 }),
               },
             },
+            { Put: { TableName: deps.tableName, Item: marshall(alertLogItem(alert, id, message, now)) } },
           ],
         }),
       );

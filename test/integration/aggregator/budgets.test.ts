@@ -6,6 +6,7 @@ import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
 import { payloadOf } from '../../../functions/aggregator/alerts/message';
 import { callInsertFilter } from '../../../infra/local/stream-runner';
 import { BudgetStore } from '../../../layers/claude-monitor/src/budget/budget-store';
+import { firingMonths, readAlertLogItems } from '../../helpers/alert-log';
 import { readWindow } from '../../helpers/budgets';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
@@ -107,6 +108,10 @@ describe('the aggregator and enforced budgets', () => {
       thresholdUsd: 1,
     });
     expect(later).toEqual([]);
+    const logged = await readAlertLogItems(table, firingMonths());
+    expect(logged.map((e) => `${e.rule} ${e.scope} ${e.severity}`)).toEqual([
+      'budget-refused tenant:acme critical',
+    ]);
   });
 
   it('adds to an enforced window the exact cost no client settled there, once, and never a settled one', async () => {

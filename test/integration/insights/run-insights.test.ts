@@ -4,6 +4,7 @@ import type { CallRecord } from 'claude-monitor/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { payloadOf } from '../../../functions/aggregator/alerts/message';
 import { runInsights } from '../../../functions/insights/run-insights';
+import { readAlertLogItems } from '../../helpers/alert-log';
 import { makeCallRecord } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { seedThroughPipeline } from '../../helpers/seed';
@@ -143,5 +144,20 @@ describe('runInsights', () => {
       forecast: { monthToDateUsd: 29 },
     });
     expect(forecast.attributes).toMatchObject({ tenant: 'tenant-f', severity: 'warning' });
+  });
+
+  it('logs each anomaly and forecast it fired once, for the alerts route, whatever the reruns', async () => {
+    // Act
+    await runInsights(deps());
+    const logged = await readAlertLogItems(table, ['2026-11']);
+
+    // Assess
+    expect(logged.map((e) => `${e.rule} ${e.scope} ${e.window}`).sort()).toEqual([
+      'anomaly account 2026-11-29T09',
+      'anomaly function:fn-chat 2026-11-29T09',
+      'anomaly tenant:tenant-1 2026-11-29T09',
+      'forecast-budget tenant:tenant-f 2026-11',
+    ]);
+    expect(logged.every((e) => e.firedAt === new Date(NOW).toISOString())).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { reconcile } from '../../../functions/reconciler/reconcile';
 import { billAtListPrice } from '../../../infra/local/admin-api-ledger';
 import { type AdminApiStub, startAdminApiStub } from '../../../infra/local/admin-api-stub';
+import { firingMonths, readAlertLogItems } from '../../helpers/alert-log';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { seedThroughPipeline } from '../../helpers/seed';
 import { type SnsEmulator, type SnsEnvelope, startSnsEmulator } from '../../helpers/sns';
@@ -158,6 +159,10 @@ describe.each(['analytics', 'usage-cost'] as const)(
       ]);
       expect(second.sources[0]).toMatchObject({ alertsFired: 0, outOfThreshold: [DAY] });
       expect(secondAlerts).toEqual([]);
+      const logged = await readAlertLogItems(table, firingMonths());
+      expect(logged.map((e) => `${e.rule} ${e.scope} ${e.window}`)).toEqual([
+        `reconciliation-difference anthropic ${DAY}`,
+      ]);
     });
 
     it('billed usage under an API key or workspace that never recorded a call is reported as unmonitored', async () => {

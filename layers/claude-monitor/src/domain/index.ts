@@ -1,4 +1,5 @@
 export * from './alert-config';
+export * from './alert-log';
 export * from './budget';
 export * from './budget-enforcement';
 export * from './budget-window';

@@ -9,6 +9,7 @@
  * | ledger      | `LEDGER#<callId>`                    | `LEDGER`                | aggregation idempotency; TTL   |
  * | alert state | `ALERT#<rule>#<scope>`               | `<window>#<step>`       | fire-once marker               |
  * | outbox      | `OUTBOX`                             | `<time>#<alertId>`      | alerts waiting to be published |
+ * | alert log   | `ALERTLOG#<yyyy-mm>`                 | `<firedAt>#<alertId>`   | every fired alert, newest last; TTL |
  * | streak      | `STREAK#<scopeKind>#<value>`         | `STATE`                 | consecutive-error counter      |
  * | delivery    | `DELIVERY#<notificationId>`          | `<channel>`             | notifier: once per channel; TTL |
  * | digest      | `DIGEST#<channel>`                   | `<releaseAt>#<notificationId>` | notifier: alert held for a digest; TTL |
@@ -29,6 +30,11 @@
  * A delivery marker's `state` is `delivering` (claimed until `leaseUntil`, so a crashed delivery is taken
  * over once the lease has passed), `delivered`, `digested` (held for a digest) or `failed` (refused for good).
  *
+ * An alert log entry is written in the same transaction as its alert's fire-once marker and outbox entry, so
+ * the log holds each fired alert exactly once; it outlives the outbox entry (deleted once published) for
+ * `ALERT_LOG_RETENTION_DAYS`. Like every item but call records, the stream's event filter keeps it away from
+ * the aggregator.
+ *
  * `<source>` is `anthropic` (the Admin API's usage and cost reports) or `bedrock` (Cost Explorer).
  */
 export const KEY = {
@@ -46,6 +52,7 @@ export const ITEM_TYPE = {
   ledger: 'ledger',
   alert: 'alert',
   outbox: 'outbox',
+  alertLog: 'alert-log',
   streak: 'streak',
   delivery: 'delivery',
   digest: 'digest',
