@@ -3,6 +3,7 @@ import { type BudgetConfig, DEFAULT_RETENTION_DAYS } from 'claude-monitor/domain
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
+import { registerBreakdown } from './breakdown-route';
 import { registerBudgets } from './budget-routes';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
 import { registerCompare } from './compare-route';
@@ -172,6 +173,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   registerBudgets(app, ctx);
   registerCompare(app, ctx);
   registerTrends(app, ctx);
+  registerBreakdown(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -16,6 +16,7 @@ export const ROUTES = {
   reconciliation: { path: '/api/monitoring/reconciliation', query: ['days'] },
   trends: { path: '/api/monitoring/trends', query: ['days', 'tenant'] },
   compare: { path: '/api/monitoring/compare', query: ['hours', 'models', 'tags'] },
+  breakdown: { path: '/api/monitoring/breakdown', query: ['dimension', 'value', 'by', 'hours', 'limit'] },
   dashboardRoot: { path: DASHBOARD_BASE, query: ['token'] },
   dashboardIndex: { path: `${DASHBOARD_BASE}/`, query: ['token'] },
   dashboardAsset: { path: `${DASHBOARD_BASE}/:asset`, query: [] },
