@@ -8,6 +8,7 @@ export const DASHBOARD_ASSETS = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   'reconciliation.js': 'text/javascript; charset=utf-8',
   'insights.js': 'text/javascript; charset=utf-8',
+  'breakdown.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
   'budgets.js': 'text/javascript; charset=utf-8',
   'chart.umd.js': 'text/javascript; charset=utf-8',
