@@ -78,6 +78,10 @@ const COUNTER_OF_LETTER = Object.fromEntries(
 /** Whether an attribute name is a pair counter (the drift check compares these like any other counter). */
 export const isPairCounterAttribute = (name: string): boolean => PAIR_COUNTER_PATTERN.test(name);
 
+/** Whether an attribute belongs to the model split (a counter or a slot's name set), e.g. to weigh it. */
+export const isPairAttribute = (name: string): boolean =>
+  PAIR_COUNTER_PATTERN.test(name) || PAIR_NAME_PATTERN.test(name);
+
 /** The counters of one slot of one item, by their long names; absent ones are 0. */
 export type PairCounters = Partial<Record<PairCounter, number>>;
 
