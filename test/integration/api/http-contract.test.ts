@@ -185,6 +185,7 @@ describe('dashboard assets', () => {
     ['', 'text/html'],
     ['dashboard.js', 'text/javascript'],
     ['reconciliation.js', 'text/javascript'],
+    ['breakdown.js', 'text/javascript'],
     ['dashboard.css', 'text/css'],
     ['chart.umd.js', 'text/javascript'],
   ])('serves "%s" with a strict CSP', async (asset, type) => {
