@@ -1,5 +1,17 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isPairAttribute, PAIR_DIMENSIONS, type PairDimension } from 'claude-monitor/domain';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  isPairAttribute,
+  PAIR_COUNTER,
+  PAIR_DIMENSIONS,
+  PAIR_OTHER_SLOT,
+  type PairCounter,
+  type PairDimension,
+  pairCounterAttribute,
+  pairNameAttribute,
+  pairSlotId,
+} from 'claude-monitor/domain';
+import { PRICE_TABLE } from 'claude-monitor/pricing';
 import { itemSize } from './item-size';
 
 /**
@@ -79,3 +91,32 @@ export const pairCosts = (
 /** Units per call all pairs add together. */
 export const pairUnitsAdded = (costs: Readonly<Record<PairDimension, PairFamilyCost>>): number =>
   Object.values(costs).reduce((sum, cost) => sum + cost.unitsPerCallAdded, 0);
+
+/** Counter values of a busy month (10 digits and more), so a slot is weighed at its largest. */
+const BUSY_AMOUNT = 123_456_789_012;
+
+/**
+ * The bound, weighed: the bytes a split adds to an item that holds every model of the built-in price table
+ * plus `other`, every counter non-zero and large. No item can hold more; the bench's items show what one holds.
+ */
+export const worstCaseSplit = (): { models: number; bytes: number; largestSlotBytes: number } => {
+  const models = Object.keys(PRICE_TABLE.models);
+  const slotBytes = (slot: string, model?: string): number =>
+    itemSize(
+      marshall({
+        ...(model === undefined ? {} : { [pairNameAttribute(slot)]: new Set([model]) }),
+        ...Object.fromEntries(
+          (Object.keys(PAIR_COUNTER) as PairCounter[]).map((c) => [
+            pairCounterAttribute(slot, c),
+            BUSY_AMOUNT,
+          ]),
+        ),
+      }),
+    );
+  const sizes = [...models.map((m) => slotBytes(pairSlotId(m), m)), slotBytes(PAIR_OTHER_SLOT)];
+  return {
+    models: models.length,
+    bytes: sizes.reduce((a, b) => a + b, 0),
+    largestSlotBytes: Math.max(...sizes),
+  };
+};

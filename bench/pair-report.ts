@@ -1,7 +1,7 @@
 import { PAIR_DIMENSIONS } from 'claude-monitor/domain';
 import type { RateScenario } from '../functions/aggregator/realistic-workload';
 import type { AggregationBreakdown } from './aggregation-figures';
-import { PAIR_BUDGET_UNITS_PER_CALL, pairUnitsAdded } from './pair-cost';
+import { PAIR_BUDGET_UNITS_PER_CALL, pairUnitsAdded, worstCaseSplit } from './pair-cost';
 
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
 
@@ -31,5 +31,9 @@ export const formatPairCosts = (breakdowns: Record<RateScenario, AggregationBrea
       `  ${s}: all pairs add ${fixed(added, 3)} units per call of ${fixed(breakdowns[s].totalWriteUnitsPerCall, 3)} (${verdict})`,
     );
   }
+  const worst = worstCaseSplit();
+  lines.push(
+    `  bound: one slot per model of the built-in price table (${worst.models}) plus other; a slot with large counters is at most ${worst.largestSlotBytes} B, an item holding all of them grows by ${worst.bytes} B`,
+  );
   return lines;
 };
