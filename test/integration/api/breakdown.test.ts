@@ -1,6 +1,7 @@
 import { type CallRecord, PAIR_DIMENSIONS, type PairDimension } from 'claude-monitor/domain';
 import { PRICE_TABLE, resolveModel } from 'claude-monitor/pricing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recomputeRollups } from '../../../functions/aggregator/recompute';
 import type { createApp } from '../../../functions/api/app';
 import { makeCallRecord } from '../../helpers/call-records';
 import { createTestTable } from '../../helpers/dynamodb';
@@ -15,6 +16,7 @@ const UNKNOWN_MODELS = ['claude-future-9', 'my-proxy-model', 'claude-sonnet-9-pr
 
 let records: CallRecord[];
 let app: ReturnType<typeof createApp>;
+let table: Awaited<ReturnType<typeof createTestTable>>;
 const get = authorizedGet(() => app, TOKEN);
 
 const dimensionOf = (record: CallRecord, dim: PairDimension): string | undefined =>
@@ -66,7 +68,7 @@ const expectValue = (actual: Json, group: readonly CallRecord[]) => {
 };
 
 beforeAll(async () => {
-  const table = await createTestTable('api-breakdown');
+  table = await createTestTable('api-breakdown');
   // Five days of varied calls (days and hours of the window are crossed), then one tenant past the bound:
   // every model of the price table, one of them by its Bedrock spelling, and three unpriced ids.
   records = generateCalls({ count: 500, startMs: NOW.getTime() - 5 * DAY, endMs: NOW.getTime(), seed: 41 });
@@ -156,6 +158,25 @@ describe('GET /api/monitoring/breakdown', () => {
     expect(value.models.find((m: Json) => m.model.startsWith('claude-haiku-4-5')).calls).toBe(2);
     expect(value.other).toMatchObject({ calls: UNKNOWN_MODELS.length, cost_nano_usd: 0 });
     expect(body.notes.other).toContain('without an entry in the built-in price table');
+  });
+
+  it('a recompute from the raw records finds the model split the aggregator wrote, over every closed bucket', async () => {
+    // Act
+    const report = await recomputeRollups({
+      client: table.client,
+      tableName: table.tableName,
+      from: new Date(NOW.getTime() - 6 * DAY).toISOString(),
+      to: new Date(NOW.getTime() + 3_600_000).toISOString(),
+      mode: 'check',
+      now: () => NOW.getTime() + 2 * 3_600_000,
+    });
+
+    // Assess
+    expect(report.records).toBe(records.length);
+    expect(report.openBuckets).toEqual([]);
+    expect(report.keysChecked).toBeGreaterThan(500);
+    expect(report.drift).toEqual([]);
+    expect(report.passed).toBe(true);
   });
 
   it('lists only the costliest values up to limit, and says how many there are', async () => {
