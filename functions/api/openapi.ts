@@ -213,7 +213,8 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
     },
   },
   timeseries: {
-    summary: 'Cost, calls and tokens per hour or day and per model, for charts',
+    summary:
+      'Cost, calls and tokens per hour or day and per model, and errors by class with latency and TTFT percentiles per bucket, for charts',
     content: json(
       object({
         hours: int,
@@ -235,6 +236,23 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
                 total_tokens: int,
               }),
             },
+          }),
+        },
+        health: {
+          type: 'array',
+          description:
+            'One point per bucket over every model of series together: failures by error class and latency / TTFT percentiles from the rollup histograms (upper edge of the bucket holding the percentile; TTFT null without streamed calls)',
+          items: object({
+            bucket: { type: 'string' },
+            calls: int,
+            errors: int,
+            errors_by_class: { type: 'object', additionalProperties: int },
+            p50_latency_ms: nullableNum,
+            p95_latency_ms: nullableNum,
+            p99_latency_ms: nullableNum,
+            p50_ttft_ms: nullableNum,
+            p95_ttft_ms: nullableNum,
+            p99_ttft_ms: nullableNum,
           }),
         },
       }),

@@ -6,6 +6,7 @@ import {
   nanoToUsd,
   type RollupCounters,
 } from 'claude-monitor/domain';
+import { type HealthPoint, healthPointOf } from './health-series';
 import type { Filter } from './params';
 import type { RollupReader, RollupRow } from './rollup-reader';
 import { type SummaryTotals, summaryOf, type UsageTotals, usageOf } from './totals';
@@ -145,6 +146,8 @@ export interface SeriesPoint {
 export interface Timeseries {
   buckets: string[];
   series: { model: string; points: SeriesPoint[] }[];
+  /** Errors by class and latency / TTFT percentiles per bucket, over every model of `series` together. */
+  health: HealthPoint[];
 }
 
 const pointOf = (bucket: string, c: RollupCounters | undefined): SeriesPoint => {
@@ -159,7 +162,10 @@ const pointOf = (bucket: string, c: RollupCounters | undefined): SeriesPoint => 
   };
 };
 
-/** Per-model series with a point for every bucket of the window (zeros included), for charts. */
+/**
+ * Per-model series with a point for every bucket of the window (zeros included), and the health of each
+ * bucket over those models, for charts. One read of the model rollups serves both.
+ */
 export const readTimeseries = async (
   reader: RollupReader,
   window: HourWindow,
@@ -180,7 +186,9 @@ export const readTimeseries = async (
     );
     return { model: name, points: buckets.map((bucket) => pointOf(bucket, sums.get(bucket))) };
   });
-  return { buckets, series };
+  const perBucket = sumBy(rows, bucketKey);
+  const health = buckets.map((bucket) => healthPointOf(bucket, perBucket.get(bucket)));
+  return { buckets, series, health };
 };
 
 /** Models with calls in the window, most used first. */

@@ -28,6 +28,9 @@ export const DASHBOARD_FILES = [
   'functions/api/dashboard/breakdown.js',
   'functions/api/dashboard/dashboard.css',
   'functions/api/dashboard/budgets.js',
+  'functions/api/dashboard/health.js',
+  'functions/api/dashboard/compare.js',
+  'functions/api/dashboard/views.css',
   'node_modules/chart.js/dist/chart.umd.js',
 ] as const;
 

@@ -112,6 +112,8 @@ export interface AnthropicStub {
   http2Url: string;
   /** Every request received, in order. */
   requests: StubRequest[];
+  /** Requests whose headers arrived (HTTP/1.1 and HTTP/2), counted before their body is read. */
+  arrivals: () => number;
   /** Queues replies for the next requests. */
   enqueue: (...replies: StubReply[]) => void;
   /** Drops the replies still queued: those of a call that was never sent (a budget refused it). */
@@ -326,7 +328,9 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
   const logRequests = options.logRequests ?? true;
   const defaultReply = options.defaultReply ?? { kind: 'message' };
 
+  let arrivals = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    arrivals += 1;
     const rawBody = await readBody(req);
     const body = parseJson(rawBody) as Record<string, unknown> | undefined;
     const url = new URL(req.url ?? '/', 'http://stub');
@@ -387,6 +391,7 @@ export const startAnthropicStub = async (options: AnthropicStubOptions = {}): Pr
     port,
     http2Url: `http://127.0.0.1:${(http2Server.address() as AddressInfo).port}`,
     requests,
+    arrivals: () => arrivals,
     enqueue: (...replies) => {
       queue.push(...replies);
     },

@@ -47,6 +47,7 @@ beforeAll(async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${api.url}${PAGE}?token=${TOKEN}`);
   await page.waitForSelector('#insights[data-loaded="true"]');
+  await page.waitForSelector('#compare[data-state="ready"]');
 }, 300_000);
 
 afterAll(async () => {

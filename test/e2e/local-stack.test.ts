@@ -25,6 +25,7 @@ import {
   type StackState,
   stackStateFile,
 } from '../../infra/local/stack-state';
+import { runAxe, SERIOUS_IMPACTS } from '../helpers/axe';
 import { launchChromium } from '../helpers/browser';
 import {
   isRunning,
@@ -293,8 +294,17 @@ describe('local stack: npm start + npm run demo', () => {
       }));
       await mkdir('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/dashboard-demo.png', fullPage: true });
+      // Every view drawn, the tables behind the charts open: axe-core judges the whole page with demo data.
+      await page.waitForSelector('#health[data-state="ready"]');
+      await page.waitForSelector('#compare[data-state="ready"]');
+      await page.waitForSelector('#insights[data-loaded="true"]');
+      await page.$$eval('details', (all) => {
+        for (const d of all) (d as HTMLDetailsElement).open = true;
+      });
+      const violations = await runAxe(page);
 
       // Assess
+      expect(violations.filter((v) => SERIOUS_IMPACTS.includes(v.impact))).toEqual([]);
       expect(shown).toBe(new Intl.NumberFormat('en-US').format(manifest.calls));
       expect(budget).toEqual({ status: 'refusing', refused: '2' });
       expect(page.url()).not.toContain('token=');

@@ -11,6 +11,9 @@ export const DASHBOARD_ASSETS = {
   'breakdown.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
   'budgets.js': 'text/javascript; charset=utf-8',
+  'health.js': 'text/javascript; charset=utf-8',
+  'compare.js': 'text/javascript; charset=utf-8',
+  'views.css': 'text/css; charset=utf-8',
   'chart.umd.js': 'text/javascript; charset=utf-8',
 } as const;
 export type DashboardAsset = keyof typeof DASHBOARD_ASSETS;

@@ -73,15 +73,27 @@
 
   const render = (budgets) => {
     const rows = [];
+    const entries = [];
+    const add = (budget, figures, id) => {
+      rows.push(row(budget, figures, id));
+      entries.push({
+        who: who(budget, id),
+        period: PERIOD_TEXT[budget.period] ?? budget.period,
+        status: figures?.status ?? null,
+        percent_used: figures?.percent_used ?? null,
+      });
+    };
     for (const budget of budgets) {
       if (budget.instances) {
-        if (budget.instances.length === 0) rows.push(row(budget, undefined));
-        for (const instance of budget.instances) rows.push(row(budget, instance, instance.id));
+        if (budget.instances.length === 0) add(budget, undefined);
+        for (const instance of budget.instances) add(budget, instance, instance.id);
       } else {
-        rows.push(row(budget, budget.spent_usd === undefined ? undefined : budget));
+        add(budget, budget.spent_usd === undefined ? undefined : budget);
       }
     }
     $('budget-rows').replaceChildren(...rows);
+    // The insights section says where the budgets stand, from these same rows.
+    document.dispatchEvent(new CustomEvent('claude-monitor:budgets', { detail: { entries } }));
     $('budgets-empty').hidden = budgets.length > 0;
     $('budget-table').hidden = budgets.length === 0;
   };
@@ -101,6 +113,7 @@
       $('budgets-error').hidden = false;
       $('budgets-error').textContent = `Could not load the budgets: ${error.message}`;
       section.dataset.state = 'error';
+      document.dispatchEvent(new CustomEvent('claude-monitor:budgets', { detail: { entries: null } }));
     }
   };
 
@@ -108,5 +121,6 @@
   setInterval(() => {
     if (!document.hidden && $('auto').checked) load();
   }, REFRESH_MS);
-  load();
+  // Once every deferred script has run, so the insights section hears the first answer too.
+  document.addEventListener('DOMContentLoaded', () => load(), { once: true });
 })();

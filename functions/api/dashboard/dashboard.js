@@ -13,7 +13,7 @@
   ];
 
   const $ = (id) => document.getElementById(id);
-  const state = { hours: 24, model: '', charts: {}, timer: undefined, loading: false };
+  const state = { hours: 24, model: '', charts: {}, timer: undefined, loading: false, again: false };
 
   const integer = new Intl.NumberFormat('en-US');
   const usd = (value) =>
@@ -167,7 +167,11 @@
   };
 
   const refresh = async () => {
-    if (state.loading) return;
+    if (state.loading) {
+      // A change made while an answer is on its way is loaded right after it, not at the next timer tick.
+      state.again = true;
+      return;
+    }
     state.loading = true;
     $('content').classList.add('loading');
     setStatus('Loading…');
@@ -180,6 +184,8 @@
       renderModels(models.models);
       renderTotals(summary);
       renderCharts(summary, timeseries);
+      // Views in their own files (errors and speed over time) draw from the same answers.
+      document.dispatchEvent(new CustomEvent('claude-monitor:data', { detail: { summary, timeseries } }));
       showError(undefined);
       document.body.dataset.state = summary.total_calls === 0 ? 'empty' : 'ready';
       setStatus(
@@ -187,11 +193,16 @@
       );
     } catch (error) {
       showError(error);
+      document.dispatchEvent(new CustomEvent('claude-monitor:error', { detail: { error } }));
       document.body.dataset.state = 'error';
       setStatus('Last update failed.');
     } finally {
       state.loading = false;
       $('content').classList.remove('loading');
+      if (state.again) {
+        state.again = false;
+        refresh();
+      }
     }
   };
 
@@ -278,7 +289,8 @@
     $('controls').addEventListener('submit', (event) => event.preventDefault());
     readRange();
     schedule();
-    refresh();
+    // Once every deferred script has run, so the views listening for the data event are there.
+    document.addEventListener('DOMContentLoaded', () => refresh(), { once: true });
   };
 
   start();

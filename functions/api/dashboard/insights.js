@@ -1,4 +1,4 @@
-/* Insights views: spend trend and forecast, top spenders with drill-down to calls, model comparison. */
+/* Insights views: spend trend and forecast, top spenders with drill-down to calls, where the budgets stand. */
 (() => {
   const API = new URL('../../api/monitoring/', window.location.href);
   const $ = (id) => document.getElementById(id);
@@ -7,10 +7,7 @@
     value === null || value === undefined
       ? '–'
       : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: value < 1 ? 6 : 2 })}`;
-  const percent = (value) => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`);
   const change = (value) => (value === null ? 'no earlier spend' : `${value > 0 ? '+' : ''}${value}%`);
-  const range = (ci, format) =>
-    ci ? `${format(ci.low)} – ${ci.high === null ? '…' : format(ci.high)}` : 'n/a';
   const msText = (value) => (value === null || value === undefined ? '–' : `${integer.format(value)} ms`);
   let trendChart;
 
@@ -21,11 +18,6 @@
     });
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
     return response.json();
-  };
-
-  const hours = () => {
-    const choice = $('range').value;
-    return choice === 'custom' ? $('custom-hours').value || '48' : choice;
   };
 
   const cell = (row, text, header = false) => {
@@ -101,40 +93,35 @@
     }
   };
 
-  const renderCompare = (result) => {
-    const body = $('compare-rows');
-    body.replaceChildren();
-    for (const g of result.groups) {
-      const row = document.createElement('tr');
-      cell(row, g.key, true);
-      cell(row, integer.format(g.calls));
-      cell(row, `${usd(g.cost_per_call_usd.value)} (${range(g.cost_per_call_usd.ci95, usd)})`);
-      cell(row, g.tokens_per_call.value === null ? '–' : integer.format(Math.round(g.tokens_per_call.value)));
-      cell(row, `${percent(g.error_rate.value)} (${range(g.error_rate.ci95, percent)})`);
-      cell(row, `${msText(g.p50_latency_ms.value)} / ${msText(g.p95_latency_ms.value)}`);
-      cell(row, `${msText(g.p50_ttft_ms.value)} / ${msText(g.p95_ttft_ms.value)}`);
-      const diff = g.vs_baseline?.cost_per_call_usd;
-      cell(
-        row,
-        diff ? `${diff.significant ? 'significant' : 'not significant'} (${usd(diff.value)})` : 'baseline',
-      );
-      body.append(row);
+  /** Where the budgets stand, from what the budgets panel drew: the counts by status and the closest ones. */
+  const BUDGET_WORDS = { refusing: 'refusing calls', exhausted: 'used up', warning: 'past 80 %' };
+  const renderBudgets = (entries) => {
+    if (entries === null) {
+      $('insights-budgets-text').textContent = 'The budgets could not be loaded; the budgets panel says why.';
+      return;
     }
+    const measured = entries.filter((e) => e.status);
+    const counts = Object.entries(BUDGET_WORDS)
+      .map(([status, words]) => [measured.filter((e) => e.status === status).length, words])
+      .filter(([count]) => count > 0)
+      .map(([count, words]) => `${count} ${words}`);
+    const closest = measured
+      .filter((e) => e.status !== 'ok')
+      .sort((a, b) => b.percent_used - a.percent_used)
+      .slice(0, 3)
+      .map((e) => `${e.who} (${e.period.toLowerCase()}) ${e.percent_used} %`);
+    $('insights-budgets-text').textContent =
+      entries.length === 0
+        ? 'No budgets are set.'
+        : `${entries.length} budget${entries.length === 1 ? '' : 's'} in force: ${
+            counts.length === 0 ? 'all below 80 %' : counts.join(', ')
+          }.${closest.length > 0 ? ` Closest to the limit: ${closest.join('; ')}.` : ''}`;
   };
 
   const refresh = async () => {
     try {
-      const span = hours();
-      const [trend, models] = await Promise.all([
-        get('trends', { days: '90' }),
-        get('models', { hours: span }),
-      ]);
-      renderTrend(trend);
+      renderTrend(await get('trends', { days: '90' }));
       await renderTop();
-      const names = models.models.slice(0, 4).map((m) => m.model);
-      $('compare-empty').hidden = names.length >= 2;
-      if (names.length >= 2) renderCompare(await get('compare', { hours: span, models: names.join(',') }));
-      else $('compare-rows').replaceChildren();
       $('insights').dataset.loaded = 'true';
     } catch (error) {
       $('insights-error').hidden = false;
@@ -144,7 +131,8 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('top-dim').addEventListener('change', () => renderTop());
-    $('range').addEventListener('change', () => refresh());
+    document.addEventListener('claude-monitor:budgets', (event) => renderBudgets(event.detail.entries));
+    // Trend and top spenders have fixed windows (90 and 7 days): the time range does not change them.
     $('refresh').addEventListener('click', () => refresh());
     refresh();
   });

@@ -4,7 +4,15 @@ import type { createApp } from '../../../functions/api/app';
 import { createTestTable } from '../../helpers/dynamodb';
 import { generateCalls, SEED_MODELS, seedThroughPipeline } from '../../helpers/seed';
 import { authorizedGet, createTestApp, NOW } from './app-under-test';
-import { groupBy, inLastDays, inLastHours, rawTotals, usd } from './expectations';
+import {
+  bucketedPercentile,
+  errorsByClass,
+  groupBy,
+  inLastDays,
+  inLastHours,
+  rawTotals,
+  usd,
+} from './expectations';
 
 const TOKEN = 'costs-test-token';
 const DAY = 86_400_000;
@@ -116,6 +124,60 @@ describe('GET /api/monitoring/timeseries', () => {
       }
     },
   );
+
+  it.each([
+    [24, 'hour', (r: CallRecord) => r.timestamp.slice(0, 13)],
+    [168, 'day', (r: CallRecord) => r.timestamp.slice(0, 10)],
+  ] as const)(
+    'over %i hours per %s gives each bucket the errors by class and the latency and TTFT percentiles of the raw records',
+    async (hours, interval, bucketOf) => {
+      // Prepare
+      const window = inLastHours(records, NOW, hours);
+
+      // Act
+      const { body } = await get(`/api/monitoring/timeseries?hours=${hours}&interval=${interval}`);
+
+      // Assess
+      expect(body.health.map((p: { bucket: string }) => p.bucket)).toEqual(body.buckets);
+      for (const point of body.health) {
+        const inBucket = window.filter((r) => bucketOf(r) === point.bucket);
+        const t = rawTotals(inBucket);
+        expect(point).toEqual({
+          bucket: point.bucket,
+          calls: t.calls,
+          errors: t.failures,
+          errors_by_class: errorsByClass(inBucket),
+          p50_latency_ms: bucketedPercentile(t.latencies, 50),
+          p95_latency_ms: bucketedPercentile(t.latencies, 95),
+          p99_latency_ms: bucketedPercentile(t.latencies, 99),
+          p50_ttft_ms: bucketedPercentile(t.ttfts, 50),
+          p95_ttft_ms: bucketedPercentile(t.ttfts, 95),
+          p99_ttft_ms: bucketedPercentile(t.ttfts, 99),
+        });
+      }
+      // The seed fails about one call in ten over six error types: the figures are not all zero.
+      const failures = body.health.reduce((sum: number, p: { errors: number }) => sum + p.errors, 0);
+      expect(failures).toBe(rawTotals(window).failures);
+      expect(failures).toBeGreaterThan(0);
+    },
+  );
+
+  it('gives the health of the model asked for only', async () => {
+    // Prepare
+    const model = SEED_MODELS[1];
+    const window = inLastHours(records, NOW, 48).filter((r) => r.model === model);
+
+    // Act
+    const { body } = await get(`/api/monitoring/timeseries?hours=48&model=${model}`);
+
+    // Assess
+    for (const point of body.health) {
+      const inBucket = window.filter((r) => r.timestamp.slice(0, 13) === point.bucket);
+      expect(point.calls).toBe(inBucket.length);
+      expect(point.errors_by_class).toEqual(errorsByClass(inBucket));
+      expect(point.p95_latency_ms).toBe(bucketedPercentile(rawTotals(inBucket).latencies, 95));
+    }
+  });
 
   it('keeps only the model asked for', async () => {
     // Act

@@ -64,6 +64,35 @@ export const bucketedPercentile = (values: readonly number[], p: number): number
   );
 };
 
+/**
+ * Error class of each error type as docs/api.md states it, written out here rather than taken from the
+ * domain, so a change of the mapping shows up as a failing figure.
+ */
+const ERROR_CLASS_OF: Readonly<Record<string, string>> = {
+  rate_limit: 'rate_limit',
+  overloaded: 'overloaded',
+  server: 'server',
+  client: 'client',
+  authentication: 'client',
+  connection: 'connection',
+  timeout: 'connection',
+  budget_exceeded: 'budget',
+  budget_unavailable: 'budget',
+};
+
+/** Failed calls per error class, every class present (0 included), counted off the raw records. */
+export const errorsByClass = (records: readonly CallRecord[]): Record<string, number> => {
+  const counts: Record<string, number> = Object.fromEntries(
+    ['rate_limit', 'overloaded', 'server', 'client', 'connection', 'budget', 'other'].map((c) => [c, 0]),
+  );
+  for (const r of records) {
+    if (r.status === 'success') continue;
+    const cls = ERROR_CLASS_OF[r.errorType ?? ''] ?? 'other';
+    counts[cls] = counts[cls]! + 1;
+  }
+  return counts;
+};
+
 /** Records whose hour bucket is among the last `hours` hours before `now`, current hour included. */
 export const inLastHours = (records: readonly CallRecord[], now: Date, hours: number): CallRecord[] => {
   const end = Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000;

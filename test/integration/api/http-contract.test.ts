@@ -185,8 +185,11 @@ describe('dashboard assets', () => {
     ['', 'text/html'],
     ['dashboard.js', 'text/javascript'],
     ['reconciliation.js', 'text/javascript'],
+    ['health.js', 'text/javascript'],
+    ['compare.js', 'text/javascript'],
     ['breakdown.js', 'text/javascript'],
     ['dashboard.css', 'text/css'],
+    ['views.css', 'text/css'],
     ['chart.umd.js', 'text/javascript'],
   ])('serves "%s" with a strict CSP', async (asset, type) => {
     // Act

@@ -78,18 +78,38 @@ export const refusalBody = (kind: BudgetErrorKind, check: BudgetCheck): RefusalB
   };
 };
 
+/** A refusal as the monitor answers it, whatever the HTTP client: status, headers and body text. */
+export interface RefusalParts {
+  status: number;
+  statusText: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
 /**
- * The answer the monitor gives the SDK in place of the API when a budget refuses a call: an Anthropic-shaped
- * error the SDK turns into its own error class (`RateLimitError` for 429), with `x-should-retry: false` so
- * that the SDK does not try again. Nothing reaches the network.
+ * The answer the monitor gives an Anthropic SDK in place of the API when a budget refuses a call: an
+ * Anthropic-shaped error the SDK turns into its own error class (`RateLimitError` for 429), with
+ * `x-should-retry: false` so that the SDK does not try again (every Stainless-built SDK reads it before the
+ * status, 503 included). Nothing reaches the network.
  */
-export const refusalResponse = (kind: BudgetErrorKind, check: BudgetCheck): Response =>
-  new Response(JSON.stringify(refusalBody(kind, check)), {
-    status: STATUS[kind],
-    statusText: kind === BUDGET_ERROR.exceeded ? 'Budget Exceeded' : 'Budget Check Unavailable',
-    headers: {
-      'content-type': 'application/json',
-      'x-should-retry': 'false',
-      [BUDGET_REFUSAL_HEADER]: kind,
-    },
+export const anthropicRefusal = (kind: BudgetErrorKind, check: BudgetCheck): RefusalParts => ({
+  status: STATUS[kind],
+  statusText: kind === BUDGET_ERROR.exceeded ? 'Budget Exceeded' : 'Budget Check Unavailable',
+  headers: {
+    'content-type': 'application/json',
+    'x-should-retry': 'false',
+    [BUDGET_REFUSAL_HEADER]: kind,
+  },
+  body: JSON.stringify(refusalBody(kind, check)),
+});
+
+/** The refusal of {@link anthropicRefusal} as a fetch `Response`. */
+export const refusalResponse = (kind: BudgetErrorKind, check: BudgetCheck): Response => {
+  const parts = anthropicRefusal(kind, check);
+  return new Response(parts.body, {
+    status: parts.status,
+    statusText: parts.statusText,
+    headers: parts.headers,
   });
+};

@@ -51,8 +51,13 @@ const subclassOf = (base: ErrorClass, kind: BudgetErrorKind): ErrorClass => {
   return made;
 };
 
-const headerOf = (headers: unknown, name: string): string | null =>
-  typeof (headers as { get?: unknown } | null)?.get === 'function' ? (headers as Headers).get(name) : null;
+/** A header of the response: a `Headers` (1.x), or the plain lower-case object 0.x builds (`createResponseHeaders`). */
+const headerOf = (headers: unknown, name: string): string | null => {
+  if (typeof headers !== 'object' || headers === null) return null;
+  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as Headers).get(name);
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : null;
+};
 
 const budgetError = (base: Error, kind: BudgetErrorKind, args: Parameters<MakeStatusError>): unknown => {
   const Sub = subclassOf(base.constructor as ErrorClass, kind);

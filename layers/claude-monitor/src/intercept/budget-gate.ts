@@ -5,7 +5,7 @@ import { reportMonitorFailure } from '../recorder/log-line';
 import type { CallOptions } from './call-context';
 import type { Exchange } from './exchange';
 import type { LogicalCall } from './logical-call';
-import { TARGET_KIND } from './targets';
+import { TARGET_KIND, type Target } from './targets';
 
 /** Requests that are billed when sent (a batch's results were billed when the batch ran). */
 const CHECKED_KINDS = new Set<string>([
@@ -13,6 +13,19 @@ const CHECKED_KINDS = new Set<string>([
   TARGET_KIND.bedrockInvoke,
   TARGET_KIND.bedrockConverse,
 ]);
+
+/**
+ * Whether a request could be checked at all: a billed kind, and a client (or zero-code) with an enforcer.
+ * Answered without waiting; the `node:http` taps hold a request's bytes only when it is true.
+ */
+export const mayBeChecked = (target: Target, options: CallOptions): boolean => {
+  try {
+    return CHECKED_KINDS.has(target.kind) && options.monitor.budgets() !== undefined;
+  } catch (error) {
+    reportMonitorFailure('budget gate', error);
+    return false;
+  }
+};
 
 /**
  * The budget check of a request about to be sent, or undefined when there is none to wait for: no enforcer,
@@ -54,11 +67,16 @@ export const budgetGate = (
       call.budget = { enforcer, decision };
       return decision;
     };
-    const checked = Array.isArray(applicable) ? decide(applicable) : applicable.then(decide);
-    return checked.catch((error: unknown) => {
-      reportMonitorFailure('budget gate', error);
-      return undefined;
-    });
+    const checked = (Array.isArray(applicable) ? decide(applicable) : applicable.then(decide))
+      .catch((error: unknown) => {
+        reportMonitorFailure('budget gate', error);
+        return undefined;
+      })
+      .finally(() => {
+        call.budgetCheck = undefined;
+      });
+    call.budgetCheck = checked;
+    return checked;
   } catch (error) {
     reportMonitorFailure('budget gate', error);
     return undefined;

@@ -1,8 +1,11 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { beginExchange, recordingOptions } from './begin-exchange';
+import { budgetGate, mayBeChecked } from './budget-gate';
 import { type CallOptions, requestAlreadyOwned } from './call-context';
 import type { Exchange } from './exchange';
+import { HeldClientRequest } from './held-client-request';
+import { heldAction } from './held-verdict';
 import { isAbortError } from './network-error';
 import {
   captureRequestBody,
@@ -27,16 +30,26 @@ const watchResponse = (res: IncomingMessage, exchange: Exchange): void => {
   observeEvents(res, (event, args) => onResponseEvent(exchange, event, args, false), 'http');
 };
 
-/** Follows a recognised request from its body to its response. */
+/**
+ * Follows a recognised request from its body to its response. When an enforced budget may apply, its bytes
+ * are held until the check decides (see `HeldClientRequest`).
+ */
 const watchRequest = (req: ClientRequest, target: Target, url: string, options: CallOptions): void => {
   const body = new RequestBody();
   let exchange: Exchange | undefined;
   const header = (name: string) => headerValue(req.getHeader(name));
+  const held = mayBeChecked(target, options) ? new HeldClientRequest(req) : undefined;
   captureRequestBody(
     req,
     body,
     () => {
-      exchange ??= beginExchange(target, url, header, body, options).exchange;
+      if (exchange) return;
+      const begun = beginExchange(target, url, header, body, options);
+      const decided = begun.exchange;
+      exchange = decided;
+      held?.decideBy(budgetGate(begun.call, decided, options, body.text() !== undefined), (decision) =>
+        heldAction(decided, decision),
+      );
     },
     'http',
   );
@@ -59,7 +72,8 @@ const watchRequest = (req: ClientRequest, target: Target, url: string, options: 
 
 /**
  * Wraps `http.request`/`https.request` (and `get`) so that Claude requests made over `node:http` are
- * recorded: Anthropic SDKs before 0.50 (node-fetch), and the AWS SDK when set to HTTP/1.1. Anything else,
+ * recorded and held to their enforced budgets: Anthropic SDKs before 0.50 (node-fetch), and the AWS SDK when
+ * set to HTTP/1.1. Anything else,
  * and a request some other tap already records, passes straight through.
  */
 export const tapHttpRequest = <F extends (...args: never[]) => ClientRequest>(

@@ -6,8 +6,11 @@ import type {
 } from 'node:http2';
 import { reportMonitorFailure } from '../recorder/log-line';
 import { beginExchange, recordingOptions } from './begin-exchange';
+import { budgetGate, mayBeChecked } from './budget-gate';
 import { type CallOptions, requestAlreadyOwned } from './call-context';
 import type { Exchange } from './exchange';
+import { HeldHttp2Stream } from './held-http2-stream';
+import { heldAction } from './held-verdict';
 import {
   captureRequestBody,
   headerValue,
@@ -28,9 +31,12 @@ const lookup = (headers: OutgoingHttpHeaders | IncomingHttpHeaders) => {
   return (name: string) => lower.get(name);
 };
 
-/** Follows one HTTP/2 stream: its body as written, its response as it arrives, and the caller's reading. */
+/**
+ * Follows one HTTP/2 stream (or the stand-in of a held one): its body as written, its response as it arrives,
+ * and the caller's reading. A held stream gets its budget check once its body is complete.
+ */
 const watchStream = (
-  stream: ClientHttp2Stream,
+  stream: ClientHttp2Stream | HeldHttp2Stream,
   target: Target,
   url: string,
   headers: OutgoingHttpHeaders,
@@ -44,7 +50,7 @@ const watchStream = (
   let endedLocally = false;
   for (const name of ['close', 'destroy'] as const) {
     const method = stream[name] as (...args: unknown[]) => unknown;
-    stream[name] = function monitoredTermination(this: ClientHttp2Stream, ...args: unknown[]) {
+    stream[name] = function monitoredTermination(this: typeof stream, ...args: unknown[]) {
       endedLocally = true;
       return method.apply(this, args);
     } as never;
@@ -53,7 +59,15 @@ const watchStream = (
     stream,
     body,
     () => {
-      exchange ??= beginExchange(target, url, requestHeader, body, options).exchange;
+      if (exchange) return;
+      const begun = beginExchange(target, url, requestHeader, body, options);
+      exchange = begun.exchange;
+      if (stream instanceof HeldHttp2Stream) {
+        const decided = exchange;
+        stream.decideBy(budgetGate(begun.call, decided, options, body.text() !== undefined), (decision) =>
+          heldAction(decided, decision),
+        );
+      }
     },
     'http2',
   );
@@ -77,7 +91,25 @@ const watchStream = (
   );
 };
 
-/** Wraps a session's `request` so the Claude requests made on it are recorded (the AWS SDK's Bedrock client). */
+/** The recognised Claude request a stream is opened for, with the options it is recorded with. */
+const recognise = (authority: string, headers: OutgoingHttpHeaders | undefined) => {
+  if (requestAlreadyOwned() || !headers) return undefined;
+  const options = recordingOptions();
+  if (!options) return undefined;
+  const url = `${authority}${headerValue(headers[':path']) ?? '/'}`;
+  const target = classifyRequest({
+    method: headerValue(headers[':method']) ?? 'GET',
+    url,
+    header: lookup(headers),
+  });
+  return target ? { target, url, headers, options } : undefined;
+};
+
+/**
+ * Wraps a session's `request` so the Claude requests made on it are recorded (the AWS SDK's Bedrock client).
+ * A request an enforced budget may apply to is not opened yet: the caller gets a {@link HeldHttp2Stream}
+ * that opens it once the check lets it through.
+ */
 const tapSession = (session: ClientHttp2Session, authority: string): ClientHttp2Session => {
   const request = session.request as Request;
   session.request = function monitoredRequest(
@@ -85,18 +117,23 @@ const tapSession = (session: ClientHttp2Session, authority: string): ClientHttp2
     headers?: OutgoingHttpHeaders,
     ...rest: unknown[]
   ) {
-    const stream = (request as (...args: unknown[]) => ClientHttp2Stream).call(this, headers, ...rest);
+    const open = (sent: OutgoingHttpHeaders | undefined) =>
+      (request as (...args: unknown[]) => ClientHttp2Stream).call(this, sent, ...rest);
+    let found: ReturnType<typeof recognise>;
     try {
-      if (requestAlreadyOwned() || !headers) return stream;
-      const options = recordingOptions();
-      if (!options) return stream;
-      const url = `${authority}${headerValue(headers[':path']) ?? '/'}`;
-      const target = classifyRequest({
-        method: headerValue(headers[':method']) ?? 'GET',
-        url,
-        header: lookup(headers),
-      });
-      if (target) watchStream(stream, target, url, headers, options);
+      found = recognise(authority, headers);
+      // A closed session throws at once, as it would have: nothing to hold.
+      if (found && !this.closed && !this.destroyed && mayBeChecked(found.target, found.options)) {
+        const held = new HeldHttp2Stream(open, found.headers);
+        watchStream(held, found.target, found.url, found.headers, found.options);
+        return held as unknown as ClientHttp2Stream;
+      }
+    } catch (error) {
+      reportMonitorFailure('http2', error);
+    }
+    const stream = open(headers);
+    try {
+      if (found) watchStream(stream, found.target, found.url, found.headers, found.options);
     } catch (error) {
       reportMonitorFailure('http2', error);
     }

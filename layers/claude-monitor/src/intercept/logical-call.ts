@@ -1,4 +1,5 @@
 import type { BudgetDecision, BudgetEnforcer } from '../budget/enforcer';
+import { trackBudgetWork } from '../budget/pending-work';
 import { refusalMessage } from '../budget/refusal-response';
 import { currentScope, mergeAttribution } from '../client/attribution';
 import { errorTypeOfStatus } from '../client/usage';
@@ -50,6 +51,8 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
   public readonly startedAt = Date.now();
   /** The budget check of the call's first attempt; retries keep its reservation. */
   public budget: { enforcer: BudgetEnforcer; decision: BudgetDecision } | undefined;
+  /** The budget check while it waits (it never rejects); cleared once decided. */
+  public budgetCheck: Promise<unknown> | undefined;
   private readonly start = performance.now();
   private readonly exchanges: Exchange[] = [];
   private readonly scope = currentScope();
@@ -217,23 +220,32 @@ export class LogicalCall implements ExchangeOwner, OpenCall {
     if (!last || last.target.kind === TARGET_KIND.batchResults) return;
     const ending = this.endingOf(last);
     if (ending === 'not_claude') return;
-    defer(() => {
-      try {
-        const record = buildCallRecord(this.outcome(last, ending), this.options.monitor);
-        const budget = this.budget;
-        if (budget?.decision.action !== 'send') {
-          this.options.monitor.sink().add(record);
-          return;
-        }
-        // Settled before the record is stored: the aggregator, which corrects a window from the exact
-        // rollups, then never sees a record whose settlement is still to come (see docs/budgets.md).
-        void budget.enforcer.settle(budget.decision.settlement, record.cost.totalNanoUsd).then((settled) => {
-          this.store(settled ? record : { ...record, budget: { ...record.budget!, settled: false } });
-        });
-      } catch (error) {
-        reportMonitorFailure('record', error);
+    // A held request given up while its check was still waiting: record it with the decision, so that a
+    // reservation made after all is settled (given back) rather than left to the sweep.
+    // Tracked whole (the record and its settlement), so that `flush()` waits for both.
+    const checking = this.budgetCheck;
+    if (checking) trackBudgetWork(checking.then(() => this.record(last, ending)));
+    else defer(() => void this.record(last, ending));
+  }
+
+  /** Builds and stores the record; resolves once stored (after the settlement, when there is one). */
+  private record(last: Exchange, ending: Ending): Promise<void> | undefined {
+    try {
+      const record = buildCallRecord(this.outcome(last, ending), this.options.monitor);
+      const budget = this.budget;
+      if (budget?.decision.action !== 'send') {
+        this.options.monitor.sink().add(record);
+        return undefined;
       }
-    });
+      // Settled before the record is stored: the aggregator, which corrects a window from the exact
+      // rollups, then never sees a record whose settlement is still to come (see docs/budgets.md).
+      return budget.enforcer.settle(budget.decision.settlement, record.cost.totalNanoUsd).then((settled) => {
+        this.store(settled ? record : { ...record, budget: { ...record.budget!, settled: false } });
+      });
+    } catch (error) {
+      reportMonitorFailure('record', error);
+      return undefined;
+    }
   }
 
   private store(record: CallRecord): void {
