@@ -6,6 +6,7 @@ import {
   INDEX,
   ITEM_TYPE,
   KEY,
+  type PairDimension,
   toCallItem,
 } from 'claude-monitor/domain';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../functions/aggregator/realistic-workload';
 import { itemSize, writeUnits } from './item-size';
 import { scanItemsOfType, withFreshTable } from './local-table';
+import { type PairFamilyCost, pairCosts } from './pair-cost';
 import { type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
@@ -54,6 +56,8 @@ export interface AggregationBreakdown {
   ledger: ItemTypeUnits;
   /** Rollups by family (`<dimension>/<granularity>`). */
   rollups: Record<string, ItemTypeUnits>;
+  /** What the model split inside tenant, user, function and session rollups adds, per pair dimension. */
+  pairs: Record<PairDimension, PairFamilyCost>;
   /** Alert markers and outbox entries put in the transactions, and writes outside them (streaks). */
   alertStateUnitsPerCall: number;
   /** The aggregator's billed write units per call: ledger, rollups and alert state. */
@@ -186,6 +190,12 @@ const breakdownOf = (
     ]),
   );
   const ledger = typeUnits(ledgerItems, m.ledgerPuts, m.ledgerPuts, m.calls);
+  const pairs = pairCosts(
+    byFamily,
+    m.rollupUpdatesByFamily,
+    m.calls,
+    (items, writes, calls) => typeUnits(items, writes, writes, calls).unitsPerCall,
+  );
   const rollupWriteUnitsPerCall = Object.values(rollups).reduce((sum, r) => sum + r.unitsPerCall, 0);
   const rollupWriteUnitsPerCallBefore = Object.values(rollups).reduce(
     (sum, r) => sum + r.unitsPerCallBefore,
@@ -207,6 +217,7 @@ const breakdownOf = (
     sessionIndex,
     ledger,
     rollups,
+    pairs,
     alertStateUnitsPerCall,
     writeUnitsPerCall,
     totalWriteUnitsPerCall: record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall,

@@ -7,6 +7,7 @@ import {
   ENFORCED_LIMIT_COUNTS,
   FIGURE_KEYS,
 } from './figures';
+import { formatPairCosts } from './pair-report';
 import { AWS_PRICES, PRICE_REGION, PRICES_CHECKED_ON } from './prices';
 import type { BenchResults } from './run-bench';
 import { judgeTargets } from './targets';
@@ -111,6 +112,7 @@ export const formatReport = (results: BenchResults): string => {
     '',
     `Aggregation, busy rate (${count(f['aggregator.calls'])} calls, batches of ${count(f['aggregator.batch_size'])}): ${num(f['aggregator.write_requests_per_call'], 4)} write requests per call; ${num(f['aggregator.write_units_per_call'], 3)} billed write units per call (${num(f['aggregator.write_units_per_call_before'], 3)} as laid out before; DynamoDB Local reported ${num(f['aggregator.write_units_per_call_reported_local'], 3)}), ${num(f['aggregator.read_units_per_call'], 3)} read units; ${count(f['aggregator.records_per_second'])} records/s per invocation`,
     ...(results.aggregation ? [...formatBreakdown(results.aggregation), ''] : []),
+    ...(results.aggregation ? [...formatPairCosts(results.aggregation), ''] : []),
     `Concurrency: ${count(f['concurrency.invocations'])} aggregator invocations at once over ${count(f['concurrency.calls'])} calls of the busy mix: ${count(f['concurrency.transactions'])} transactions committed, ${count(f['concurrency.conflicts'])} cancelled for conflicts on hot rollups and retried, ${count(f['concurrency.redelivered_records'])} records redelivered; every call committed once`,
     `Summary reads at ${count(f['reads.calls_seeded'])} calls: 1-day ${count(f['reads.items_1d'])} items, ${num(f['reads.read_units_1d'], 1)} read units (median ${num(f['reads.median_ms_1d'], 2)} ms), 30-day ${count(f['reads.items_30d'])} items, ${num(f['reads.read_units_30d'], 1)} read units (median ${num(f['reads.median_ms_30d'], 2)} ms); 30-day at 10,000 calls with their raw records stored: ${count(f['reads.items_30d_small'])} items`,
     '',

@@ -15,6 +15,7 @@ import { computeDollars, type DollarFigures } from './dollars';
 import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
 import { buildBenchLayer } from './layer-build';
 import { withFreshTable } from './local-table';
+import { pairUnitsAdded } from './pair-cost';
 import { measureReadFigures } from './read-figures';
 import { measureZeroCode, measureZeroCodeColdStart } from './zero-code';
 
@@ -352,6 +353,9 @@ const aggregationFigures = (
   'aggregator.steady_write_units_per_call': a.steady.writeUnitsPerCall,
   'aggregator.steady_write_units_per_call_before': a.steady.writeUnitsPerCallBefore,
   'aggregator.steady_distinct_keys_per_batch': a.steady.distinctKeysPerBatch.average,
+  'aggregator.pair_units_per_call': pairUnitsAdded(a.busy.pairs),
+  'aggregator.steady_pair_units_per_call': pairUnitsAdded(a.steady.pairs),
+  'aggregator.pair_item_bytes_max': Math.max(...Object.values(a.busy.pairs).map((c) => c.largestBytes)),
 });
 
 /** The cost model over this run's figures, or undefined when one of its inputs is missing. */

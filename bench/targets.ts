@@ -1,4 +1,5 @@
 import { type BenchFigures, CONFIGURATION_PREFIX, type FigureKey } from './figures';
+import { PAIR_BUDGET_UNITS_PER_CALL } from './pair-cost';
 
 export const TARGET_STATUS = { pass: 'PASS', miss: 'MISS', missing: 'MISSING' } as const;
 export type TargetStatus = (typeof TARGET_STATUS)[keyof typeof TARGET_STATUS];
@@ -70,6 +71,15 @@ export const judgeTargets = (f: BenchFigures): TargetResult[] => [
     ([requests, batchSize]) => ({
       ok: requests! < 0.5 && batchSize === 1_000,
       measured: `${fmt(requests!, 4)} at batch ${batchSize}`,
+    }),
+  ),
+  target(
+    `pair breakdowns add ≤ ${PAIR_BUDGET_UNITS_PER_CALL} write units per call (busy and steady)`,
+    f,
+    ['aggregator.pair_units_per_call', 'aggregator.steady_pair_units_per_call'],
+    ([busy, steady]) => ({
+      ok: busy! <= PAIR_BUDGET_UNITS_PER_CALL && steady! <= PAIR_BUDGET_UNITS_PER_CALL,
+      measured: `busy ${fmt(busy!)}, steady ${fmt(steady!)}`,
     }),
   ),
   target(

@@ -4,7 +4,13 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { ITEM_TYPE, KEY, rollupDimensionPk, rollupDimensionSk } from 'claude-monitor/domain';
+import {
+  ITEM_TYPE,
+  KEY,
+  pairNameAttribute,
+  rollupDimensionPk,
+  rollupDimensionSk,
+} from 'claude-monitor/domain';
 import { MAX_TRANSACTION_ITEMS } from './chunking';
 import { type AggregatorDeps, backoffMs, sleep } from './deps';
 import { ChunkCommitError } from './errors';
@@ -70,6 +76,13 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
     values[`:c${i}`] = amount;
     return `#c${i} :c${i}`;
   });
+  // Model names of the pair slots: a string set grown with ADD, so any order of writes gives the same set.
+  for (const [i, [slot, models]] of [...(delta.pairNames ?? [])].entries()) {
+    if (models.size === 0) continue;
+    names[`#m${i}`] = pairNameAttribute(slot);
+    values[`:m${i}`] = models;
+    adds.push(`#m${i} :m${i}`);
+  }
   return {
     Update: {
       TableName: tableName,

@@ -1,10 +1,22 @@
-import { addCounters, type CallRecord, countersOf, type RollupCounters } from 'claude-monitor/domain';
+import {
+  addCounters,
+  type CallRecord,
+  countersOf,
+  isPairDimension,
+  type RollupCounters,
+} from 'claude-monitor/domain';
+import { addPairName, pairContributionOf } from './pair-counters';
 import { type RollupKey, rollupKeyId, rollupKeysOf } from './rollup-keys';
 
 /** The summed counters one write adds to one rollup item. */
 export interface RollupDelta {
   key: RollupKey;
   counters: RollupCounters;
+  /**
+   * Pair dimensions only (tenant, user, function, session): model names of the slots the counters touch,
+   * added to the item's name sets.
+   */
+  pairNames?: Map<string, Set<string>>;
 }
 
 /**
@@ -15,11 +27,20 @@ export const preAggregate = (records: Iterable<CallRecord>): Map<string, RollupD
   const deltas = new Map<string, RollupDelta>();
   for (const record of records) {
     const counters = countersOf(record);
+    const pair = pairContributionOf(record);
     for (const key of rollupKeysOf(record)) {
       const id = rollupKeyId(key);
-      const delta = deltas.get(id);
+      let delta = deltas.get(id);
       if (delta) addCounters(delta.counters, counters);
-      else deltas.set(id, { key, counters: { ...counters } });
+      else {
+        delta = { key, counters: { ...counters } };
+        deltas.set(id, delta);
+      }
+      if (isPairDimension(key.dim)) {
+        addCounters(delta.counters, pair.counters);
+        delta.pairNames ??= new Map();
+        addPairName(delta.pairNames, pair);
+      }
     }
   }
   return deltas;

@@ -15,6 +15,7 @@ import {
   INDEX,
   ITEM_TYPE,
   KEY,
+  pairNameAttribute,
   rollupDimensionPk,
   rollupDimensionSk,
 } from 'claude-monitor/domain';
@@ -182,6 +183,11 @@ export const rollupItemOf = (delta: RollupDelta): Record<string, unknown> => ({
         dsk: rollupDimensionSk(delta.key.bucket, delta.key.value),
       }),
   ...delta.counters,
+  ...Object.fromEntries(
+    [...(delta.pairNames ?? [])]
+      .filter(([, models]) => models.size > 0)
+      .map(([slot, models]) => [pairNameAttribute(slot), models]),
+  ),
 });
 
 const keyOfRequest = (request: WriteRequest): { pk: string; sk: string } => {

@@ -4,6 +4,7 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { registerAlerts } from './alerts-route';
 import { isAuthorized, TOKEN_QUERY, tokenCookie } from './auth';
+import { registerBreakdown } from './breakdown-route';
 import { registerBudgets } from './budget-routes';
 import { CALLS_LIMIT, readRequestedCalls } from './calls-window';
 import { registerCompare } from './compare-route';
@@ -174,6 +175,7 @@ export const createApp = (deps: ApiDeps): Hono => {
   registerCompare(app, ctx);
   registerTrends(app, ctx);
   registerAlerts(app, ctx);
+  registerBreakdown(app, ctx);
   registerDashboard(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -1,6 +1,8 @@
+import { PAIR_DIMENSIONS } from 'claude-monitor/domain';
 import { ALERTS_PARAMETERS, ALERTS_RESPONSE } from './alerts-openapi';
 import { ALERTS_LIMIT } from './alerts-params';
 import { TOKEN_COOKIE } from './auth';
+import { BREAKDOWN_BY, BREAKDOWN_LIMIT } from './breakdown';
 import { BUDGET_PATHS, BUDGET_SCHEMAS } from './budget-openapi';
 import { CALLS_LIMIT } from './calls-window';
 import { EXPORT_FORMATS, EXPORT_LIMIT } from './export-routes';
@@ -37,7 +39,7 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
   },
   limit: {
-    description: `Most records in the page (export 1–${EXPORT_LIMIT.max}, default ${EXPORT_LIMIT.default}; calls 1–${CALLS_LIMIT.max}, default ${CALLS_LIMIT.default}; alerts 1–${ALERTS_LIMIT.max}, default ${ALERTS_LIMIT.default}).`,
+    description: `Most records in the page (export 1–${EXPORT_LIMIT.max}, default ${EXPORT_LIMIT.default}; calls 1–${CALLS_LIMIT.max}, default ${CALLS_LIMIT.default}; alerts 1–${ALERTS_LIMIT.max}, default ${ALERTS_LIMIT.default}); breakdown: values listed 1–${BREAKDOWN_LIMIT.max}, default ${BREAKDOWN_LIMIT.default}, only without value.`,
     schema: { type: 'integer', minimum: 1, maximum: EXPORT_LIMIT.max },
   },
   cursor: {
@@ -56,6 +58,19 @@ const PARAMETERS: Record<string, { description: string; schema: Schema }> = {
     description:
       'Compare these tag values (comma-separated, 2–8, e.g. variant:control,variant:new-prompt); the first is the baseline. Not with models.',
     schema: { type: 'string' },
+  },
+  dimension: {
+    description: 'Breakdown: the dimension whose values are split (required).',
+    schema: { type: 'string', enum: [...PAIR_DIMENSIONS] },
+  },
+  value: {
+    description:
+      'Breakdown: one value of the dimension (e.g. a tenant id); without it, the costliest values (limit).',
+    schema: { type: 'string' },
+  },
+  by: {
+    description: 'Breakdown: what each value is split by.',
+    schema: { type: 'string', enum: [...BREAKDOWN_BY], default: 'model' },
   },
   model: { description: FILTER_TEXT, schema: { type: 'string' } },
   user: { description: FILTER_TEXT, schema: { type: 'string' } },
@@ -80,6 +95,20 @@ const tokens: Schema = {
   web_fetch_requests: int,
 };
 const usage: Schema = { calls: int, cost_usd: num, cost_nano_usd: int, ...tokens };
+/** Figures of one model within a value, or of the value (breakdown). */
+const split: Schema = {
+  calls: int,
+  errors: int,
+  error_rate: num,
+  cost_usd: num,
+  cost_nano_usd: int,
+  input_tokens: int,
+  output_tokens: int,
+  cache_write_tokens: int,
+  cache_read_tokens: int,
+  total_tokens: int,
+  average_latency_ms: nullableNum,
+};
 const window: Schema = {
   start: { type: 'string', format: 'date-time' },
   end: { type: 'string', format: 'date-time' },
@@ -304,6 +333,40 @@ const RESPONSES: Record<RouteName, { summary: string; content: Record<string, un
             vs_baseline: object({ cost_per_call_usd: difference, error_rate: difference }),
           }),
         },
+      }),
+    ),
+  },
+  breakdown: {
+    summary:
+      'Model within a tenant, user, function or session (or within each of the costliest values): cost, calls, errors, tokens and mean latency from rollups',
+    content: json(
+      object({
+        dimension: { type: 'string', enum: [...PAIR_DIMENSIONS] },
+        value: { type: 'string' },
+        limit: int,
+        by: { type: 'string', enum: [...BREAKDOWN_BY] },
+        hours: int,
+        ...window,
+        values_total: int,
+        values: {
+          type: 'array',
+          items: object({
+            value: { type: 'string' },
+            ...split,
+            models: {
+              type: 'array',
+              items: object({
+                model: { type: 'string' },
+                shared_with: { type: 'array', items: { type: 'string' } },
+                ...split,
+              }),
+            },
+            other: { type: ['object', 'null'], properties: split },
+            unsplit_calls: int,
+            unsplit_cost_nano_usd: int,
+          }),
+        },
+        notes: object({ other: { type: 'string' }, unsplit: { type: 'string' } }),
       }),
     ),
   },

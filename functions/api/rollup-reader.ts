@@ -2,6 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   countersOfItem,
   type Dimension,
+  type PairSlot,
+  pairSlotsOfItem,
   ROLLUP_PLAN,
   type RollupCounters,
   rollupDimensionPk,
@@ -17,6 +19,8 @@ export interface RollupRow {
   bucket: string;
   value: string;
   counters: RollupCounters;
+  /** The item's model split by slot id (tenant, user, function and session rollups; empty for the others). */
+  pairs: Map<string, PairSlot>;
 }
 
 export interface ReadOptions {
@@ -77,6 +81,7 @@ export class RollupReader {
         bucket: String(item.bucket),
         value: String(item.value),
         counters: countersOfItem(item),
+        pairs: pairSlotsOfItem(item),
       }));
     });
     return (await Promise.all(reads)).flat();

@@ -17,6 +17,7 @@ export const ROUTES = {
   trends: { path: '/api/monitoring/trends', query: ['days', 'tenant'] },
   compare: { path: '/api/monitoring/compare', query: ['hours', 'models', 'tags'] },
   alerts: { path: '/api/monitoring/alerts', query: ['from', 'to', 'rule', 'limit', 'cursor'] },
+  breakdown: { path: '/api/monitoring/breakdown', query: ['dimension', 'value', 'by', 'hours', 'limit'] },
   dashboardRoot: { path: DASHBOARD_BASE, query: ['token'] },
   dashboardIndex: { path: `${DASHBOARD_BASE}/`, query: ['token'] },
   dashboardAsset: { path: `${DASHBOARD_BASE}/:asset`, query: [] },

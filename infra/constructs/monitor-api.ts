@@ -25,6 +25,7 @@ export const DASHBOARD_FILES = [
   'functions/api/dashboard/dashboard.js',
   'functions/api/dashboard/reconciliation.js',
   'functions/api/dashboard/insights.js',
+  'functions/api/dashboard/breakdown.js',
   'functions/api/dashboard/dashboard.css',
   'functions/api/dashboard/budgets.js',
   'functions/api/dashboard/health.js',

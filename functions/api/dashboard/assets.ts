@@ -9,6 +9,7 @@ export const DASHBOARD_ASSETS = {
   'reconciliation.js': 'text/javascript; charset=utf-8',
   'insights.js': 'text/javascript; charset=utf-8',
   'alerts.js': 'text/javascript; charset=utf-8',
+  'breakdown.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
   'budgets.js': 'text/javascript; charset=utf-8',
   'health.js': 'text/javascript; charset=utf-8',

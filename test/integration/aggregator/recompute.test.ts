@@ -1,6 +1,6 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { toCallItem } from 'claude-monitor/domain';
+import { pairCounterAttribute, pairSlotId, toCallItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
 import { recomputeRollups } from '../../../functions/aggregator/recompute';
@@ -42,6 +42,17 @@ describe('recompute and drift check against raw call records', () => {
         ExpressionAttributeValues: marshall({ ':one': 1, ':cost': 5 }),
       }),
     );
+    // The model within the tenant drifts too: the check must see pair counters like any other.
+    const tenantSonnet = pairCounterAttribute(pairSlotId(records[0]!.model), 'costNanoUsd');
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: marshall({ pk: 'ROLLUP#hour#tenant#tenant-1', sk: '2026-11-29T10' }),
+        UpdateExpression: 'ADD #pair :extra',
+        ExpressionAttributeNames: { '#pair': tenantSonnet },
+        ExpressionAttributeValues: marshall({ ':extra': 7 }),
+      }),
+    );
 
     // Act
     const drifted = await recomputeRollups({ ...range, mode: 'check' });
@@ -54,6 +65,11 @@ describe('recompute and drift check against raw call records', () => {
     expect(clean.keysChecked).toBeGreaterThan(10);
     expect(drifted.drift).toEqual([
       {
+        pk: 'ROLLUP#hour#tenant#tenant-1',
+        sk: '2026-11-29T10',
+        differences: { [tenantSonnet]: { stored: 36_000_007, expected: 36_000_000 } },
+      },
+      {
         pk: 'ROLLUP#hour#user#u-1',
         sk: '2026-11-29T11',
         differences: {
@@ -63,7 +79,7 @@ describe('recompute and drift check against raw call records', () => {
       },
     ]);
     expect(drifted.written).toBe(0);
-    expect(repaired.written).toBe(1);
+    expect(repaired.written).toBe(2);
     expect(after.drift).toEqual([]);
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);

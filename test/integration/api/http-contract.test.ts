@@ -187,6 +187,7 @@ describe('dashboard assets', () => {
     ['reconciliation.js', 'text/javascript'],
     ['health.js', 'text/javascript'],
     ['compare.js', 'text/javascript'],
+    ['breakdown.js', 'text/javascript'],
     ['dashboard.css', 'text/css'],
     ['views.css', 'text/css'],
     ['chart.umd.js', 'text/javascript'],

@@ -16,4 +16,5 @@ export * from './record-check';
 export * from './record-limits';
 export * from './rollup';
 export * from './rollup-counters';
+export * from './rollup-pairs';
 export * from './table-schema';

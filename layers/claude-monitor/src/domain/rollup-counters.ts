@@ -10,6 +10,7 @@ import {
   latencyBucketCounter,
   ttftBucketCounter,
 } from './rollup';
+import { isPairCounterAttribute } from './rollup-pairs';
 
 /** Counter attribute name → amount. Only the counters a record touches are present. */
 export type RollupCounters = Record<string, number>;
@@ -17,11 +18,17 @@ export type RollupCounters = Record<string, number>;
 const COUNTER_NAMES = new Set<string>(Object.values(COUNTER));
 const BUCKET_COUNTER = /^(err_|lat_|ttft_)/;
 
-/** The counters of a stored rollup item: counter attributes only, keys and descriptions left out. */
+/**
+ * The counters of a stored rollup item: counter attributes only (the per-model pair counters included, so
+ * the drift check compares them too), keys and descriptions left out.
+ */
 export const countersOfItem = (item: Record<string, unknown>): RollupCounters => {
   const counters: RollupCounters = {};
   for (const [name, value] of Object.entries(item)) {
-    if (typeof value === 'number' && (COUNTER_NAMES.has(name) || BUCKET_COUNTER.test(name))) {
+    if (
+      typeof value === 'number' &&
+      (COUNTER_NAMES.has(name) || BUCKET_COUNTER.test(name) || isPairCounterAttribute(name))
+    ) {
       counters[name] = value;
     }
   }
