@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoClient } from 'claude-monitor/aws';
-import { ENV, readRequired } from 'claude-monitor/domain';
+import { ENV, readRequired, SERVICE } from 'claude-monitor/domain';
 import { enforcementSettings } from '../shared/budget-definitions';
 import { type SweepResult, sweepReservations } from './budgets/sweep';
 
-const logger = new Logger({ serviceName: 'claude-monitor-budget-sweep' });
+const logger = new Logger({ serviceName: SERVICE.budgetSweep });
 const deps = {
   client: createDynamoClient(),
   tableName: readRequired(process.env, ENV.tableName),

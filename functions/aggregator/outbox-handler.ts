@@ -1,7 +1,8 @@
+import { SERVICE } from 'claude-monitor/domain';
 import { publishPendingAlerts } from './alerts/outbox';
 import { createRuntime } from './runtime';
 
-const runtime = createRuntime();
+const runtime = createRuntime(SERVICE.outbox);
 
 /** Alerts published per scheduled run; the rest wait for the next run. */
 const OUTBOX_LIMIT = 100;

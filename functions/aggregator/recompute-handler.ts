@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoClient } from 'claude-monitor/aws';
-import { ENV, readRequired } from 'claude-monitor/domain';
+import { ENV, readRequired, SERVICE } from 'claude-monitor/domain';
 import { RecomputeInputError } from './errors';
 import {
   RECOMPUTE_MODE,
@@ -13,7 +13,7 @@ import { resolveRecomputeWindow } from './recompute-window';
 
 const tableName = readRequired(process.env, ENV.tableName);
 const client = createDynamoClient();
-const logger = new Logger({ serviceName: 'claude-monitor-recompute' });
+const logger = new Logger({ serviceName: SERVICE.recompute });
 
 export interface RecomputeEvent {
   /** ISO 8601 start. @default the start of the last closed UTC day (with `to` also omitted) */

@@ -1,7 +1,8 @@
+import { SERVICE } from 'claude-monitor/domain';
 import { createRuntime } from '../aggregator/runtime';
 import { type InsightsRun, runInsights } from './run-insights';
 
-const runtime = createRuntime();
+const runtime = createRuntime(SERVICE.insights);
 
 /**
  * Scheduled hourly (a few minutes past the hour, once the hour's records are aggregated): anomaly and

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
+import { SERVICE } from 'claude-monitor/domain';
 import { sendDueDigests } from './digest';
 import { createNotifierRuntime } from './runtime';
 
-const runtime = createNotifierRuntime();
+const runtime = createNotifierRuntime(SERVICE.digest);
 
 const SAFETY_MS = 5_000;
 

@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoClient } from 'claude-monitor/aws';
-import { ENV, METRIC_DIMENSION, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { ENV, METRIC_DIMENSION, METRIC_NAMESPACE, SERVICE, type Service } from 'claude-monitor/domain';
 import { secretChannelTargets } from './channel-targets';
 import { type NotifierConfig, readNotifierConfig } from './config';
 import { type NotifierDeps, sleep } from './deps';
@@ -19,11 +19,12 @@ const localEndpoint = (env: NodeJS.ProcessEnv, name: string) => {
 
 /** Builds the notifier's dependencies from the environment: once per cold start. */
 export const createNotifierRuntime = (
+  service: Service = SERVICE.notifier,
   env: NodeJS.ProcessEnv = process.env,
 ): { deps: NotifierDeps; config: NotifierConfig; metrics: Metrics } => {
   const config = readNotifierConfig(env);
-  const logger = new Logger({ serviceName: 'claude-monitor-notifier' });
-  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'claude-monitor-notifier' });
+  const logger = new Logger({ serviceName: service });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: service });
   return {
     config,
     metrics,

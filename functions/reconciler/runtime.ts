@@ -3,7 +3,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoClient, createSnsClient } from 'claude-monitor/aws';
-import { ENV, METRIC_DIMENSION, METRIC_NAMESPACE, PROVIDER, readRequired } from 'claude-monitor/domain';
+import {
+  ENV,
+  METRIC_DIMENSION,
+  METRIC_NAMESPACE,
+  PROVIDER,
+  readRequired,
+  SERVICE,
+} from 'claude-monitor/domain';
 import { loadPriceTable, type PriceTable } from 'claude-monitor/pricing';
 import { RECONCILIATION_SOURCE } from '../shared/reconciliation';
 import { type AdminKey, secretAdminKey, staticAdminKey } from './admin-key';
@@ -69,8 +76,8 @@ const bedrockSource = (
 export const createReconcilerRuntime = (env: NodeJS.ProcessEnv = process.env): ReconcilerDeps => {
   const config = readReconciliationConfig(env);
   const prices = loadPriceTable(env);
-  const logger = new Logger({ serviceName: 'claude-monitor-reconciler' });
-  const powertools = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'claude-monitor-reconciler' });
+  const logger = new Logger({ serviceName: SERVICE.reconciler });
+  const powertools = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE.reconciler });
   const metrics: ReconcilerMetrics = {
     // A single metric is flushed at once with its own dimensions, so two sources never share a set.
     put: (source, name, unit, value) => {

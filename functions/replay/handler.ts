@@ -1,22 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { createDynamoClient } from 'claude-monitor/aws';
-import { ENV, METRIC_NAMESPACE, readRequired } from 'claude-monitor/domain';
-import { type ReplayDeps, type ReplaySummary, replayLogEvent } from './replay-logs';
+import { type ReplaySummary, replayLogEvent } from './replay-logs';
+import { createReplayRuntime } from './runtime';
 
-const SERVICE = 'claude-monitor-replay';
-const logger = new Logger({ serviceName: SERVICE });
-const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE });
-const deps: ReplayDeps = {
-  client: createDynamoClient(),
-  tableName: readRequired(process.env, ENV.tableName),
-  logger: {
-    info: (message, extra) => logger.info(message, extra ?? {}),
-    error: (message, extra) => logger.error(message, extra ?? {}),
-  },
-  metrics,
-};
+const { deps, logger, metrics } = createReplayRuntime();
 
 /**
  * Target of the log subscription on each monitored function: stores the records it logged as not written

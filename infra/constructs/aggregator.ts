@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { type AlertConfig, ENV, ITEM_TYPE, KEY, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { type AlertConfig, ENV, ITEM_TYPE, KEY, METRIC_NAMESPACE, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { MonitorFunction } from './monitor-function';
 import { grantTableReadWrite } from './table-access';
@@ -81,7 +81,7 @@ export class Aggregator extends Construct {
         [ENV.alertTopicArn]: topic.topicArn,
         [ENV.alertConfig]: alertConfig,
         [ENV.budgets]: props.budgets,
-        ...powertoolsEnv('claude-monitor-aggregator'),
+        ...powertoolsEnv(SERVICE.aggregator),
       },
     });
     grantTableReadWrite(this.streamFunction, table);
@@ -121,7 +121,7 @@ export class Aggregator extends Construct {
       environment: {
         [ENV.tableName]: table.tableName,
         [ENV.alertConfig]: alertConfig,
-        ...powertoolsEnv('claude-monitor-recompute'),
+        ...powertoolsEnv(SERVICE.recompute),
       },
     });
     grantTableReadWrite(this.recomputeFunction, table);
@@ -144,7 +144,7 @@ export class Aggregator extends Construct {
       environment: {
         [ENV.tableName]: table.tableName,
         [ENV.alertTopicArn]: topic.topicArn,
-        ...powertoolsEnv('claude-monitor-outbox'),
+        ...powertoolsEnv(SERVICE.outbox),
       },
     });
     grantTableReadWrite(this.outboxFunction, table);

@@ -4,7 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BUDGET_KEY_PATTERN, ENV } from 'claude-monitor/domain';
+import { BUDGET_KEY_PATTERN, ENV, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { MonitorFunction } from './monitor-function';
 
@@ -41,7 +41,7 @@ export class BudgetSweeper extends Construct {
       environment: {
         [ENV.tableName]: props.table.tableName,
         [ENV.budgetEnforcement]: props.budgetEnforcement,
-        POWERTOOLS_SERVICE_NAME: 'claude-monitor-budget-sweep',
+        POWERTOOLS_SERVICE_NAME: SERVICE.budgetSweep,
       },
     });
     for (const statement of [

@@ -4,7 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { type AlertConfig, ENV, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { type AlertConfig, ENV, METRIC_NAMESPACE, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { MonitorFunction } from './monitor-function';
 import { grantTableReadWrite } from './table-access';
@@ -45,7 +45,7 @@ export class InsightsJob extends Construct {
         [ENV.alertTopicArn]: props.topic.topicArn,
         [ENV.alertConfig]: JSON.stringify(props.alertConfig),
         [ENV.budgets]: props.budgets,
-        POWERTOOLS_SERVICE_NAME: 'claude-monitor-insights',
+        POWERTOOLS_SERVICE_NAME: SERVICE.insights,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });

@@ -13,7 +13,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ENV, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { ENV, METRIC_NAMESPACE, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { DASHBOARD_CORS } from '../../functions/api/routes';
 import { MonitorFunction } from './monitor-function';
@@ -112,7 +112,7 @@ export class MonitorApi extends Construct {
         [ENV.apiTokenSecretArn]: tokenSecret.secretArn,
         [ENV.budgets]: props.budgets,
         ...(props.dashboardOrigin ? { [ENV.dashboardOrigin]: props.dashboardOrigin } : {}),
-        POWERTOOLS_SERVICE_NAME: 'claude-monitor-api',
+        POWERTOOLS_SERVICE_NAME: SERVICE.api,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });

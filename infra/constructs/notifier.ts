@@ -10,7 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { ENV, METRIC_NAMESPACE, type NotificationChannelConfig } from 'claude-monitor/domain';
+import { ENV, METRIC_NAMESPACE, type NotificationChannelConfig, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import type { NotifierChannel } from '../../functions/notifier/config';
 import { MonitorFunction } from './monitor-function';
@@ -129,7 +129,7 @@ export class Notifier extends Construct {
       description: 'Delivers alerts to Slack, Teams and signed webhooks',
       logRetention,
       timeout: NOTIFIER_TIMEOUT,
-      environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'claude-monitor-notifier' },
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE.notifier },
     });
     grant(this.function);
     for (const queue of Object.values(this.queues)) {
@@ -148,7 +148,7 @@ export class Notifier extends Construct {
         description: 'Sends the alert digests that are due',
         logRetention,
         timeout: Duration.minutes(5),
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'claude-monitor-digest' },
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE.digest },
       });
       grant(this.digestFunction);
       new Rule(this, 'DigestSchedule', {

@@ -8,7 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { ENV, METRIC, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { ENV, METRIC, METRIC_NAMESPACE, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { ADMIN_KEY_PLACEHOLDER } from '../../functions/reconciler/admin-key';
 import type { ReconciliationConfig } from '../../functions/reconciler/config';
@@ -71,7 +71,7 @@ export class Reconciler extends Construct {
         [ENV.alertTopicArn]: props.topic.topicArn,
         [ENV.reconciliationConfig]: JSON.stringify(props.config),
         [ENV.adminKeySecretArn]: this.adminKeySecret.secretArn,
-        POWERTOOLS_SERVICE_NAME: 'claude-monitor-reconciler',
+        POWERTOOLS_SERVICE_NAME: SERVICE.reconciler,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });

@@ -9,7 +9,7 @@ import { FilterPattern, type RetentionDays, SubscriptionFilter } from 'aws-cdk-l
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { ENV, LOG_MESSAGE, METRIC, METRIC_NAMESPACE } from 'claude-monitor/domain';
+import { ENV, LOG_MESSAGE, METRIC, METRIC_DIMENSION, METRIC_NAMESPACE, SERVICE } from 'claude-monitor/domain';
 import { Construct } from 'constructs';
 import { MonitorFunction } from './monitor-function';
 import { CALL_KEY_PATTERN } from './table-access';
@@ -73,7 +73,7 @@ export class RecordReplay extends Construct {
       timeout: Duration.minutes(1),
       environment: {
         [ENV.tableName]: props.table.tableName,
-        POWERTOOLS_SERVICE_NAME: 'claude-monitor-replay',
+        POWERTOOLS_SERVICE_NAME: SERVICE.replay,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });
@@ -116,7 +116,7 @@ export class RecordReplay extends Construct {
         new Metric({
           namespace: METRIC_NAMESPACE,
           metricName: METRIC.replayFailures,
-          dimensionsMap: { service: 'claude-monitor-replay' },
+          dimensionsMap: { [METRIC_DIMENSION.service]: SERVICE.replay },
           period,
           statistic: Stats.SUM,
         }),

@@ -8,87 +8,92 @@ export interface MetricPanel {
   dimensions: readonly string[];
   /** Dimension the series are split by. */
   groupBy: string;
+  /** How the values of a period combine: a sum, or the largest (figures re-emitted by every run). */
+  stat: 'SUM' | 'MAX';
 }
 
 const CALL_DIMENSIONS = [METRIC_DIMENSION.functionName, METRIC_DIMENSION.model] as const;
 const HEALTH_DIMENSIONS = [METRIC_DIMENSION.functionName] as const;
+/** The functions' own metrics carry Powertools' `service` dimension (`SERVICE`), some one more. */
+const SERVICE_DIMENSIONS = [METRIC_DIMENSION.service] as const;
+const CHANNEL_DIMENSIONS = [METRIC_DIMENSION.channel, METRIC_DIMENSION.service] as const;
+const SOURCE_DIMENSIONS = [METRIC_DIMENSION.source, METRIC_DIMENSION.service] as const;
+
+const layerPanel = (
+  title: string,
+  metric: string,
+  dimensions: readonly string[],
+  groupBy: string,
+): MetricPanel => ({ title, metric, dimensions, groupBy, stat: 'SUM' });
 
 /**
- * The panels both dashboards (CloudWatch in the stack, Grafana JSON in docs/) are built from, over the
- * metrics the layer emits (Embedded Metric Format, see the layer's `emfDocuments`).
+ * A panel over a function's metric, split by its first dimension (service, channel or source). The
+ * reconciliation figures are re-emitted by each run for the same day, so they read as the largest value.
+ */
+const functionPanel = (
+  title: string,
+  metric: string,
+  dimensions: readonly string[],
+  stat: MetricPanel['stat'] = 'SUM',
+): MetricPanel => ({ title, metric, dimensions, groupBy: dimensions[0]!, stat });
+
+/** The functions' metrics: aggregation, alerts, notifications, replay and reconciliation. */
+const FUNCTION_PANELS: readonly MetricPanel[] = [
+  functionPanel('Poison stream records', METRIC.poisonRecords, SERVICE_DIMENSIONS),
+  functionPanel('Alerts published by service', METRIC.alertsPublished, SERVICE_DIMENSIONS),
+  functionPanel('Alerts waiting in the outbox', METRIC.alertsPending, SERVICE_DIMENSIONS),
+  functionPanel('Notifications delivered by channel', METRIC.notificationsDelivered, CHANNEL_DIMENSIONS),
+  functionPanel('Notification retries by channel', METRIC.notificationsRetried, CHANNEL_DIMENSIONS),
+  functionPanel('Notifications failed by channel', METRIC.notificationsFailed, CHANNEL_DIMENSIONS),
+  functionPanel('Notifications held for a digest', METRIC.notificationsDigested, CHANNEL_DIMENSIONS),
+  functionPanel('Logged records replayed', METRIC.recordsReplayed, SERVICE_DIMENSIONS),
+  functionPanel('Replay failures', METRIC.replayFailures, SERVICE_DIMENSIONS),
+  functionPanel('Reconciled: tracked (USD)', METRIC.reconciledTrackedUsd, SOURCE_DIMENSIONS, 'MAX'),
+  functionPanel('Reconciled: billed (USD)', METRIC.reconciledBilledUsd, SOURCE_DIMENSIONS, 'MAX'),
+  functionPanel('Billed minus tracked (USD)', METRIC.reconciliationDifferenceUsd, SOURCE_DIMENSIONS, 'MAX'),
+  functionPanel('Unmonitored spend (USD)', METRIC.unmonitoredSpendUsd, SOURCE_DIMENSIONS, 'MAX'),
+  functionPanel('Reconciliation errors', METRIC.reconciliationErrors, SOURCE_DIMENSIONS),
+];
+
+/**
+ * The panels both dashboards (CloudWatch in the stack, Grafana JSON in docs/) are built from: the metrics the
+ * layer emits (Embedded Metric Format, see the layer's `emfDocuments`), then the functions' own (Powertools).
  */
 export const METRIC_PANELS: readonly MetricPanel[] = [
-  {
-    title: 'Cost (USD) by model',
-    metric: METRIC.costUsd,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Cost (USD) by function',
-    metric: METRIC.costUsd,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.functionName,
-  },
-  {
-    title: 'Calls by model',
-    metric: METRIC.calls,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Errors by function',
-    metric: METRIC.errors,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.functionName,
-  },
-  {
-    title: 'Input tokens by model',
-    metric: METRIC.inputTokens,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Output tokens by model',
-    metric: METRIC.outputTokens,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Cache read tokens by model',
-    metric: METRIC.cacheReadTokens,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Cache write tokens by model',
-    metric: METRIC.cacheWriteTokens,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Unpriced calls by model',
-    metric: METRIC.unpricedCalls,
-    dimensions: CALL_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.model,
-  },
-  {
-    title: 'Records not written',
-    metric: METRIC.recordsNotWritten,
-    dimensions: HEALTH_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.functionName,
-  },
-  {
-    title: 'Monitoring failures',
-    metric: METRIC.monitorFailures,
-    dimensions: HEALTH_DIMENSIONS,
-    groupBy: METRIC_DIMENSION.functionName,
-  },
+  layerPanel('Cost (USD) by model', METRIC.costUsd, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Cost (USD) by function', METRIC.costUsd, CALL_DIMENSIONS, METRIC_DIMENSION.functionName),
+  layerPanel('Calls by model', METRIC.calls, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Errors by function', METRIC.errors, CALL_DIMENSIONS, METRIC_DIMENSION.functionName),
+  layerPanel('Input tokens by model', METRIC.inputTokens, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Output tokens by model', METRIC.outputTokens, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Cache read tokens by model', METRIC.cacheReadTokens, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Cache write tokens by model', METRIC.cacheWriteTokens, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel('Unpriced calls by model', METRIC.unpricedCalls, CALL_DIMENSIONS, METRIC_DIMENSION.model),
+  layerPanel(
+    'Calls refused by a budget, by function',
+    METRIC.budgetRefusals,
+    CALL_DIMENSIONS,
+    METRIC_DIMENSION.functionName,
+  ),
+  layerPanel(
+    'Calls sent unchecked (budget check unavailable)',
+    METRIC.budgetChecksUnavailable,
+    CALL_DIMENSIONS,
+    METRIC_DIMENSION.functionName,
+  ),
+  layerPanel(
+    'Records not written',
+    METRIC.recordsNotWritten,
+    HEALTH_DIMENSIONS,
+    METRIC_DIMENSION.functionName,
+  ),
+  layerPanel('Monitoring failures', METRIC.monitorFailures, HEALTH_DIMENSIONS, METRIC_DIMENSION.functionName),
+  ...FUNCTION_PANELS,
 ];
 
 /** The Metrics Insights query of a panel, e.g. `SELECT SUM(CostUsd) FROM SCHEMA("ClaudeMonitor", FunctionName, Model) GROUP BY Model`. */
 export const panelQuery = (panel: MetricPanel): string =>
-  `SELECT SUM(${panel.metric}) FROM SCHEMA("${METRIC_NAMESPACE}", ${panel.dimensions.join(', ')}) GROUP BY ${panel.groupBy}`;
+  `SELECT ${panel.stat}(${panel.metric}) FROM SCHEMA("${METRIC_NAMESPACE}", ${panel.dimensions.join(', ')}) GROUP BY ${panel.groupBy}`;
 
 /** Grafana's reference to the dashboard variable holding the chosen CloudWatch data source (not a JS template). */
 const DATASOURCE_VARIABLE = ['$', '{datasource}'].join('');

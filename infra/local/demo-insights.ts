@@ -1,5 +1,5 @@
 import { createDynamoSink } from 'claude-monitor';
-import { type CallRecord, ENV } from 'claude-monitor/domain';
+import { type CallRecord, ENV, SERVICE } from 'claude-monitor/domain';
 import type { InsightsRun } from '../../functions/insights/run-insights';
 import type { ExpectedAlert } from './demo-plan';
 import { LocalStackError } from './local-stack-errors';
@@ -44,7 +44,7 @@ export const runDemoInsights = async (state: StackState, runAtMs: number): Promi
   });
   const { createRuntime } = await import('../../functions/aggregator/runtime');
   const { runInsights } = await import('../../functions/insights/run-insights');
-  const runtime = createRuntime();
+  const runtime = createRuntime(SERVICE.insights);
   return runInsights({ ...runtime.deps, now: () => runAtMs });
 };
 

@@ -3,16 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { grafanaDashboard, METRIC_PANELS } from '../../infra/dashboards/metric-panels';
 import { emfDocuments } from '../../layers/claude-monitor/src/recorder/emf';
 import { makeCallRecord } from '../helpers/call-records';
+import { type EmfDocument, functionMetricDocuments } from './support/function-metrics';
 import { synthMonitorStack } from './support/synth-stack';
 
-/** `metric|Dim1,Dim2` of every metric the layer emits, read from the EMF documents it writes. */
+/** The layer's EMF documents for calls of every kind its metrics count (one refused by a budget, one sent unchecked). */
+const layerDocuments = (): EmfDocument[] =>
+  emfDocuments(
+    [
+      makeCallRecord(),
+      makeCallRecord({ functionName: undefined }),
+      makeCallRecord({ budget: { outcome: 'refused', reservedNanoUsd: 0, limits: [] } }),
+      makeCallRecord({ budget: { outcome: 'unavailable', reservedNanoUsd: 0, limits: [] } }),
+    ],
+    { recordsNotWritten: 1, monitorFailures: 1 },
+  ) as unknown as EmfDocument[];
+
+/**
+ * `namespace|metric|Dim1,Dim2` of every metric the layer and the functions emit, read from the EMF documents
+ * their real code prints.
+ */
 const emitted = (): Set<string> => {
-  const documents = emfDocuments([makeCallRecord(), makeCallRecord({ functionName: undefined })], {
-    recordsNotWritten: 1,
-    monitorFailures: 1,
-  }) as {
-    _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-  }[];
+  const documents = [...layerDocuments(), ...functionMetricDocuments()];
   const out = new Set<string>();
   for (const document of documents) {
     for (const block of document._aws.CloudWatchMetrics) {
@@ -27,14 +38,14 @@ const emitted = (): Set<string> => {
 
 /** `namespace|metric|dims` of every Metrics Insights query in a text (escaped quotes allowed). */
 const queried = (text: string): string[] =>
-  [...text.matchAll(/SELECT SUM\((\w+)\) FROM SCHEMA\(\\*"(\w+)\\*", ([\w, ]+)\)/g)].map(
+  [...text.matchAll(/SELECT (?:SUM|MAX)\((\w+)\) FROM SCHEMA\(\\*"(\w+)\\*", ([\w, ]+)\)/g)].map(
     (m) => `${m[2]}|${m[1]}|${m[3]!.split(', ').sort().join(',')}`,
   );
 
 describe('metrics dashboards', () => {
   const { template } = synthMonitorStack();
 
-  it('the CloudWatch dashboard uses only metrics the layer emits, with the same dimensions', () => {
+  it('the CloudWatch dashboard uses only metrics the layer and the functions emit, with the same dimensions', () => {
     // Prepare
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
 
@@ -48,7 +59,7 @@ describe('metrics dashboards', () => {
     for (const query of queries) expect(known, query).toContain(query);
   });
 
-  it('the Grafana dashboard in docs/ is current and uses only metrics the layer emits', () => {
+  it('the Grafana dashboard in docs/ is current and uses only metrics the layer and the functions emit', () => {
     // Prepare
     const file = readFileSync('docs/grafana-dashboard.json', 'utf8');
 
@@ -70,5 +81,19 @@ describe('metrics dashboards', () => {
     expect(known).toContain('ClaudeMonitor|RecordsNotWritten|FunctionName');
     expect(known).not.toContain('ClaudeMonitor|RecordsNotWritten|FunctionName,Model');
     expect(known).not.toContain('ClaudeMonitor|CostUsd|FunctionName');
+    // The functions' metrics carry the service; a channel or source comes with it, never alone.
+    expect(known).toContain('ClaudeMonitor|PoisonRecords|service');
+    expect(known).toContain('ClaudeMonitor|NotificationsDelivered|Channel,service');
+    expect(known).not.toContain('ClaudeMonitor|NotificationsDelivered|Channel');
+    expect(known).toContain('ClaudeMonitor|ReconciliationDifferenceUsd|Source,service');
+  });
+
+  it('covers every metric the layer and the functions emit', () => {
+    // Act
+    const panels = new Set(METRIC_PANELS.map((panel) => panel.metric));
+    const names = new Set([...emitted()].map((key) => key.split('|')[1]!));
+
+    // Assess: the unconfirmed-writes counter is the one health figure left to the logs and alarms.
+    expect([...names].filter((name) => !panels.has(name))).toEqual(['RecordsUnconfirmed']);
   });
 });

@@ -67,3 +67,22 @@ export const METRIC_DIMENSION = {
   /** Reconciliation source: `anthropic` or `bedrock`. */
   source: 'Source',
 } as const;
+
+/**
+ * Service name of each function: its Powertools `service` (the dimension of the metrics it emits and the
+ * name on its log lines). The infrastructure sets `POWERTOOLS_SERVICE_NAME` from the same names, and the
+ * metrics dashboards query by them.
+ */
+export const SERVICE = {
+  aggregator: 'claude-monitor-aggregator',
+  outbox: 'claude-monitor-outbox',
+  insights: 'claude-monitor-insights',
+  recompute: 'claude-monitor-recompute',
+  budgetSweep: 'claude-monitor-budget-sweep',
+  notifier: 'claude-monitor-notifier',
+  digest: 'claude-monitor-digest',
+  reconciler: 'claude-monitor-reconciler',
+  replay: 'claude-monitor-replay',
+  api: 'claude-monitor-api',
+} as const;
+export type Service = (typeof SERVICE)[keyof typeof SERVICE];
