@@ -1,10 +1,4 @@
-import {
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  type KeysAndAttributes,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ANY_ID,
   BUDGET_KEY,
@@ -14,7 +8,6 @@ import {
   budgetWindow,
   COUNTER,
   figuresOf,
-  KEY,
   modeOf,
   nanoToUsd,
   rollupDimensionPk,
@@ -22,11 +15,11 @@ import {
   usdToNano,
   type WindowFigures,
 } from 'claude-monitor/domain';
+import { batchGetItems, type ItemKey, itemKeyId } from '../shared/batch-get';
 import { queryDimensionRollups } from '../shared/dimension-rollups';
 
 /** Ids listed under a budget for every tenant (user, function), the biggest spenders first. */
 export const MAX_INSTANCES = 20;
-const BATCH_GET_LIMIT = 100;
 
 /** Where a budget stands in its current window. Money in USD and in nano-dollars. */
 export interface BudgetFigures {
@@ -67,37 +60,6 @@ export interface BudgetView extends Partial<BudgetFigures> {
   instances: (BudgetFigures & { id: string })[] | null;
 }
 
-type Key = { pk: string; sk: string };
-const idOf = (key: Key): string => `${key.pk}|${key.sk}`;
-
-const readItems = async (
-  client: DynamoDBClient,
-  tableName: string,
-  keys: readonly Key[],
-): Promise<Map<string, Record<string, unknown>>> => {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((key) => [idOf(key), key])).values()];
-  for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-    let pending: KeysAndAttributes['Keys'] = unique
-      .slice(start, start + BATCH_GET_LIMIT)
-      .map((key) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 5) throw new Error('budget figures could not be read');
-      const result: BatchGetItemCommandOutput = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const raw of result.Responses?.[tableName] ?? []) {
-        const item = unmarshall(raw);
-        found.set(idOf({ pk: String(item.pk), sk: String(item.sk) }), item);
-      }
-      pending = result.UnprocessedKeys?.[tableName]?.Keys;
-      if (pending && pending.length > 0)
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    }
-  }
-  return found;
-};
-
 /** The figures of one limited value, from the exact rollup and (enforced) the budget's counter. */
 export const figuresFor = (
   budget: BudgetConfig,
@@ -136,7 +98,7 @@ export const figuresFor = (
   };
 };
 
-const windowKey = (budget: BudgetConfig, value: string, bucket: string): Key => ({
+const windowKey = (budget: BudgetConfig, value: string, bucket: string): ItemKey => ({
   pk: BUDGET_KEY.windowPk(budget.scope, value),
   sk: BUDGET_KEY.windowSk(budget.period, bucket),
 });
@@ -198,7 +160,7 @@ export const budgetViews = async (
         .slice(0, MAX_INSTANCES),
     );
   }
-  const keys: Key[] = [];
+  const keys: ItemKey[] = [];
   for (const { budget } of listed) {
     const bucket = budgetWindow(budget.period, now).bucket;
     const value = budget.scope === 'account' ? ANY_ID : budget.id;
@@ -213,9 +175,9 @@ export const budgetViews = async (
     if (modeOf(budget) === 'enforce')
       for (const { value } of instances) keys.push(windowKey(budget, value, bucket));
   }
-  const items = await readItems(client, tableName, keys);
+  const items = await batchGetItems(client, tableName, keys, { consistentRead: true });
   const counterOf = (budget: BudgetConfig, value: string, bucket: string) => {
-    const item = items.get(idOf(windowKey(budget, value, bucket)));
+    const item = items.get(itemKeyId(windowKey(budget, value, bucket)));
     return item ? figuresOf(item) : undefined;
   };
   return listed.map((entry) => {
@@ -240,7 +202,7 @@ export const budgetViews = async (
       instances: null,
     };
     if (value !== undefined) {
-      const rollup = items.get(idOf(budgetRollupRef(budget, value, timestamp)));
+      const rollup = items.get(itemKeyId(budgetRollupRef(budget, value, timestamp)));
       const cost = Number(rollup?.[COUNTER.costNanoUsd] ?? 0);
       Object.assign(view, figuresFor(budget, cost, counterOf(budget, value, window.bucket), now));
     }

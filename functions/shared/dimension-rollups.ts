@@ -1,17 +1,8 @@
-import {
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  type KeysAndAttributes,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { INDEX, KEY } from 'claude-monitor/domain';
+import { batchGetItems, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
-
-/** DynamoDB's limit on the keys of one `BatchGetItem`. */
-const BATCH_GET_LIMIT = 100;
-/** Rounds of `UnprocessedKeys` a read retries before it fails. */
-const MAX_BATCH_ATTEMPTS = 8;
 
 /** Which part of the group-by index to read: one `dpk` and an inclusive `dsk` range. */
 export interface DimensionRange {
@@ -22,40 +13,6 @@ export interface DimensionRange {
   /** Highest `dsk` to read, inclusive. */
   to: string;
 }
-
-type Key = { pk: string; sk: string };
-const idOf = (key: Key): string => `${key.pk}|${key.sk}`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The items of these keys, by key id; keys with no item (deleted since they were listed) are absent. */
-const readItems = async (
-  client: DynamoDBClient,
-  tableName: string,
-  keys: readonly Key[],
-): Promise<Map<string, Record<string, unknown>>> => {
-  const found = new Map<string, Record<string, unknown>>();
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-    let pending: KeysAndAttributes['Keys'] = keys
-      .slice(start, start + BATCH_GET_LIMIT)
-      .map((key) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt >= MAX_BATCH_ATTEMPTS) {
-        throw new Error(`rollup items still unprocessed after ${MAX_BATCH_ATTEMPTS} BatchGetItem attempts`);
-      }
-      const result: BatchGetItemCommandOutput = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-      );
-      for (const raw of result.Responses?.[tableName] ?? []) {
-        const item = unmarshall(raw);
-        found.set(idOf({ pk: String(item[KEY.partition]), sk: String(item[KEY.sort]) }), item);
-      }
-      pending = result.UnprocessedKeys?.[tableName]?.Keys;
-      if (pending && pending.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
-    }
-  }
-  return found;
-};
 
 /**
  * Every rollup item of one dimension in a `dsk` range, in index order. The group-by index holds keys only
@@ -78,9 +35,9 @@ export const queryDimensionRollups = async (
     pk: String(entry[KEY.partition]),
     sk: String(entry[KEY.sort]),
   }));
-  const items = await readItems(client, tableName, keys);
+  const items = await batchGetItems(client, tableName, keys);
   return keys.flatMap((key) => {
-    const item = items.get(idOf(key));
+    const item = items.get(itemKeyId(key));
     return item ? [item] : [];
   });
 };
