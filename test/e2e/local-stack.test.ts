@@ -312,15 +312,26 @@ describe('local stack: npm start + npm run demo', () => {
       await page.waitForSelector('#health[data-state="ready"]');
       await page.waitForSelector('#compare[data-state="ready"]');
       await page.waitForSelector('#insights[data-loaded="true"]');
+      await page.waitForSelector('#alerts[data-state="ready"]');
+      await page.waitForSelector('#breakdown[data-loaded="true"]');
       await page.$$eval('details', (all) => {
         for (const d of all) (d as HTMLDetailsElement).open = true;
       });
       const violations = await runAxe(page);
+      const alertRules = await page.$$eval('#alert-rows tr', (rows) =>
+        rows.map((row) => (row as HTMLElement).dataset.rule),
+      );
+      const splitModels = await page.$$eval('#breakdown-rows tr', (rows) => rows.length);
+      await page.locator('#alerts').screenshot({ path: 'docs/dashboard-alerts.png' });
+      await page.locator('#breakdown').screenshot({ path: 'docs/dashboard-breakdown.png' });
 
       // Assess
       expect(violations.filter((v) => SERIOUS_IMPACTS.includes(v.impact))).toEqual([]);
       expect(shown).toBe(new Intl.NumberFormat('en-US').format(manifest.calls));
       expect(budget).toEqual({ status: 'refusing', refused: '2' });
+      // The demo's anomaly is among the recent alerts, and the costliest tenant is split by model.
+      expect(alertRules).toContain('anomaly');
+      expect(splitModels).toBeGreaterThan(0);
       expect(page.url()).not.toContain('token=');
     } finally {
       await browser.close();
