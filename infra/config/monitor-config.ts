@@ -62,6 +62,11 @@ export interface MonitorConfig {
    * @default false
    */
   keepLegacyDimensionIndex?: boolean;
+  /**
+   * The CloudWatch dashboard of the monitor's metrics ($3 a month beyond an account's first three).
+   * @default true
+   */
+  metricsDashboard?: boolean;
 }
 
 /** File read from the repository root when present. */

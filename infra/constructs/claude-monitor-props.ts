@@ -184,4 +184,11 @@ export interface ClaudeMonitorProps {
    * @default false
    */
   readonly keepLegacyDimensionIndex?: boolean;
+  /**
+   * Adds the CloudWatch dashboard of the layer's and the functions' metrics. CloudWatch bills $3 a month per
+   * dashboard beyond an account's first three; `false` leaves it out (docs/grafana-dashboard.json charts the
+   * same panels from Grafana).
+   * @default true
+   */
+  readonly metricsDashboard?: boolean;
 }

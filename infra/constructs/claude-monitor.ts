@@ -78,7 +78,8 @@ export class ClaudeMonitor extends Construct {
   /** The hourly anomaly and forecast alert job. */
   public readonly insights: InsightsJob;
   /** CloudWatch dashboard of the layer's metrics. */
-  public readonly metricsDashboard: MetricsDashboard;
+  /** Absent with `metricsDashboard: false`. */
+  public readonly metricsDashboard: MetricsDashboard | undefined;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;
   /** Releases the budget reservations of calls that never settled. */
@@ -187,7 +188,8 @@ export class ClaudeMonitor extends Construct {
       logRetention,
       budgetEnforcement: this.budgetEnforcementJson,
     });
-    this.metricsDashboard = new MetricsDashboard(this, 'Metrics');
+    this.metricsDashboard =
+      props.metricsDashboard === false ? undefined : new MetricsDashboard(this, 'Metrics');
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       topic: this.alertTopic,
       aggregator: this.aggregator.streamFunction,

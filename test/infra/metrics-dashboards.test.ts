@@ -73,6 +73,14 @@ describe('metrics dashboards', () => {
     for (const query of queries) expect(known, query).toContain(query);
   });
 
+  it('leaves the CloudWatch dashboard out when the configuration says so', () => {
+    // Act
+    const { template: without } = synthMonitorStack({ metricsDashboard: false });
+
+    // Assess
+    without.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
   it('would catch a metric emitted under other dimensions', () => {
     // Act
     const known = emitted();
