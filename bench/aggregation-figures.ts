@@ -1,11 +1,13 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
+  addCounters,
   type CallRecord,
   DEFAULT_RETENTION_DAYS,
   INDEX,
   ITEM_TYPE,
   KEY,
+  LEGACY_INDEX,
   type PairDimension,
   toCallItem,
 } from 'claude-monitor/domain';
@@ -14,15 +16,18 @@ import {
   measureAggregation,
   rollupFamilyOf,
 } from '../functions/aggregator/bench-workload';
+import { preAggregate, type RollupDelta } from '../functions/aggregator/pre-aggregate';
 import {
   RATE_SCENARIOS,
   type RateScenario,
   realisticWorkload,
 } from '../functions/aggregator/realistic-workload';
+import { rollupItemOf } from '../functions/aggregator/recompute-store';
+import { rollupKey } from '../functions/aggregator/rollup-keys';
 import { itemSize, writeUnits } from './item-size';
 import { scanItemsOfType, withFreshTable } from './local-table';
 import { type PairFamilyCost, pairCosts } from './pair-cost';
-import { type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
+import { type PreviousLayoutWrites, previousLayoutWrites, SESSION_TOTAL_FAMILY } from './previous-layout';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
 export interface ItemTypeUnits {
@@ -134,34 +139,77 @@ const typeUnits = (
   };
 };
 
-const same = (units: number) => ({ unitsPerCall: units, unitsPerCallBefore: units });
-
-/** The call records as the recorder stores them: one plain write each, and one index entry when in a session. */
+/**
+ * The call records as the recorder stores them, one plain write each, and their session-index entries: none
+ * now; before, every record in a session carried the index's keys and was copied whole into it.
+ */
 const recordTypes = (
   records: readonly CallRecord[],
 ): { record: ItemTypeUnits; sessionIndex: ItemTypeUnits } => {
-  const items = records.map((r) =>
-    marshall(toCallItem(r, DEFAULT_RETENTION_DAYS), { removeUndefinedValues: true }),
+  const stored = records.map((r) => toCallItem(r, DEFAULT_RETENTION_DAYS));
+  const items = stored.map((item) => marshall(item, { removeUndefinedValues: true }));
+  const itemsBefore = stored.map((item) =>
+    marshall(
+      item.sessionId
+        ? {
+            ...item,
+            [LEGACY_INDEX.bySession.partition]: `SESSION#${item.sessionId}`,
+            [LEGACY_INDEX.bySession.sort]: item.sk,
+          }
+        : item,
+      { removeUndefinedValues: true },
+    ),
   );
+  const indexedBefore = itemsBefore.filter((item) => item[LEGACY_INDEX.bySession.partition]);
   const sizes = items.map(itemSize);
-  const units = mean(items.map(writeUnits));
-  const inSession = items.filter((item) => item[INDEX.bySession.partition] !== undefined).length;
-  const shape = { averageBytes: mean(sizes), largestBytes: Math.max(0, ...sizes) };
+  const indexSizes = indexedBefore.map(itemSize);
   return {
     record: {
       writesPerCall: 1,
       writesPerCallBefore: 1,
-      unitsPerCall: units,
-      unitsPerCallBefore: units,
-      ...shape,
+      unitsPerCall: mean(items.map(writeUnits)),
+      unitsPerCallBefore: mean(itemsBefore.map(writeUnits)),
+      averageBytes: mean(sizes),
+      largestBytes: Math.max(0, ...sizes),
     },
     sessionIndex: {
-      writesPerCall: inSession / items.length,
-      writesPerCallBefore: inSession / items.length,
-      ...same(mean(items.map((item) => (item[INDEX.bySession.partition] ? writeUnits(item) : 0)))),
-      ...shape,
+      writesPerCall: 0,
+      writesPerCallBefore: indexedBefore.length / items.length,
+      unitsPerCall: 0,
+      unitsPerCallBefore: indexedBefore.reduce((sum, item) => sum + writeUnits(item), 0) / items.length,
+      averageBytes: mean(indexSizes),
+      largestBytes: Math.max(0, ...indexSizes),
     },
   };
+};
+
+/**
+ * The session running totals the earlier layout stored (`ROLLUP#total#session#<id>`, no group-by index
+ * entry), as they would stand at the end of the run: each session's hour rollups summed, which is what the
+ * item held. None is written now; the totals are read as that sum.
+ */
+const sessionTotalItemsBefore = (records: readonly CallRecord[]): Record<string, AttributeValue>[] => {
+  const bySession = new Map<string, CallRecord[]>();
+  for (const record of records) {
+    if (record.sessionId)
+      bySession.set(record.sessionId, [...(bySession.get(record.sessionId) ?? []), record]);
+  }
+  return [...bySession].map(([sessionId, calls]) => {
+    const total: RollupDelta = {
+      key: rollupKey('total', 'session', sessionId, 'total'),
+      counters: {},
+      pairNames: new Map(),
+    };
+    for (const delta of preAggregate(calls).values()) {
+      if (delta.key.dim !== 'session') continue;
+      addCounters(total.counters, delta.counters);
+      for (const [slot, models] of delta.pairNames ?? []) {
+        total.pairNames?.set(slot, new Set([...(total.pairNames.get(slot) ?? []), ...models]));
+      }
+    }
+    const { dpk: _dpk, dsk: _dsk, ...item } = rollupItemOf(total);
+    return marshall(item, { removeUndefinedValues: true });
+  });
 };
 
 const breakdownOf = (
@@ -178,8 +226,9 @@ const breakdownOf = (
     const family = rollupFamilyOf(item[KEY.partition]?.S ?? '');
     byFamily.set(family, [...(byFamily.get(family) ?? []), item]);
   }
+  const families = new Map(byFamily).set(SESSION_TOTAL_FAMILY, sessionTotalItemsBefore(records));
   const rollups = Object.fromEntries(
-    [...byFamily].map(([family, items]) => [
+    [...families].map(([family, items]) => [
       family,
       typeUnits(
         items,

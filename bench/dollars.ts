@@ -11,8 +11,6 @@ export const COST_ASSUMPTIONS = {
   apiMemoryMb: 512,
   /** Summary requests (dashboard refreshes, scripts) per million monitored calls. */
   apiRequestsPerMillionCalls: 1_000,
-  /** Share of calls with a session id, which are also written to the session index. */
-  sessionShare: 1,
   /** Days raw call records are kept (the default TTL). */
   retentionDays: DEFAULT_RETENTION_DAYS,
   /** Storage DynamoDB adds to every item, and to every index entry (DynamoDB's item-size rules). */
@@ -23,6 +21,11 @@ export const COST_ASSUMPTIONS = {
 export interface CostInputs {
   /** Write units of one call record (table only). */
   recordWriteUnits: number;
+  /**
+   * Write units per call of the record's session-index entry: none since records carry no session-index
+   * keys; measured on the workload's records for the layout before.
+   */
+  sessionIndexWriteUnits: number;
   /** Average stored size of a call record, bytes. */
   recordBytes: number;
   aggregatorWriteUnitsPerCall: number;
@@ -96,7 +99,7 @@ export const claudeUsdPerMillionCalls = (): number =>
 export const computeDollars = (inputs: CostInputs): DollarFigures => {
   const a = COST_ASSUMPTIONS;
   const p = AWS_PRICES;
-  const recordUnits = inputs.recordWriteUnits * (1 + a.sessionShare);
+  const recordUnits = inputs.recordWriteUnits + inputs.sessionIndexWriteUnits;
   const invocations = MILLION / inputs.aggregatorBatchSize;
   const flushes = MILLION / inputs.recordsPerFlush;
   const aggregatorSeconds = MILLION / inputs.aggregatorRecordsPerSecond;
@@ -124,7 +127,7 @@ export const computeDollars = (inputs: CostInputs): DollarFigures => {
   };
   const awsUsdPerMillionCalls = Object.values(parts).reduce((sum, usd) => sum + usd, 0);
   const claude = claudeUsdPerMillionCalls();
-  const storedGb = (MILLION * (inputs.recordBytes + a.itemOverheadBytes) * (1 + a.sessionShare)) / 1024 ** 3;
+  const storedGb = (MILLION * (inputs.recordBytes + a.itemOverheadBytes)) / 1024 ** 3;
   return {
     parts,
     awsUsdPerMillionCalls,

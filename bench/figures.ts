@@ -87,6 +87,8 @@ const OTHER_KEYS = [
   'aggregator.ledger_units_per_call',
   'aggregator.rollup_units_per_call',
   'aggregator.rollup_units_per_call_before',
+  'aggregator.session_index_units_per_call',
+  'aggregator.session_index_units_per_call_before',
   'aggregator.rollup_item_bytes_avg',
   'aggregator.rollup_item_bytes_max',
   'aggregator.distinct_keys_per_batch',

@@ -303,7 +303,11 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   const dollars = dollarsOf(figures, emfBytesPerFlush);
   // The same run priced with the earlier layout's billing of the same writes (aggregation breakdown).
   const dollarsBefore = dollarsOf(
-    { ...figures, 'aggregator.write_units_per_call': figures['aggregator.write_units_per_call_before'] },
+    {
+      ...figures,
+      'aggregator.write_units_per_call': figures['aggregator.write_units_per_call_before'],
+      'aggregator.session_index_units_per_call': figures['aggregator.session_index_units_per_call_before'],
+    },
     emfBytesPerFlush,
   );
   if (dollars && dollarsBefore) {
@@ -347,6 +351,8 @@ const aggregationFigures = (
   'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,
   'aggregator.rollup_units_per_call': a.busy.rollupWriteUnitsPerCall,
   'aggregator.rollup_units_per_call_before': a.busy.rollupWriteUnitsPerCallBefore,
+  'aggregator.session_index_units_per_call': a.busy.sessionIndex.unitsPerCall,
+  'aggregator.session_index_units_per_call_before': a.busy.sessionIndex.unitsPerCallBefore,
   'aggregator.rollup_item_bytes_avg': a.busy.rollupItemBytes.average,
   'aggregator.rollup_item_bytes_max': a.busy.rollupItemBytes.largest,
   'aggregator.distinct_keys_per_batch': a.busy.distinctKeysPerBatch.average,
@@ -362,6 +368,7 @@ const aggregationFigures = (
 const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | undefined => {
   const inputs = {
     recordWriteUnits: f['client.record_write_units'],
+    sessionIndexWriteUnits: f['aggregator.session_index_units_per_call'],
     recordBytes: f['client.record_bytes'],
     aggregatorWriteUnitsPerCall: f['aggregator.write_units_per_call'],
     aggregatorReadUnitsPerCall: f['aggregator.read_units_per_call'],

@@ -49,6 +49,8 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
     '#dim': 'dim',
     '#value': 'value',
     '#bucket': 'bucket',
+    '#dpk': 'dpk',
+    '#dsk': 'dsk',
   };
   const values: Record<string, unknown> = {
     ':type': ITEM_TYPE.rollup,
@@ -56,6 +58,8 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
     ':dim': key.dim,
     ':value': key.value,
     ':bucket': key.bucket,
+    ':dpk': rollupDimensionPk(key.granularity, key.dim),
+    ':dsk': rollupDimensionSk(key.bucket, key.value),
   };
   const sets = [
     '#type = :type',
@@ -63,14 +67,9 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
     '#dim = :dim',
     '#value = :value',
     '#bucket = :bucket',
+    '#dpk = :dpk',
+    '#dsk = :dsk',
   ];
-  if (key.granularity !== 'total') {
-    names['#dpk'] = 'dpk';
-    names['#dsk'] = 'dsk';
-    values[':dpk'] = rollupDimensionPk(key.granularity, key.dim);
-    values[':dsk'] = rollupDimensionSk(key.bucket, key.value);
-    sets.push('#dpk = :dpk', '#dsk = :dsk');
-  }
   const adds = Object.entries(counters).map(([name, amount], i) => {
     names[`#c${i}`] = name;
     values[`:c${i}`] = amount;

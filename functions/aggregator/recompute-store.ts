@@ -89,28 +89,6 @@ export const readCallsOfHours = async (
   return { records, malformed, rejected };
 };
 
-/** Every valid call of a session, through the bySession index (any hour); the others are left out. */
-export const readCallsOfSession = async (
-  client: DynamoDBClient,
-  tableName: string,
-  sessionId: string,
-): Promise<CallRecord[]> => {
-  const items = await queryAll(client, {
-    TableName: tableName,
-    IndexName: INDEX.bySession.name,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': INDEX.bySession.partition },
-    ExpressionAttributeValues: marshall({ ':pk': `SESSION#${sessionId}` }),
-  });
-  return items.flatMap((item) => {
-    try {
-      return [fromCallItem(item)];
-    } catch {
-      return [];
-    }
-  });
-};
-
 /** Keys of stored rollups of one dimension and bucket, found through the byDimension index. */
 export const storedRollupKeys = async (
   client: DynamoDBClient,
@@ -176,12 +154,8 @@ export const rollupItemOf = (delta: RollupDelta): Record<string, unknown> => ({
   dim: delta.key.dim,
   value: delta.key.value,
   bucket: delta.key.bucket,
-  ...(delta.key.granularity === 'total'
-    ? {}
-    : {
-        dpk: rollupDimensionPk(delta.key.granularity, delta.key.dim),
-        dsk: rollupDimensionSk(delta.key.bucket, delta.key.value),
-      }),
+  dpk: rollupDimensionPk(delta.key.granularity, delta.key.dim),
+  dsk: rollupDimensionSk(delta.key.bucket, delta.key.value),
   ...delta.counters,
   ...Object.fromEntries(
     [...(delta.pairNames ?? [])]

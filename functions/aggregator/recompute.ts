@@ -6,7 +6,6 @@ import { preAggregate, type RollupDelta } from './pre-aggregate';
 import { recomputeBuckets } from './recompute-buckets';
 import {
   readCallsOfHours,
-  readCallsOfSession,
   readRollupItems,
   rollupItemOf,
   type SkippedItem,
@@ -93,7 +92,6 @@ export const recomputeRollups = async (options: RecomputeOptions): Promise<Recom
   );
   const { records, malformed, rejected } = await readCallsOfHours(client, tableName, buckets.hours);
 
-  const closedHours = new Set(buckets.closed.hour);
   const inScope = new Set<string>();
   for (const granularity of ['hour', 'day', 'month'] as const) {
     for (const bucket of buckets.closed[granularity]) inScope.add(`${granularity}|${bucket}`);
@@ -101,16 +99,6 @@ export const recomputeRollups = async (options: RecomputeOptions): Promise<Recom
   const expected = new Map<string, RollupDelta>();
   for (const [id, delta] of preAggregate(records)) {
     if (inScope.has(`${delta.key.granularity}|${delta.key.bucket}`)) expected.set(id, delta);
-  }
-  // A session's running total is rebuilt only when all of its calls lie in closed hours of the range.
-  const sessions = new Set(
-    records.map((record) => record.sessionId).filter((id): id is string => Boolean(id)),
-  );
-  for (const sessionId of sessions) {
-    const calls = await readCallsOfSession(client, tableName, sessionId);
-    if (!calls.every((call) => closedHours.has(call.timestamp.slice(0, 13)))) continue;
-    for (const [id, delta] of preAggregate(calls))
-      if (delta.key.granularity === 'total') expected.set(id, delta);
   }
 
   const keys = new Map<string, { pk: string; sk: string }>();

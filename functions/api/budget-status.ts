@@ -17,6 +17,7 @@ import {
 } from 'claude-monitor/domain';
 import { batchGetItems, type ItemKey, itemKeyId } from '../shared/batch-get';
 import { queryDimensionRollups } from '../shared/dimension-rollups';
+import { type RollupRef, readRollupValues } from '../shared/rollup-values';
 
 /** Ids listed under a budget for every tenant (user, function), the biggest spenders first. */
 export const MAX_INSTANCES = 20;
@@ -161,12 +162,13 @@ export const budgetViews = async (
     );
   }
   const keys: ItemKey[] = [];
+  const rollups: RollupRef[] = [];
   for (const { budget } of listed) {
     const bucket = budgetWindow(budget.period, now).bucket;
     const value = budget.scope === 'account' ? ANY_ID : budget.id;
     const enforced = modeOf(budget) === 'enforce';
     if (value !== undefined) {
-      keys.push(budgetRollupRef(budget, value, timestamp));
+      rollups.push(budgetRollupRef(budget, value, timestamp));
       if (enforced) keys.push(windowKey(budget, value, bucket));
     }
   }
@@ -176,6 +178,8 @@ export const budgetViews = async (
       for (const { value } of instances) keys.push(windowKey(budget, value, bucket));
   }
   const items = await batchGetItems(client, tableName, keys, { consistentRead: true });
+  for (const [id, item] of await readRollupValues(client, tableName, rollups, { consistentRead: true }))
+    items.set(id, item);
   const counterOf = (budget: BudgetConfig, value: string, bucket: string) => {
     const item = items.get(itemKeyId(windowKey(budget, value, bucket)));
     return item ? figuresOf(item) : undefined;

@@ -104,6 +104,7 @@ export const CONFIG_SHAPE: Readonly<Record<string, Shape>> = {
   removalPolicy: 'string',
   deletionProtection: 'boolean',
   keepLegacyDimensionIndex: 'boolean',
+  keepSessionIndex: 'boolean',
   metricsDashboard: 'boolean',
 };
 

@@ -63,6 +63,11 @@ export interface MonitorConfig {
    */
   keepLegacyDimensionIndex?: boolean;
   /**
+   * Upgrades only: keep the earlier session index `bySession` while another index changes (docs/deploy.md).
+   * @default false
+   */
+  keepSessionIndex?: boolean;
+  /**
    * The CloudWatch dashboard of the monitor's metrics ($3 a month beyond an account's first three).
    * @default true
    */

@@ -185,6 +185,13 @@ export interface ClaudeMonitorProps {
    */
   readonly keepLegacyDimensionIndex?: boolean;
   /**
+   * Upgrades from a version with the session index (`bySession`): keep it while another index is being
+   * added or deleted, since CloudFormation changes only one index per update (docs/deploy.md, "Upgrading").
+   * Nothing reads it and new records are not indexed in it.
+   * @default false
+   */
+  readonly keepSessionIndex?: boolean;
+  /**
    * Adds the CloudWatch dashboard of the layer's and the functions' metrics. CloudWatch bills $3 a month per
    * dashboard beyond an account's first three; `false` leaves it out (docs/grafana-dashboard.json charts the
    * same panels from Grafana).

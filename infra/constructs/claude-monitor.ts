@@ -123,6 +123,7 @@ export class ClaudeMonitor extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
       keepLegacyDimensionIndex: props.keepLegacyDimensionIndex ?? false,
+      keepSessionIndex: props.keepSessionIndex ?? false,
       ...optional('provisioned', provisionedCapacityOf(props.capacity)),
     }).table;
     const layer = new MonitorLayer(this, 'Layer', { stageName });

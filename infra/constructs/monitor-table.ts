@@ -28,6 +28,12 @@ export interface MonitorTableProps {
    * @default false
    */
   readonly keepLegacyDimensionIndex?: boolean;
+  /**
+   * Keep the session index (`bySession`) of earlier versions for as long as another index change of an
+   * upgrade is under way (one index per update). Nothing reads it; new records carry no key for it.
+   * @default false
+   */
+  readonly keepSessionIndex?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export class MonitorTable extends Construct {
     const indexes = [
       ...TABLE_DEFINITION.globalSecondaryIndexes,
       ...(props.keepLegacyDimensionIndex ? [LEGACY_INDEX.byDimensionAll] : []),
+      ...(props.keepSessionIndex ? [LEGACY_INDEX.bySession] : []),
     ];
     for (const index of indexes) {
       this.table.addGlobalSecondaryIndex({

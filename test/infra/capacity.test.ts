@@ -49,7 +49,6 @@ describe('table capacity mode', () => {
         BillingMode: Match.absent(),
         ProvisionedThroughput: floor,
         GlobalSecondaryIndexes: [
-          Match.objectLike({ IndexName: 'bySession', ProvisionedThroughput: floor }),
           Match.objectLike({ IndexName: 'byDimensionKeys', ProvisionedThroughput: floor }),
         ],
       });
@@ -59,13 +58,13 @@ describe('table capacity mode', () => {
       );
       const writes = targets.filter((t) => t.ScalableDimension.endsWith('WriteCapacityUnits'));
       const reads = targets.filter((t) => t.ScalableDimension.endsWith('ReadCapacityUnits'));
-      // The table and its two indexes, each for reads and writes.
-      expect(writes).toHaveLength(3);
-      expect(reads).toHaveLength(3);
+      // The table and its index, each for reads and writes.
+      expect(writes).toHaveLength(2);
+      expect(reads).toHaveLength(2);
       for (const t of writes) expect([t.MinCapacity, t.MaxCapacity]).toEqual([10, 400]);
       for (const t of reads) expect([t.MinCapacity, t.MaxCapacity]).toEqual([3, 50]);
       const policies = Object.values(template.findResources(POLICY));
-      expect(policies).toHaveLength(6);
+      expect(policies).toHaveLength(4);
       for (const policy of policies) {
         expect(policy.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(60);
       }

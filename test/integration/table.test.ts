@@ -17,9 +17,9 @@ describe('monitor table on DynamoDB Local', () => {
       { AttributeName: KEY.partition, KeyType: 'HASH' },
       { AttributeName: KEY.sort, KeyType: 'RANGE' },
     ]);
-    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
-      [INDEX.byDimension.name, INDEX.bySession.name].sort(),
-    );
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+      INDEX.byDimension.name,
+    ]);
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(KEY.ttl);
   });

@@ -1,42 +1,11 @@
-import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { type CallRecord, KEY, type RollupCounters } from 'claude-monitor/domain';
+import { type CallRecord, countersOfItem, type RollupCounters } from 'claude-monitor/domain';
+import { readRollupValues } from '../../shared/rollup-values';
 import { reconcileTargets, reconcileWindows } from '../budgets/reconcile';
-import { type AggregatorDeps, sleep } from '../deps';
+import type { AggregatorDeps } from '../deps';
 import { type RollupKey, rollupKeyId } from '../rollup-keys';
 import { fireAlerts, publishEntries } from './outbox';
 import { alertProbesOf, crossedAlerts } from './probes';
 import { refusalAlerts } from './refusals';
-
-const BATCH_GET_LIMIT = 100;
-
-/** Reads rollup items back (transactions return no values); strongly consistent, after the commit. */
-const readRollups = async (
-  deps: Pick<AggregatorDeps, 'client' | 'tableName'>,
-  keys: readonly { pk: string; sk: string }[],
-): Promise<Map<string, RollupCounters>> => {
-  const values = new Map<string, RollupCounters>();
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-    let pending = keys
-      .slice(start, start + BATCH_GET_LIMIT)
-      .map((key) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 5) throw new Error('rollups could not be read back for alert evaluation');
-      const result = await deps.client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [deps.tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      for (const raw of result.Responses?.[deps.tableName] ?? []) {
-        const item = unmarshall(raw);
-        values.set(rollupKeyId({ pk: item.pk, sk: item.sk }), item as RollupCounters);
-      }
-      pending = result.UnprocessedKeys?.[deps.tableName]?.Keys ?? [];
-      if (pending.length > 0) await sleep(20 * 2 ** attempt);
-    }
-  }
-  return values;
-};
 
 /**
  * Evaluates the threshold rules (session cost, budgets, unpriced models; error streaks are counted by
@@ -57,7 +26,12 @@ export const evaluateAlerts = async (
   for (const key of [...probes.map((probe) => probe.key), ...targets.map((target) => target.rollup)]) {
     keys.set(rollupKeyId(key), key);
   }
-  const values = await readRollups(deps, [...keys.values()]);
+  // Transactions return no values: the rollups are read back after the commit, strongly consistent.
+  const values = new Map<string, RollupCounters>();
+  const read = await readRollupValues(deps.client, deps.tableName, [...keys.values()], {
+    consistentRead: true,
+  });
+  for (const [id, item] of read) values.set(id, countersOfItem(item));
   const time = new Date((deps.now ?? Date.now)()).toISOString();
   if (targets.length > 0) await reconcileWindows(deps, targets, values);
   const entries = await fireAlerts(deps, [

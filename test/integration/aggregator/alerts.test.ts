@@ -103,6 +103,44 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
     expect(messages[0]!.Message).toContain('Threshold: $10.00');
   });
 
+  it('session cost: the total is the sum of the session hours, and no total item is stored', async () => {
+    // Prepare: $4 in each of three hours, so no hour alone crosses $10 and the third call makes $12
+    const table = await createTestTable('alert-session-hours');
+    const deps = alertDeps(table, { sessionCostUsd: 10 });
+    const at = (hour: number) => ({ sessionId: 'span', timestamp: `2026-11-29T${hour}:10:00.000Z` });
+    await aggregateStreamBatch(deps, {
+      Records: await writeAndRead(table, [costing(4, at(10)), costing(4, at(11))]),
+    });
+    const quiet = await sns.receiveAll();
+
+    // Act
+    await aggregateStreamBatch(deps, { Records: await writeAndRead(table, [costing(4, at(12))]) });
+
+    // Assess
+    const messages = await sns.receiveAll();
+    expect(quiet).toEqual([]);
+    expect(messages.map((m) => m.Subject)).toEqual(['Claude spend: session span exceeded $10.00']);
+    expect(payloadOf(messages[0]!.Message)).toMatchObject({ value: 12_000_000_000, window: 'total' });
+    const hours = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'ROLLUP#hour#session#span' } },
+      }),
+    );
+    const totals = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'ROLLUP#total#session#span' } },
+      }),
+    );
+    expect(hours.Items?.map((item) => Number(item.costNanoUsd?.N))).toEqual([
+      4_000_000_000, 4_000_000_000, 4_000_000_000,
+    ]);
+    expect(totals.Items).toEqual([]);
+  });
+
   it('budgets: each step fires once per window, for the account, a named tenant and every user', async () => {
     // Prepare
     const table = await createTestTable('alert-budget');

@@ -137,7 +137,6 @@ describe('recompute and drift check over records that break the rules', () => {
     ];
     for (const overrides of bad) {
       const item = { ...toCallItem(makeCallRecord(), 90), ...overrides };
-      if ('sessionId' in overrides) item.gsi1pk = `SESSION#${overrides.sessionId}`;
       await table.client.send(
         new PutItemCommand({
           TableName: table.tableName,

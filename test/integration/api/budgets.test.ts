@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type BudgetConfig, windowRefOf } from 'claude-monitor/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { createApp } from '../../../functions/api/app';
@@ -329,5 +330,52 @@ describe('PUT and DELETE /api/monitoring/budgets', () => {
         .flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`))
         .sort(),
     ).toEqual(served);
+  });
+});
+
+describe('a session budget over the session lifetime', () => {
+  it('is spent the sum of the session hours, with no running-total item stored', async () => {
+    // Prepare: a session with calls in three hours ($1 + $1.5 + $0.5) and another session's call
+    const own = await createTestTable('api-budgets-session');
+    const session = (sessionId: string, nano: number, hour: number) => {
+      const base = makeCallRecord({ sessionId, timestamp: `2026-11-29T0${hour}:30:00.000Z` });
+      return { ...base, cost: { ...base.cost, totalNanoUsd: nano } };
+    };
+    await seedThroughPipeline(own, [
+      session('long-chat', 1_000_000_000, 7),
+      session('long-chat', 1_500_000_000, 8),
+      session('long-chat', 500_000_000, 9),
+      session('other-chat', 9_000_000_000, 9),
+    ]);
+    const sessionApp = createTestApp(own, TOKEN, {
+      budgets: [{ scope: 'session', id: 'long-chat', period: 'lifetime', usd: 5 }],
+    });
+
+    // Act
+    const response = await sessionApp.request('/api/monitoring/budgets', {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const { budgets } = (await response.json()) as { budgets: Record<string, Json>[] };
+    const stored = await own.client.send(
+      new ScanCommand({
+        TableName: own.tableName,
+        FilterExpression: 'begins_with(pk, :total)',
+        ExpressionAttributeValues: { ':total': { S: 'ROLLUP#total#' } },
+      }),
+    );
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0]).toMatchObject({
+      scope: 'session',
+      id: 'long-chat',
+      period: 'lifetime',
+      spent_nano_usd: 3_000_000_000,
+      remaining_nano_usd: 2_000_000_000,
+      percent_used: 60,
+      window: { bucket: 'total', resets_at: null },
+    });
+    expect(stored.Items).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import {
   callPksOfHour,
   ENV,
   fromCallItem,
-  INDEX,
+  LEGACY_INDEX,
 } from '../../../layers/claude-monitor/src/domain';
 import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
 import { createTestTable, localDynamoEnv, type TestTable } from '../../helpers/dynamodb';
@@ -128,7 +128,7 @@ describe('recording to DynamoDB', () => {
     expect(notWritten).toHaveLength(0);
   });
 
-  it('indexes a session call under bySession and reads it back in the summary', async () => {
+  it('stores a session call without session-index keys and reads it back in the summary', async () => {
     // Prepare
     const start = new Date(Date.now() - 1_000);
     const sink = createDynamoSink({ env: env(table.endpoint) });
@@ -158,15 +158,17 @@ describe('recording to DynamoDB', () => {
       outputTokens: 5,
       unpricedCalls: 1,
     });
-    const bySession = await table.client.send(
-      new QueryCommand({
+    // A session's total is the sum of its hour rollups: records carry no key of the earlier session index.
+    const stored = await table.client.send(
+      new ScanCommand({
         TableName: table.tableName,
-        IndexName: INDEX.bySession.name,
-        KeyConditionExpression: `${INDEX.bySession.partition} = :s`,
-        ExpressionAttributeValues: { ':s': { S: 'SESSION#summary-session' } },
+        FilterExpression: 'sessionId = :s',
+        ExpressionAttributeValues: { ':s': { S: 'summary-session' } },
       }),
     );
-    expect(bySession.Items).toHaveLength(1);
+    expect(stored.Items).toHaveLength(1);
+    expect(stored.Items?.[0]).not.toHaveProperty(LEGACY_INDEX.bySession.partition);
+    expect(stored.Items?.[0]).not.toHaveProperty(LEGACY_INDEX.bySession.sort);
   });
 
   it('returns the caller the same result and logs every record when DynamoDB is unreachable', async () => {

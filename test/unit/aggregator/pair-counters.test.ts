@@ -72,7 +72,10 @@ describe('model slots of the pair breakdowns', () => {
       [pairCounterAttribute(pairSlotId('claude-haiku-4-5-20251001'), 'calls')]: 1,
     });
     expect([...tenant.pairNames!.get(sonnet)!]).toEqual([SONNET]);
-    for (const id of ['ROLLUP#total#session#session-1|total', 'ROLLUP#month#function#fn-chat|2026-11']) {
+    for (const id of [
+      'ROLLUP#hour#session#session-1|2026-11-29T10',
+      'ROLLUP#month#function#fn-chat|2026-11',
+    ]) {
       expect(deltas.get(id)!.counters[pairCounterAttribute(sonnet, 'calls')], id).toBe(2);
     }
     for (const id of ['ROLLUP#hour#all#*|2026-11-29T10', `ROLLUP#day#model#${SONNET}|2026-11-29`]) {

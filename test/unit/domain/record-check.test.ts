@@ -214,7 +214,5 @@ describe('fromCallItem: wherever records are read', () => {
     // Assess
     expect(utf8Bytes(item.pk)).toBeLessThanOrEqual(2_048);
     expect(utf8Bytes(item.sk)).toBeLessThanOrEqual(1_024);
-    expect(utf8Bytes(item.gsi1pk!)).toBeLessThanOrEqual(2_048);
-    expect(utf8Bytes(item.gsi1sk!)).toBeLessThanOrEqual(1_024);
   });
 });

@@ -1,7 +1,7 @@
 import type { CallRecord } from './call-record';
 import { MalformedCallRecordError } from './errors';
 import { boundCallRecord, checkCallRecord } from './record-check';
-import { CALL_PARTITIONS, INDEX, ITEM_TYPE, KEY } from './table-schema';
+import { CALL_PARTITIONS, ITEM_TYPE, KEY, LEGACY_INDEX } from './table-schema';
 
 /** A call record as stored: the record itself plus its keys, type and TTL. */
 export type CallItem = CallRecord & {
@@ -9,8 +9,6 @@ export type CallItem = CallRecord & {
   sk: string;
   type: typeof ITEM_TYPE.call;
   expiresAt: number;
-  gsi1pk?: string;
-  gsi1sk?: string;
 };
 
 /** FNV-1a: a cheap, stable spread of call ids over the hour's partitions. */
@@ -41,18 +39,13 @@ export const callSk = (timestamp: string, callId: string): string => `${timestam
  */
 export const toCallItem = (record: CallRecord, retentionDays: number): CallItem => {
   const bounded = boundCallRecord(record).record;
-  const item: CallItem = {
+  return {
     ...bounded,
     [KEY.partition]: callPk(bounded.timestamp, bounded.callId),
     [KEY.sort]: callSk(bounded.timestamp, bounded.callId),
     [KEY.type]: ITEM_TYPE.call,
     [KEY.ttl]: Math.floor(Date.parse(bounded.timestamp) / 1000) + retentionDays * 86_400,
   };
-  if (bounded.sessionId) {
-    item[INDEX.bySession.partition] = `SESSION#${bounded.sessionId}`;
-    item[INDEX.bySession.sort] = item.sk;
-  }
-  return item;
 };
 
 /**
@@ -68,8 +61,9 @@ export const fromCallItem = (item: Record<string, unknown>): CallRecord => {
     [KEY.sort]: _sk,
     [KEY.type]: _type,
     [KEY.ttl]: _ttl,
-    [INDEX.bySession.partition]: _g1,
-    [INDEX.bySession.sort]: _g2,
+    // Session-index keys that records of earlier versions carry.
+    [LEGACY_INDEX.bySession.partition]: _g1,
+    [LEGACY_INDEX.bySession.sort]: _g2,
     ...record
   } = item;
   return checkCallRecord(record);

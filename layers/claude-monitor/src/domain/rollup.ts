@@ -1,6 +1,10 @@
 import type { CallRecord, ErrorType } from './call-record';
 
-/** Time granularities of rollups. `total` has the single bucket `TOTAL_BUCKET` (used for sessions). */
+/**
+ * Time granularities of rollups. `total` has the single bucket `TOTAL_BUCKET`: a session's running total and a
+ * lifetime budget's window. It is not stored: a session's total is the sum of its hour rollups
+ * (`readRollupValues` in functions/shared).
+ */
 export const GRANULARITY = {
   hour: 'hour',
   day: 'day',
@@ -31,14 +35,17 @@ export type Dimension = (typeof DIMENSION)[keyof typeof DIMENSION];
 
 export const ALL_VALUE = '*';
 
-/** Which granularities each dimension is rolled up at. Sessions are short-lived: hourly plus a running total. */
+/**
+ * Which granularities each dimension is rolled up at. Sessions are short-lived: hourly only; their running
+ * total is read as the sum of their hours, which spares every call a second session write.
+ */
 export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = {
   all: ['hour', 'day', 'month'],
   model: ['hour', 'day', 'month'],
   user: ['hour', 'day', 'month'],
   tenant: ['hour', 'day', 'month'],
   function: ['hour', 'day', 'month'],
-  session: ['hour', 'total'],
+  session: ['hour'],
   provider_model: ['day'],
 };
 

@@ -75,8 +75,6 @@ export type Projection = (typeof PROJECTION)[keyof typeof PROJECTION];
 
 /** Global secondary indexes. */
 export const INDEX = {
-  /** Calls of one session in time order: `gsi1pk = SESSION#<sessionId>`, `gsi1sk = <timestamp>#<callId>`. */
-  bySession: { name: 'bySession', partition: 'gsi1pk', sort: 'gsi1sk', projection: PROJECTION.all },
   /**
    * Rollups of one dimension across values: `dpk = ROLLUP#<granularity>#<dim>`, `dsk = <bucket>#<value>`.
    * Keys only: an update that changes neither index key nor projected attribute writes nothing to the
@@ -94,11 +92,16 @@ export const INDEX = {
 } as const;
 
 /**
- * The group-by index as it was before it became keys-only. Nothing reads it; a deployed stack keeps it for
- * one update (`keepLegacyDimensionIndex`) while CloudFormation builds its replacement, then drops it.
+ * Indexes of earlier versions. Nothing reads them; a deployed stack keeps them while it is upgraded, because
+ * CloudFormation adds or deletes only one index per update (docs/deploy.md, "Upgrading").
+ * - `byDimensionAll`: the group-by index before it became keys-only (`keepLegacyDimensionIndex`).
+ * - `bySession`: calls of one session in time order (`gsi1pk = SESSION#<sessionId>`, `gsi1sk = <sk>`), once
+ *   read to rebuild a session's stored running total; a session's total is now the sum of its hour rollups,
+ *   so records no longer carry these keys and the index is dropped (`keepSessionIndex` keeps it).
  */
 export const LEGACY_INDEX = {
   byDimensionAll: { name: 'byDimension', partition: 'dpk', sort: 'dsk', projection: PROJECTION.all },
+  bySession: { name: 'bySession', partition: 'gsi1pk', sort: 'gsi1sk', projection: PROJECTION.all },
 } as const;
 
 /** Plain description of the table, in the shape of DynamoDB's CreateTable input (string keys only). */
@@ -108,7 +111,7 @@ export const TABLE_DEFINITION = {
   ttlAttribute: KEY.ttl,
   streamViewType: 'NEW_IMAGE',
   billingMode: 'PAY_PER_REQUEST',
-  globalSecondaryIndexes: [INDEX.bySession, INDEX.byDimension],
+  globalSecondaryIndexes: [INDEX.byDimension],
 } as const;
 
 /** Partition key of the reconciliation results of one source; the sort key is the UTC day. */
