@@ -95,4 +95,13 @@ export const judgeTargets = (f: BenchFigures): TargetResult[] => [
     ok: usd! < 1,
     measured: `$${fmt(usd!, 4)}`,
   })),
+  target(
+    'AWS cost ≤ $2.50 per million calls (realistic mix, busy rate)',
+    f,
+    ['dollars.aws_usd_per_million_calls', 'dollars.aws_usd_per_million_calls_before'],
+    ([usd, before]) => ({
+      ok: usd! <= 2.5,
+      measured: `$${fmt(usd!, 4)} ($${fmt(before!, 4)} as laid out before)`,
+    }),
+  ),
 ];
