@@ -27,7 +27,7 @@ export interface RollupRef extends ItemKey {
  * the session's hour rollup, so the total is the sum of those, and keeping it as an item of its own would
  * cost every call another transactional write.
  */
-export const isSessionTotal = (ref: Pick<RollupRef, 'granularity' | 'dim'>): boolean =>
+const isSessionTotal = (ref: Pick<RollupRef, 'granularity' | 'dim'>): boolean =>
   ref.granularity === 'total' && ref.dim === 'session';
 
 /** The sum of a session's hour rollups (one query of the session's partition), or undefined when it has none. */
