@@ -50,7 +50,8 @@ describe('benchmark harness on a tiny workload', () => {
     expect(json).toMatchObject({ node_version: process.version, quick: true });
     expect(typeof json.cpu_model).toBe('string');
     expect(report).not.toMatch(/missing|MISSING/);
-    expect(report.match(/^ {2}(PASS|MISS) /gm)).toHaveLength(10);
+    expect(report.match(/^ {2}(PASS|MISS) /gm)).toHaveLength(11);
+    expect(report).toMatch(/^ {2}(PASS|MISS) +AWS cost ≤ \$2.50 per million calls/m);
     // Figures that say the run did real work: every monitored call stored, every ledger put a
     // transactional write (2 units at least), summaries reading rollups only, dollars adding up.
     const f = results.figures;
