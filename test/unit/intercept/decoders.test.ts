@@ -27,6 +27,22 @@ describe('SseDecoder', () => {
     for (const events of results) expect(events).toEqual(expected);
   });
 
+  it('ends lines at LF, CR or CRLF, in any mix within one chunk', () => {
+    // Prepare: LF-ended lines before a bare CR, a CRLF and LF-ended lines after them
+    const mixed = bytes('event: a\ndata: 1\n\nevent: b\rdata: 2\r\r\nevent: c\r\ndata: 3\n\ndata: 4\n\n');
+    // Act
+    const results = Array.from({ length: mixed.length + 1 }, (_, cut) => decodeSplit(mixed, cut));
+    // Assess
+    for (const events of results) {
+      expect(events).toEqual([
+        { event: 'a', data: '1' },
+        { event: 'b', data: '2' },
+        { event: 'c', data: '3' },
+        { event: '', data: '4' },
+      ]);
+    }
+  });
+
   it('keeps multi-byte characters split across chunks', () => {
     // Prepare
     const text = bytes('data: {"t":"héllo 👋"}\n\n');

@@ -29,9 +29,11 @@ export class SseDecoder {
   private drain(final: boolean): SseEvent[] {
     const events: SseEvent[] = [];
     let start = 0;
+    // Searched again only once passed: a body without CRs is not scanned to its end once per line.
+    let cr = this.pending.indexOf('\r');
     for (;;) {
       const lf = this.pending.indexOf('\n', start);
-      const cr = this.pending.indexOf('\r', start);
+      if (cr !== -1 && cr < start) cr = this.pending.indexOf('\r', start);
       let end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       if (end === -1) break;
       // A CR at the very end of a chunk may be the first half of a CRLF: wait for the next byte.
