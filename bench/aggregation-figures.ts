@@ -191,8 +191,10 @@ const recordTypes = (
 const sessionTotalItemsBefore = (records: readonly CallRecord[]): Record<string, AttributeValue>[] => {
   const bySession = new Map<string, CallRecord[]>();
   for (const record of records) {
-    if (record.sessionId)
-      bySession.set(record.sessionId, [...(bySession.get(record.sessionId) ?? []), record]);
+    if (!record.sessionId) continue;
+    const calls = bySession.get(record.sessionId);
+    if (calls) calls.push(record);
+    else bySession.set(record.sessionId, [record]);
   }
   return [...bySession].map(([sessionId, calls]) => {
     const total: RollupDelta = {

@@ -15,7 +15,7 @@ import {
   usdToNano,
   type WindowFigures,
 } from 'claude-monitor/domain';
-import { batchGetItems, type ItemKey, itemKeyId } from '../shared/batch-get';
+import { type ItemKey, itemKeyId } from '../shared/batch-get';
 import { queryDimensionRollups } from '../shared/dimension-rollups';
 import { type RollupRef, readRollupValues } from '../shared/rollup-values';
 
@@ -161,14 +161,13 @@ export const budgetViews = async (
         .slice(0, MAX_INSTANCES),
     );
   }
-  const keys: ItemKey[] = [];
-  const rollups: RollupRef[] = [];
+  const keys: (ItemKey | RollupRef)[] = [];
   for (const { budget } of listed) {
     const bucket = budgetWindow(budget.period, now).bucket;
     const value = budget.scope === 'account' ? ANY_ID : budget.id;
     const enforced = modeOf(budget) === 'enforce';
     if (value !== undefined) {
-      rollups.push(budgetRollupRef(budget, value, timestamp));
+      keys.push(budgetRollupRef(budget, value, timestamp));
       if (enforced) keys.push(windowKey(budget, value, bucket));
     }
   }
@@ -177,9 +176,8 @@ export const budgetViews = async (
     if (modeOf(budget) === 'enforce')
       for (const { value } of instances) keys.push(windowKey(budget, value, bucket));
   }
-  const items = await batchGetItems(client, tableName, keys, { consistentRead: true });
-  for (const [id, item] of await readRollupValues(client, tableName, rollups, { consistentRead: true }))
-    items.set(id, item);
+  // Budget windows and spend in one batched read (a session's lifetime spend is the sum of its hours).
+  const items = await readRollupValues(client, tableName, keys, { consistentRead: true });
   const counterOf = (budget: BudgetConfig, value: string, bucket: string) => {
     const item = items.get(itemKeyId(windowKey(budget, value, bucket)));
     return item ? figuresOf(item) : undefined;

@@ -27,8 +27,8 @@ export interface RollupRef extends ItemKey {
  * the session's hour rollup, so the total is the sum of those, and keeping it as an item of its own would
  * cost every call another transactional write.
  */
-const isSessionTotal = (ref: Pick<RollupRef, 'granularity' | 'dim'>): boolean =>
-  ref.granularity === 'total' && ref.dim === 'session';
+const isSessionTotal = (key: ItemKey | RollupRef): key is RollupRef =>
+  'granularity' in key && key.granularity === 'total' && key.dim === 'session';
 
 /** The sum of a session's hour rollups (one query of the session's partition), or undefined when it has none. */
 const sessionTotal = async (
@@ -51,21 +51,22 @@ const sessionTotal = async (
 };
 
 /**
- * The rollup items of these refs by `itemKeyId`, absent where nothing was counted: stored rollups through one
- * `BatchGetItem` reader, session totals as the sum of the session's hour rollups (counters only). With
+ * The items of these keys by `itemKeyId`, absent where there is none: stored items (rollups, budget windows, …)
+ * through one `BatchGetItem` reader, and session totals as the sum of the session's hour rollups (counters
+ * only), so a reader that needs both makes one batched read. With
  * `consistentRead`, every value includes each write that completed before the read.
  */
 export const readRollupValues = async (
   client: DynamoDBClient,
   tableName: string,
-  refs: readonly RollupRef[],
+  keys: readonly (ItemKey | RollupRef)[],
   options: { consistentRead?: boolean } = {},
 ): Promise<Map<string, Record<string, unknown>>> => {
   const totals = new Map<string, RollupRef>();
-  const stored: RollupRef[] = [];
-  for (const ref of refs) {
-    if (isSessionTotal(ref)) totals.set(itemKeyId(ref), ref);
-    else stored.push(ref);
+  const stored: ItemKey[] = [];
+  for (const key of keys) {
+    if (isSessionTotal(key)) totals.set(itemKeyId(key), key);
+    else stored.push(key);
   }
   const values = await batchGetItems(client, tableName, stored, options);
   const pending = [...totals];
