@@ -1,7 +1,6 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
-  addCounters,
   type CallRecord,
   DEFAULT_RETENTION_DAYS,
   INDEX,
@@ -16,18 +15,15 @@ import {
   measureAggregation,
   rollupFamilyOf,
 } from '../functions/aggregator/bench-workload';
-import { preAggregate, type RollupDelta } from '../functions/aggregator/pre-aggregate';
 import {
   RATE_SCENARIOS,
   type RateScenario,
   realisticWorkload,
 } from '../functions/aggregator/realistic-workload';
-import { rollupItemOf } from '../functions/aggregator/recompute-store';
-import { rollupKey } from '../functions/aggregator/rollup-keys';
 import { itemSize, writeUnits } from './item-size';
 import { scanItemsOfType, withFreshTable } from './local-table';
 import { type PairFamilyCost, pairCosts } from './pair-cost';
-import { type PreviousLayoutWrites, previousLayoutWrites, SESSION_TOTAL_FAMILY } from './previous-layout';
+import { earlierOnlyItems, type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
 export interface ItemTypeUnits {
@@ -183,37 +179,6 @@ const recordTypes = (
   };
 };
 
-/**
- * The session running totals the earlier layout stored (`ROLLUP#total#session#<id>`, no group-by index
- * entry), as they would stand at the end of the run: each session's hour rollups summed, which is what the
- * item held. None is written now; the totals are read as that sum.
- */
-const sessionTotalItemsBefore = (records: readonly CallRecord[]): Record<string, AttributeValue>[] => {
-  const bySession = new Map<string, CallRecord[]>();
-  for (const record of records) {
-    if (!record.sessionId) continue;
-    const calls = bySession.get(record.sessionId);
-    if (calls) calls.push(record);
-    else bySession.set(record.sessionId, [record]);
-  }
-  return [...bySession].map(([sessionId, calls]) => {
-    const total: RollupDelta = {
-      key: rollupKey('total', 'session', sessionId, 'total'),
-      counters: {},
-      pairNames: new Map(),
-    };
-    for (const delta of preAggregate(calls).values()) {
-      if (delta.key.dim !== 'session') continue;
-      addCounters(total.counters, delta.counters);
-      for (const [slot, models] of delta.pairNames ?? []) {
-        total.pairNames?.set(slot, new Set([...(total.pairNames.get(slot) ?? []), ...models]));
-      }
-    }
-    const { dpk: _dpk, dsk: _dsk, ...item } = rollupItemOf(total);
-    return marshall(item, { removeUndefinedValues: true });
-  });
-};
-
 const breakdownOf = (
   scenario: RateScenario,
   batchSize: number,
@@ -228,7 +193,7 @@ const breakdownOf = (
     const family = rollupFamilyOf(item[KEY.partition]?.S ?? '');
     byFamily.set(family, [...(byFamily.get(family) ?? []), item]);
   }
-  const families = new Map(byFamily).set(SESSION_TOTAL_FAMILY, sessionTotalItemsBefore(records));
+  const families = new Map([...byFamily, ...earlierOnlyItems(records)]);
   const rollups = Object.fromEntries(
     [...families].map(([family, items]) => [
       family,

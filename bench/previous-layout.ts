@@ -1,23 +1,60 @@
-import type { CallRecord } from 'claude-monitor/domain';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { bucketOf, type CallRecord, type Dimension, dimensionValue } from 'claude-monitor/domain';
 import { rollupFamilyOf } from '../functions/aggregator/bench-workload';
 import { MAX_TRANSACTION_ITEMS, sortForSharing } from '../functions/aggregator/chunking';
 import { preAggregate } from '../functions/aggregator/pre-aggregate';
+import { rollupItemOf } from '../functions/aggregator/recompute-store';
 import { type RollupKey, rollupKey, rollupKeyId, rollupKeysOf } from '../functions/aggregator/rollup-keys';
 
-/** The rollup family of the session running totals the earlier layout stored. */
-export const SESSION_TOTAL_FAMILY = 'session/total';
+/** Dimensions the earlier layout also stored by month; months are now read as the sum of their days. */
+const MONTHLY_BEFORE: readonly Dimension[] = ['all', 'model', 'user', 'tenant', 'function'];
 
-/** The rollups a record updated in the earlier layout: today's plus the session's stored running total. */
+/**
+ * The rollups the earlier layout stored and the current one does not: each dimension's month and the
+ * session's running total (`ROLLUP#total#session#<id>`).
+ */
+const earlierOnlyKeysOf = (record: CallRecord): RollupKey[] => {
+  const keys: RollupKey[] = [];
+  for (const dim of MONTHLY_BEFORE) {
+    const value = dimensionValue(record, dim);
+    if (value) keys.push(rollupKey('month', dim, value, bucketOf(record.timestamp, 'month')));
+  }
+  if (record.sessionId) keys.push(rollupKey('total', 'session', record.sessionId, 'total'));
+  return keys;
+};
+
+/** The rollups a record updated in the earlier layout. */
 const previousRollupKeysOf = (record: CallRecord): RollupKey[] => [
   ...rollupKeysOf(record),
-  ...(record.sessionId ? [rollupKey('total', 'session', record.sessionId, 'total')] : []),
+  ...earlierOnlyKeysOf(record),
 ];
+
+/**
+ * The earlier layout's rollups that are no longer stored, by family, as they would stand at the end of the
+ * run (the sums of the records). Months had a group-by index entry; session totals had none.
+ */
+export const earlierOnlyItems = (
+  records: readonly CallRecord[],
+): Map<string, Record<string, AttributeValue>[]> => {
+  const families = new Map<string, Record<string, AttributeValue>[]>();
+  for (const delta of preAggregate(records, earlierOnlyKeysOf).values()) {
+    const { dpk, dsk, ...item } = rollupItemOf(delta);
+    const stored = delta.key.granularity === 'total' ? item : { ...item, dpk, dsk };
+    const family = rollupFamilyOf(delta.key.pk);
+    families.set(family, [
+      ...(families.get(family) ?? []),
+      marshall(stored, { removeUndefinedValues: true }),
+    ]);
+  }
+  return families;
+};
 
 /**
  * How the aggregator chunked a batch before it packed chunks by shared keys: records in `sortForSharing`
  * order, each chunk filled in that order until the next record no longer fits. Kept here only to price the
- * earlier layout on the same records; the aggregator uses `chunkCalls`. The earlier layout also stored each
- * session's running total, one more rollup key per session in a chunk.
+ * earlier layout on the same records; the aggregator uses `chunkCalls`. The earlier layout's records also
+ * had more rollup keys (`earlierOnlyKeysOf`).
  */
 export const firstFitChunks = (records: readonly CallRecord[], maxItems: number): CallRecord[][] => {
   const chunks: CallRecord[][] = [];
@@ -62,13 +99,10 @@ export const previousLayoutWrites = (
       MAX_TRANSACTION_ITEMS,
     )) {
       transactions++;
-      for (const delta of preAggregate(chunk).values()) {
+      for (const delta of preAggregate(chunk, previousRollupKeysOf).values()) {
         const family = rollupFamilyOf(delta.key.pk);
         rollupUpdatesByFamily[family] = (rollupUpdatesByFamily[family] ?? 0) + 1;
       }
-      const sessions = new Set(chunk.flatMap((record) => (record.sessionId ? [record.sessionId] : [])));
-      rollupUpdatesByFamily[SESSION_TOTAL_FAMILY] =
-        (rollupUpdatesByFamily[SESSION_TOTAL_FAMILY] ?? 0) + sessions.size;
     }
   }
   return { rollupUpdatesByFamily, transactions };

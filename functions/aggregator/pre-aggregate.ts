@@ -22,13 +22,17 @@ export interface RollupDelta {
 /**
  * Sums the records into one delta per distinct rollup key, so the writes grow with the number of keys a
  * batch touches, not with the number of calls. Also what recompute uses, so both agree by construction.
+ * `keysOf` is for pricing other layouts in the bench.
  */
-export const preAggregate = (records: Iterable<CallRecord>): Map<string, RollupDelta> => {
+export const preAggregate = (
+  records: Iterable<CallRecord>,
+  keysOf: (record: CallRecord) => RollupKey[] = rollupKeysOf,
+): Map<string, RollupDelta> => {
   const deltas = new Map<string, RollupDelta>();
   for (const record of records) {
     const counters = countersOf(record);
     const pair = pairContributionOf(record);
-    for (const key of rollupKeysOf(record)) {
+    for (const key of keysOf(record)) {
       const id = rollupKeyId(key);
       let delta = deltas.get(id);
       if (delta) addCounters(delta.counters, counters);

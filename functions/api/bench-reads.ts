@@ -104,7 +104,7 @@ const add = (
   sums.set(rollupKeyId(key), delta);
 };
 
-/** Rollups (hour, day, month × all, model) equal to `calls` calls spread evenly over the last `days` days. */
+/** Rollups (hour, day × all, model: what the aggregator stores) equal to `calls` calls spread evenly over the last `days` days. */
 export const benchRollupItems = (calls: number, days: number, now: Date): Record<string, unknown>[] => {
   const endHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const hours = days * 24;
@@ -120,7 +120,6 @@ export const benchRollupItems = (calls: number, days: number, now: Date): Record
       for (const [g, bucket] of [
         ['hour', stamp.slice(0, 13)],
         ['day', stamp.slice(0, 10)],
-        ['month', stamp.slice(0, 7)],
       ] as const) {
         add(sums, g, 'all', ALL_VALUE, bucket, c);
         add(sums, g, 'model', model, bucket, c);

@@ -10,13 +10,12 @@ import {
   figuresOf,
   modeOf,
   nanoToUsd,
-  rollupDimensionPk,
   type StoredBudget,
   usdToNano,
   type WindowFigures,
 } from 'claude-monitor/domain';
 import { type ItemKey, itemKeyId } from '../shared/batch-get';
-import { queryDimensionRollups } from '../shared/dimension-rollups';
+import { dimensionRollupsOfBucket } from '../shared/dimension-rollups';
 import { type RollupRef, readRollupValues } from '../shared/rollup-values';
 
 /** Ids listed under a budget for every tenant (user, function), the biggest spenders first. */
@@ -147,11 +146,8 @@ export const budgetViews = async (
     const { budget } = entry;
     if (budget.scope === 'account' || budget.id !== undefined || budget.period === 'lifetime') continue;
     const ref = budgetRollupRef(budget, ANY_ID, timestamp);
-    const rows = await queryDimensionRollups(client, tableName, {
-      dpk: rollupDimensionPk(ref.granularity, ref.dim),
-      from: `${ref.bucket}#`,
-      to: `${ref.bucket}$`,
-    });
+    // A month's spend per value is the sum of its days (months are not stored).
+    const rows = await dimensionRollupsOfBucket(client, tableName, ref);
     instancesOf.set(
       entry,
       rows

@@ -1,6 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { INDEX, KEY } from 'claude-monitor/domain';
+import {
+  addCounters,
+  countersOfItem,
+  type Dimension,
+  type Granularity,
+  INDEX,
+  KEY,
+  type RollupCounters,
+  rollupDimensionPk,
+  summedFrom,
+} from 'claude-monitor/domain';
 import { batchGetItems, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
 
@@ -40,4 +50,37 @@ export const queryDimensionRollups = async (
     const item = items.get(itemKeyId(key));
     return item ? [item] : [];
   });
+};
+
+/**
+ * Every value's rollup of one dimension in one bucket, as `{ value, bucket, …counters }`. A granularity that
+ * is not stored (`summedFrom`, e.g. a month) is summed per value from the finer rollups it is made of, read
+ * through the same index: a month of a dimension reads each value's days of it.
+ */
+export const dimensionRollupsOfBucket = async (
+  client: DynamoDBClient,
+  tableName: string,
+  ref: { granularity: Granularity; dim: Dimension; bucket: string },
+): Promise<Record<string, unknown>[]> => {
+  const source = summedFrom(ref.granularity, ref.dim, ref.bucket);
+  if (source === undefined)
+    return queryDimensionRollups(client, tableName, {
+      dpk: rollupDimensionPk(ref.granularity, ref.dim),
+      from: `${ref.bucket}#`,
+      to: `${ref.bucket}$`,
+    });
+  // Index sort keys are `<bucket>#<value>`, and every finer bucket of `prefix` continues with ASCII.
+  const parts = await queryDimensionRollups(client, tableName, {
+    dpk: rollupDimensionPk(source.granularity, ref.dim),
+    from: source.prefix === '' ? ' ' : source.prefix,
+    to: `${source.prefix}\uffff`,
+  });
+  const sums = new Map<string, RollupCounters>();
+  for (const part of parts) {
+    const value = String(part.value);
+    const sum = sums.get(value) ?? {};
+    addCounters(sum, countersOfItem(part));
+    sums.set(value, sum);
+  }
+  return [...sums].map(([value, counters]) => ({ ...counters, value, bucket: ref.bucket }));
 };

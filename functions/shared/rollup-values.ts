@@ -8,11 +8,12 @@ import {
   KEY,
   type RollupCounters,
   rollupPk,
+  summedFrom,
 } from 'claude-monitor/domain';
 import { batchGetItems, type ItemKey, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
 
-/** Session totals read at once: a batch of 1,000 calls touches up to 1,000 sessions. */
+/** Summed rollups read at once: a batch of 1,000 calls touches up to 1,000 sessions. */
 const PARALLEL_QUERIES = 16;
 
 /** A rollup as its readers name it: the item's key and what it sums. */
@@ -22,38 +23,45 @@ export interface RollupRef extends ItemKey {
   value: string;
 }
 
-/**
- * A session's running total (granularity `total`) is not stored: every call that adds to it also adds to
- * the session's hour rollup, so the total is the sum of those, and keeping it as an item of its own would
- * cost every call another transactional write.
- */
-const isSessionTotal = (key: ItemKey | RollupRef): key is RollupRef =>
-  'granularity' in key && key.granularity === 'total' && key.dim === 'session';
+/** Where a rollup that is not stored is summed from (`summedFrom`), with its ref; undefined when stored. */
+const summedSource = (key: ItemKey | RollupRef) => {
+  if (!('granularity' in key)) return undefined;
+  const source = summedFrom(key.granularity, key.dim, key.sk);
+  return source && { ref: key, source };
+};
+type Summed = NonNullable<ReturnType<typeof summedSource>>;
 
-/** The sum of a session's hour rollups (one query of the session's partition), or undefined when it has none. */
-const sessionTotal = async (
+/**
+ * The sum of the stored rollups a rollup is made of (one query of their partition: at most 31 days for a
+ * month, a session's hours for its total), or undefined when there are none.
+ */
+const sumOf = async (
   client: DynamoDBClient,
   tableName: string,
-  ref: RollupRef,
+  { ref, source }: Summed,
   consistentRead: boolean,
 ): Promise<Record<string, unknown> | undefined> => {
-  const hours = await queryAll(client, {
+  const prefixed = source.prefix !== '';
+  const parts = await queryAll(client, {
     TableName: tableName,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': KEY.partition },
-    ExpressionAttributeValues: marshall({ ':pk': rollupPk('hour', 'session', ref.value) }),
+    KeyConditionExpression: prefixed ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': KEY.partition, ...(prefixed ? { '#sk': KEY.sort } : {}) },
+    ExpressionAttributeValues: marshall({
+      ':pk': rollupPk(source.granularity, ref.dim, ref.value),
+      ...(prefixed ? { ':prefix': source.prefix } : {}),
+    }),
     ConsistentRead: consistentRead,
   });
-  if (hours.length === 0) return undefined;
-  const total: RollupCounters = {};
-  for (const hour of hours) addCounters(total, countersOfItem(hour));
-  return { ...total, [KEY.partition]: ref.pk, [KEY.sort]: ref.sk };
+  if (parts.length === 0) return undefined;
+  const sum: RollupCounters = {};
+  for (const part of parts) addCounters(sum, countersOfItem(part));
+  return { ...sum, [KEY.partition]: ref.pk, [KEY.sort]: ref.sk };
 };
 
 /**
  * The items of these keys by `itemKeyId`, absent where there is none: stored items (rollups, budget windows, …)
- * through one `BatchGetItem` reader, and session totals as the sum of the session's hour rollups (counters
- * only), so a reader that needs both makes one batched read. With
+ * through one `BatchGetItem` reader, and rollups that are not stored (months, session totals) as the sum of
+ * the finer ones they are made of (counters only), so a reader that needs both makes one batched read. With
  * `consistentRead`, every value includes each write that completed before the read.
  */
 export const readRollupValues = async (
@@ -62,20 +70,21 @@ export const readRollupValues = async (
   keys: readonly (ItemKey | RollupRef)[],
   options: { consistentRead?: boolean } = {},
 ): Promise<Map<string, Record<string, unknown>>> => {
-  const totals = new Map<string, RollupRef>();
+  const summed = new Map<string, Summed>();
   const stored: ItemKey[] = [];
   for (const key of keys) {
-    if (isSessionTotal(key)) totals.set(itemKeyId(key), key);
+    const source = summedSource(key);
+    if (source) summed.set(itemKeyId(key), source);
     else stored.push(key);
   }
   const values = await batchGetItems(client, tableName, stored, options);
-  const pending = [...totals];
+  const pending = [...summed];
   for (let start = 0; start < pending.length; start += PARALLEL_QUERIES) {
     const slice = pending.slice(start, start + PARALLEL_QUERIES);
     const found = await Promise.all(
-      slice.map(([, ref]) => sessionTotal(client, tableName, ref, options.consistentRead ?? false)),
+      slice.map(([, source]) => sumOf(client, tableName, source, options.consistentRead ?? false)),
     );
-    for (const [i, total] of found.entries()) if (total) values.set(slice[i]![0], total);
+    for (const [i, sum] of found.entries()) if (sum) values.set(slice[i]![0], sum);
   }
   return values;
 };

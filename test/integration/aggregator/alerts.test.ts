@@ -186,6 +186,38 @@ describe('alerts published to SNS (fauxqs) and read from an SQS subscription', (
     expect(attributesOf(user)).toMatchObject({ severity: 'info', user: 'ann', tenant: 'acme' });
   });
 
+  it('budgets: a month is the sum of its days, no month item is stored, and days of other months do not count', async () => {
+    // Prepare: $3 on the last day of October must not count towards November
+    const table = await createTestTable('alert-budget-month');
+    const deps = alertDeps(table, { budgetSteps: [100] });
+    deps.budgets = async () => [{ scope: 'tenant', id: 'acme', period: 'month', usd: 10 }];
+    const on = (usd: number, day: string) =>
+      costing(usd, { tenantId: 'acme', sessionId: undefined, timestamp: `${day}T10:00:00.000Z` });
+    await aggregateStreamBatch(deps, {
+      Records: await writeAndRead(table, [on(3, '2026-10-31'), on(4, '2026-11-01'), on(4, '2026-11-15')]),
+    });
+    const quiet = await sns.receiveAll();
+
+    // Act
+    await aggregateStreamBatch(deps, { Records: await writeAndRead(table, [on(3, '2026-11-29')]) });
+    const november = await sns.receiveAll();
+    await aggregateStreamBatch(deps, { Records: await writeAndRead(table, [on(12, '2026-12-01')]) });
+    const december = await sns.receiveAll();
+
+    // Assess
+    expect(quiet).toEqual([]);
+    expect(november.map((m) => [attributesOf(m).window, attributesOf(m).value])).toEqual([['2026-11', '11']]);
+    expect(december.map((m) => [attributesOf(m).window, attributesOf(m).value])).toEqual([['2026-12', '12']]);
+    const months = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'ROLLUP#month#tenant#acme' } },
+      }),
+    );
+    expect(months.Items).toEqual([]);
+  });
+
   it('consecutive errors: one alert per streak for the function and for the model; a success starts a new streak', async () => {
     // Prepare
     const table = await createTestTable('alert-errors');

@@ -379,3 +379,56 @@ describe('a session budget over the session lifetime', () => {
     expect(stored.Items).toEqual([]);
   });
 });
+
+describe('a monthly budget', () => {
+  it('is spent the sum of the month days, for a named user and for every user, with no month item stored', async () => {
+    // Prepare: ann spends $1 + $2 + $0.5 on three days of November (and $7 in October), bob $4 and carl $0.25
+    const own = await createTestTable('api-budgets-month');
+    const spend = (userId: string, nano: number, day: string) => {
+      const base = makeCallRecord({ userId, sessionId: undefined, timestamp: `${day}T08:00:00.000Z` });
+      return { ...base, cost: { ...base.cost, totalNanoUsd: nano } };
+    };
+    await seedThroughPipeline(own, [
+      spend('ann', 7_000_000_000, '2026-10-30'),
+      spend('ann', 1_000_000_000, '2026-11-02'),
+      spend('ann', 2_000_000_000, '2026-11-20'),
+      spend('ann', 500_000_000, '2026-11-29'),
+      spend('bob', 3_000_000_000, '2026-11-10'),
+      spend('bob', 1_000_000_000, '2026-11-11'),
+      spend('carl', 250_000_000, '2026-11-29'),
+    ]);
+    const monthApp = createTestApp(own, TOKEN, {
+      budgets: [
+        { scope: 'user', id: 'ann', period: 'month', usd: 10 },
+        { scope: 'user', period: 'month', usd: 5 },
+      ],
+    });
+
+    // Act
+    const response = await monthApp.request('/api/monitoring/budgets', {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const { budgets } = (await response.json()) as { budgets: Record<string, Json>[] };
+    const stored = await own.client.send(
+      new ScanCommand({
+        TableName: own.tableName,
+        FilterExpression: 'begins_with(pk, :month)',
+        ExpressionAttributeValues: { ':month': { S: 'ROLLUP#month#' } },
+      }),
+    );
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(budgets.find((b) => b.id === 'ann')).toMatchObject({
+      period: 'month',
+      spent_nano_usd: 3_500_000_000,
+      percent_used: 35,
+      window: { bucket: '2026-11' },
+    });
+    expect(budgets.find((b) => b.id === null)!.instances).toEqual([
+      expect.objectContaining({ id: 'bob', spent_nano_usd: 4_000_000_000, percent_used: 80 }),
+      expect.objectContaining({ id: 'carl', spent_nano_usd: 250_000_000, percent_used: 5 }),
+    ]);
+    expect(stored.Items).toEqual([]);
+  });
+});

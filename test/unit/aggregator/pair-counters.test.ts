@@ -74,7 +74,7 @@ describe('model slots of the pair breakdowns', () => {
     expect([...tenant.pairNames!.get(sonnet)!]).toEqual([SONNET]);
     for (const id of [
       'ROLLUP#hour#session#session-1|2026-11-29T10',
-      'ROLLUP#month#function#fn-chat|2026-11',
+      'ROLLUP#day#function#fn-chat|2026-11-29',
     ]) {
       expect(deltas.get(id)!.counters[pairCounterAttribute(sonnet, 'calls')], id).toBe(2);
     }

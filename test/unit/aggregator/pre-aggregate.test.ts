@@ -16,12 +16,12 @@ describe('rollup keys of a record', () => {
     const ids = rollupKeysOf(record).map(rollupKeyId);
 
     // Assess
-    expect(ids).toHaveLength(16);
+    expect(ids).toHaveLength(11);
     expect(ids).toContain('ROLLUP#hour#all#*|2026-11-29T10');
-    expect(ids).toContain('ROLLUP#month#tenant#tenant-1|2026-11');
+    expect(ids).toContain('ROLLUP#day#tenant#tenant-1|2026-11-29');
     expect(ids).toContain('ROLLUP#hour#session#session-1|2026-11-29T10');
-    // A session's running total is read as the sum of its hours, never stored.
-    expect(ids.filter((id) => id.startsWith('ROLLUP#total#'))).toEqual([]);
+    // Months and a session's running total are read as sums of days and hours, never stored.
+    expect(ids.filter((id) => /^ROLLUP#(month|total)#/.test(id))).toEqual([]);
   });
 
   it('leaves out the dimensions a record has no value for', () => {
@@ -51,7 +51,7 @@ describe('rollup keys of a record', () => {
     const ids = rollupKeysOf(bedrock).map(rollupKeyId);
 
     // Assess
-    expect(ids).toHaveLength(17);
+    expect(ids).toHaveLength(12);
     expect(ids).toContain(
       'ROLLUP#day#provider_model#bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0|2026-11-29',
     );
@@ -72,7 +72,7 @@ describe('preAggregate', () => {
 
     // Assess
     const hour = deltas.get('ROLLUP#hour#all#*|2026-11-29T10')!;
-    expect(deltas.size).toBe(16);
+    expect(deltas.size).toBe(11);
     expect(hour.counters).toMatchObject({
       calls: 3,
       successes: 2,

@@ -1,9 +1,8 @@
 import type { CallRecord, ErrorType } from './call-record';
 
 /**
- * Time granularities of rollups. `total` has the single bucket `TOTAL_BUCKET`: a session's running total and a
- * lifetime budget's window. It is not stored: a session's total is the sum of its hour rollups
- * (`readRollupValues` in functions/shared).
+ * Time granularities of rollups, finest first. `total` has the single bucket `TOTAL_BUCKET`: a session's
+ * running total and a lifetime budget's window. `month` and `total` are not stored (see `summedFrom`).
  */
 export const GRANULARITY = {
   hour: 'hour',
@@ -36,17 +35,40 @@ export type Dimension = (typeof DIMENSION)[keyof typeof DIMENSION];
 export const ALL_VALUE = '*';
 
 /**
- * Which granularities each dimension is rolled up at. Sessions are short-lived: hourly only; their running
- * total is read as the sum of their hours, which spares every call a second session write.
+ * Which granularities each dimension is stored at. Sessions are short-lived: hourly only. Nothing is stored
+ * by month or in total: every call that adds to a month adds to one of its days, and every call that adds to
+ * a session's total adds to one of its hours, so those are read as sums (`summedFrom`) and no call pays a
+ * transactional write for them.
  */
 export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = {
-  all: ['hour', 'day', 'month'],
-  model: ['hour', 'day', 'month'],
-  user: ['hour', 'day', 'month'],
-  tenant: ['hour', 'day', 'month'],
-  function: ['hour', 'day', 'month'],
+  all: ['hour', 'day'],
+  model: ['hour', 'day'],
+  user: ['hour', 'day'],
+  tenant: ['hour', 'day'],
+  function: ['hour', 'day'],
   session: ['hour'],
   provider_model: ['day'],
+};
+
+const FINEST_FIRST: readonly Granularity[] = ['hour', 'day', 'month', 'total'];
+
+/**
+ * How a rollup that is not stored is read: as the sum of the dimension's stored rollups of the coarsest
+ * finer granularity whose buckets begin with `prefix` (a month is the sum of its days, `2026-12-01` to
+ * `2026-12-31`; a session's total the sum of all its hours, prefix empty). Undefined when the rollup is
+ * stored, or when nothing finer is (it then has no value).
+ */
+export const summedFrom = (
+  granularity: Granularity,
+  dim: Dimension,
+  bucket: string,
+): { granularity: Granularity; prefix: string } | undefined => {
+  const stored = ROLLUP_PLAN[dim];
+  if (stored.includes(granularity)) return undefined;
+  const finer = FINEST_FIRST.slice(0, FINEST_FIRST.indexOf(granularity)).filter((g) => stored.includes(g));
+  const source = finer.at(-1);
+  if (source === undefined) return undefined;
+  return { granularity: source, prefix: granularity === 'total' ? '' : bucket };
 };
 
 /**
