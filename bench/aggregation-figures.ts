@@ -124,7 +124,9 @@ const typeUnits = (
       return TRANSACTIONAL * units + (item[INDEX.byDimension.partition] !== undefined ? units : 0);
     }),
   );
-  const indexEntryUnits = inIndex.reduce((sum, item) => sum + writeUnits(keysOnlyEntry(item)), 0);
+  // A family written no more (months, session totals: `earlierOnlyItems`) creates no index entry now.
+  const created = writes > 0 ? inIndex : [];
+  const indexEntryUnits = created.reduce((sum, item) => sum + writeUnits(keysOnlyEntry(item)), 0);
   return {
     writesPerCall: writes / calls,
     writesPerCallBefore: writesBefore / calls,
