@@ -104,7 +104,10 @@ const add = (
   sums.set(rollupKeyId(key), delta);
 };
 
-/** Rollups (hour, day × all, model: what the aggregator stores) equal to `calls` calls spread evenly over the last `days` days. */
+/**
+ * Rollups (hour and day × all and model, as the aggregator stores them) equal to `calls` calls spread evenly
+ * over the last `days` days.
+ */
 export const benchRollupItems = (calls: number, days: number, now: Date): Record<string, unknown>[] => {
   const endHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const hours = days * 24;
