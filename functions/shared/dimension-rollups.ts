@@ -69,11 +69,12 @@ export const dimensionRollupsOfBucket = async (
       from: `${ref.bucket}#`,
       to: `${ref.bucket}$`,
     });
-  // Index sort keys are `<bucket>#<value>`, and every finer bucket of `prefix` continues with ASCII.
+  // Index sort keys are `<bucket>#<value>`; a finer bucket continues its prefix with a digit, `-` or `T`,
+  // all of which sort between a space and `~`.
   const parts = await queryDimensionRollups(client, tableName, {
     dpk: rollupDimensionPk(source.granularity, ref.dim),
-    from: source.prefix === '' ? ' ' : source.prefix,
-    to: `${source.prefix}\uffff`,
+    from: `${source.prefix} `,
+    to: `${source.prefix}~`,
   });
   const sums = new Map<string, RollupCounters>();
   for (const part of parts) {

@@ -382,7 +382,8 @@ describe('a session budget over the session lifetime', () => {
 
 describe('a monthly budget', () => {
   it('is spent the sum of the month days, for a named user and for every user, with no month item stored', async () => {
-    // Prepare: ann spends $1 + $2 + $0.5 on three days of November (and $7 in October), bob $4 and carl $0.25
+    // Prepare: ann spends $1 + $2 + $0.5 on three days of November, bob $4 and carl $0.25; days of October
+    // and December must not count
     const own = await createTestTable('api-budgets-month');
     const spend = (userId: string, nano: number, day: string) => {
       const base = makeCallRecord({ userId, sessionId: undefined, timestamp: `${day}T08:00:00.000Z` });
@@ -396,6 +397,8 @@ describe('a monthly budget', () => {
       spend('bob', 3_000_000_000, '2026-11-10'),
       spend('bob', 1_000_000_000, '2026-11-11'),
       spend('carl', 250_000_000, '2026-11-29'),
+      spend('bob', 9_000_000_000, '2026-10-31'),
+      spend('carl', 5_000_000_000, '2026-12-01'),
     ]);
     const monthApp = createTestApp(own, TOKEN, {
       budgets: [
