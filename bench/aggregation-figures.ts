@@ -193,7 +193,9 @@ const breakdownOf = (
   const byFamily = new Map<string, Record<string, AttributeValue>[]>();
   for (const item of rollupItems) {
     const family = rollupFamilyOf(item[KEY.partition]?.S ?? '');
-    byFamily.set(family, [...(byFamily.get(family) ?? []), item]);
+    const items = byFamily.get(family) ?? [];
+    items.push(item);
+    byFamily.set(family, items);
   }
   const families = new Map([...byFamily, ...earlierOnlyItems(records)]);
   const rollups = Object.fromEntries(

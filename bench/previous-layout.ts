@@ -42,10 +42,9 @@ export const earlierOnlyItems = (
     const { dpk, dsk, ...item } = rollupItemOf(delta);
     const stored = delta.key.granularity === 'total' ? item : { ...item, dpk, dsk };
     const family = rollupFamilyOf(delta.key.pk);
-    families.set(family, [
-      ...(families.get(family) ?? []),
-      marshall(stored, { removeUndefinedValues: true }),
-    ]);
+    const items = families.get(family) ?? [];
+    items.push(marshall(stored, { removeUndefinedValues: true }));
+    families.set(family, items);
   }
   return families;
 };
