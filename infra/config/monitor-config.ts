@@ -32,7 +32,7 @@ export interface MonitorConfig {
   retentionDays?: number;
   /** Days logs are kept; one of CloudWatch Logs' allowed retentions. @default 30 */
   logRetentionDays?: number;
-  /** @default { batchSize: 1000, batchingWindowSeconds: 5, parallelizationFactor: 1 } */
+  /** @default { batchSize: 10000, batchingWindowSeconds: 30, parallelizationFactor: 1 } */
   aggregator?: { batchSize?: number; batchingWindowSeconds?: number; parallelizationFactor?: number };
   /** DynamoDB capacity mode. @default { mode: 'onDemand' } */
   capacity?: {

@@ -13,13 +13,16 @@ import type { ReconciliationSettings } from '../../functions/reconciler/config';
 export interface AggregatorProps {
   /**
    * Stream records per aggregator invocation (1 to 10,000). Larger batches pre-aggregate more calls into each
-   * rollup write, which keeps hot rollup keys cool.
-   * @default 1000 (the batch size the benchmark measures the aggregator at)
+   * rollup write, which costs less and keeps hot rollup keys cool. Lambda also ends a batch at its 6 MB payload
+   * limit (about 4,000 call records) and at the batching window.
+   * @default 10000
    */
   readonly batchSize?: number;
   /**
-   * Seconds the event source waits to fill a batch (0 to 300). Alerts are at most this late.
-   * @default 5
+   * Seconds the event source waits to fill a batch (0 to 300). Alerts, dashboards and the correction of
+   * enforced budget windows are at most this late; a longer window puts more calls into each rollup write
+   * (write units per call by window: docs/performance.md).
+   * @default 30
    */
   readonly batchingWindowSeconds?: number;
   /**

@@ -31,6 +31,7 @@ import { MonitorTable } from './monitor-table';
 import { Notifier } from './notifier';
 import { DEFAULT_RECONCILIATION_SCHEDULE, Reconciler } from './reconciler';
 import { RecordReplay } from './record-replay';
+import { STREAM_BATCHING_DEFAULTS } from './stream-batching';
 import { validateClaudeMonitorProps } from './validate-props';
 
 export type { AttachOptions } from './attach-function';
@@ -48,10 +49,7 @@ const optional = <K extends string, V>(name: K, value: V | undefined): { [P in K
 /** Defaults of `ClaudeMonitorProps`, applied after validation. */
 export const CLAUDE_MONITOR_DEFAULTS = {
   stageName: 'prod',
-  batchSize: 1_000,
-  batchingWindowSeconds: 5,
-  /** One batch per shard at a time: no concurrent commits on the same rollups unless asked for. */
-  parallelizationFactor: 1,
+  ...STREAM_BATCHING_DEFAULTS,
   rateLimit: 20,
   burstLimit: 40,
   logRetention: RetentionDays.ONE_MONTH,

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthMonitorStack } from './support/synth-stack';
+import { SYNTH_TIMEOUT, synthMonitorStack } from './support/synth-stack';
 
 const ESM = 'AWS::Lambda::EventSourceMapping';
 
@@ -54,6 +54,16 @@ describe('aggregator event source', () => {
     // Act
     const assess = () =>
       template.hasResourceProperties(ESM, { BatchSize: 250, MaximumBatchingWindowInSeconds: 7 });
+    // Assess
+    expect(assess).not.toThrow();
+  });
+
+  it("batches by default up to Lambda's largest batch within a 30-second window", SYNTH_TIMEOUT, () => {
+    // Prepare: a stack without aggregator props
+    const { template: defaults } = synthMonitorStack();
+    // Act
+    const assess = () =>
+      defaults.hasResourceProperties(ESM, { BatchSize: 10_000, MaximumBatchingWindowInSeconds: 30 });
     // Assess
     expect(assess).not.toThrow();
   });
