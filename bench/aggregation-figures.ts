@@ -24,6 +24,14 @@ import { itemSize, writeUnits } from './item-size';
 import { scanItemsOfType, withFreshTable } from './local-table';
 import { type PairFamilyCost, pairCosts } from './pair-cost';
 import { earlierOnlyItems, type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
+import {
+  type Batching,
+  COMPARED_WINDOWS,
+  DEPLOYED_BATCHING,
+  EARLIER_BATCHING,
+  eventRecordBytes,
+  recordsPerBatch,
+} from './stream-batch';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
 export interface ItemTypeUnits {
@@ -44,11 +52,22 @@ export interface ItemTypeUnits {
   largestBytes: number;
 }
 
+/** Write units per call at one batching window (same rate, same mix, batches as that window makes them). */
+export interface WindowUnits {
+  windowSeconds: (typeof COMPARED_WINDOWS)[number];
+  batchSize: number;
+  totalWriteUnitsPerCall: number;
+}
+
 /** What the aggregator writes for one workload at one call rate, by item type. */
 export interface AggregationBreakdown {
   scenario: RateScenario;
   callsPerSecond: number;
+  /** Records per stream batch as deployed now, and as the earlier layout was priced (`EARLIER_BATCHING`). */
   batchSize: number;
+  batchSizeBefore: number;
+  /** Average bytes a call record takes in the invocation payload (what bounds a busy batch). */
+  eventRecordBytes: number;
   calls: number;
   /** The call record the recorder writes (one plain write) and its entry in the session index. */
   record: ItemTypeUnits;
@@ -80,6 +99,8 @@ export interface AggregationBreakdown {
   /** What DynamoDB Local reported for all the writes (it under-reports transactions). */
   reportedWriteUnitsPerCall: number;
   recordsPerSecond: number;
+  /** Total write units per call at each of `COMPARED_WINDOWS`. */
+  windows: WindowUnits[];
 }
 
 /** A write inside `TransactWriteItems` is billed twice (prepare and commit). */
@@ -183,7 +204,7 @@ const recordTypes = (
 
 const breakdownOf = (
   scenario: RateScenario,
-  batchSize: number,
+  batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
   records: readonly CallRecord[],
   m: AggregationMeasurement,
   previous: PreviousLayoutWrites,
@@ -231,7 +252,7 @@ const breakdownOf = (
   return {
     scenario,
     callsPerSecond: RATE_SCENARIOS[scenario].callsPerSecond,
-    batchSize,
+    ...batching,
     calls: m.calls,
     record,
     sessionIndex,
@@ -252,12 +273,43 @@ const breakdownOf = (
       largest: Math.max(0, ...m.distinctKeysPerBatch),
     },
     transactionsPerBatch: m.transactions / m.invocations,
-    transactionsPerBatchBefore: previous.transactions / m.invocations,
+    transactionsPerBatchBefore: previous.transactions / previous.batches,
     writeRequestsPerCall: m.writeRequestsPerCall,
     readUnitsPerCall: m.readUnits / m.calls,
     reportedWriteUnitsPerCall: m.writeUnitsPerCall,
     recordsPerSecond: m.recordsPerSecond,
+    windows: [],
   };
+};
+
+/** Calls measured per run: whole batches, at least `batches` of them and at least this many calls. */
+const MIN_CALLS = 400;
+
+/** One run of the realistic workload through the aggregator on a fresh table, broken down by item type. */
+const measureRun = (
+  client: DynamoDBClient,
+  scenario: RateScenario,
+  batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
+  calls: number,
+): Promise<AggregationBreakdown> => {
+  const { batchSize, batchSizeBefore } = batching;
+  const records = realisticWorkload(calls, RATE_SCENARIOS[scenario].callsPerSecond);
+  return withFreshTable(client, `bench-${scenario}-${batchSize}`, async (tableName) => {
+    const m = await measureAggregation({ client, tableName, batchSize, records });
+    const [ledger, rollups] = await Promise.all([
+      scanItemsOfType(client, tableName, ITEM_TYPE.ledger),
+      scanItemsOfType(client, tableName, ITEM_TYPE.rollup),
+    ]);
+    return breakdownOf(
+      scenario,
+      batching,
+      records,
+      m,
+      previousLayoutWrites(records, batchSizeBefore),
+      ledger,
+      rollups,
+    );
+  });
 };
 
 /**
@@ -265,6 +317,9 @@ const breakdownOf = (
  * each on a fresh table, and breaks the billed write units down by item type. DynamoDB Local does not report
  * the capacity transactions consume, so billed units are computed from the writes made and the sizes of the
  * items written, by DynamoDB's rules: 1 unit per started KB, twice inside a transaction, plus the index entry.
+ * Batches are as the deployed event source makes them at that rate (`recordsPerBatch`); the earlier layout is
+ * priced on the same records in the batches its deployment made (`EARLIER_BATCHING`). Each rate is also run
+ * at the other `COMPARED_WINDOWS`, for the total alone.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling
  */
 export const measureAggregationBreakdowns = async (options: {
@@ -273,25 +328,27 @@ export const measureAggregationBreakdowns = async (options: {
 }): Promise<Record<RateScenario, AggregationBreakdown>> => {
   const results: Partial<Record<RateScenario, AggregationBreakdown>> = {};
   for (const scenario of Object.keys(RATE_SCENARIOS) as RateScenario[]) {
-    const { callsPerSecond, batchSize: fullBatch, calls } = RATE_SCENARIOS[scenario];
-    const batchSize = options.quick ? Math.min(fullBatch, 50) : fullBatch;
-    const records = realisticWorkload(options.quick ? 2 * batchSize : calls, callsPerSecond);
-    results[scenario] = await withFreshTable(options.client, `bench-${scenario}`, async (tableName) => {
-      const m = await measureAggregation({ client: options.client, tableName, batchSize, records });
-      const [ledger, rollups] = await Promise.all([
-        scanItemsOfType(options.client, tableName, ITEM_TYPE.ledger),
-        scanItemsOfType(options.client, tableName, ITEM_TYPE.rollup),
-      ]);
-      return breakdownOf(
-        scenario,
-        batchSize,
-        records,
-        m,
-        previousLayoutWrites(records, batchSize),
-        ledger,
-        rollups,
-      );
-    });
+    const { callsPerSecond, batches } = RATE_SCENARIOS[scenario];
+    const bytes = eventRecordBytes(realisticWorkload(MIN_CALLS, callsPerSecond));
+    const batchOf = (batching: Batching): number => {
+      const size = recordsPerBatch(callsPerSecond, batching, bytes);
+      return options.quick ? Math.min(size, 50) : size;
+    };
+    const callsFor = (batchSize: number): number =>
+      options.quick ? 2 * batchSize : batchSize * Math.max(batches, Math.ceil(MIN_CALLS / batchSize));
+    const batchSize = batchOf(DEPLOYED_BATCHING);
+    const batching = { batchSize, batchSizeBefore: batchOf(EARLIER_BATCHING), eventRecordBytes: bytes };
+    const main = await measureRun(options.client, scenario, batching, callsFor(batchSize));
+    for (const windowSeconds of COMPARED_WINDOWS) {
+      const size = batchOf({ ...DEPLOYED_BATCHING, windowSeconds });
+      const total =
+        size === batchSize
+          ? main.totalWriteUnitsPerCall
+          : (await measureRun(options.client, scenario, { ...batching, batchSize: size }, callsFor(size)))
+              .totalWriteUnitsPerCall;
+      main.windows.push({ windowSeconds, batchSize: size, totalWriteUnitsPerCall: total });
+    }
+    results[scenario] = main;
   }
   return results as Record<RateScenario, AggregationBreakdown>;
 };

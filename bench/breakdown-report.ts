@@ -1,6 +1,7 @@
 import { RATE_SCENARIOS, type RateScenario, WORKLOAD_MIX } from '../functions/aggregator/realistic-workload';
 import type { AggregationBreakdown, ItemTypeUnits } from './aggregation-figures';
 import { AWS_PRICES } from './prices';
+import { COMPARED_WINDOWS, DEPLOYED_BATCHING } from './stream-batch';
 
 /** Where DynamoDB documents the rules the billed units are computed by. */
 export const BILLING_RULE_SOURCES = [
@@ -52,17 +53,19 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     `  mix: ${mixLine()}.`,
     "  Billed units are computed from the sizes of the items written, by DynamoDB's documented rules, because",
     '  DynamoDB Local does not report the capacity transactions consume; rollup sizes are their final (largest) sizes.',
-    '  "before" is the earlier layout on the same records: first-fit chunks in sorted order, an all-attributes',
+    '  "before" is the earlier layout on the same records in the batches of its deployment (1,000 records or',
+    '  5 s, whichever came first): first-fit chunks in sorted order, an all-attributes',
     '  group-by index (every rollup write rewrote its index entry), a session index holding every record, a',
     '  stored running total per session and stored month rollups; "after" is the layout now: chunks packed by',
     '  shared keys, a keys-only group-by index (one entry per rollup, written when it is created), no session',
-    "  index, a session's total read as the sum of its hours and a month as the sum of its days.",
+    "  index, a session's total read as the sum of its hours and a month as the sum of its days, in the batches",
+    `  deployed now (${DEPLOYED_BATCHING.windowSeconds} s window, at most ${DEPLOYED_BATCHING.batchSize.toLocaleString('en-US')} records and what fits in Lambda's 6 MB payload).`,
     ...BILLING_RULE_SOURCES.map((source) => `  rule: ${source}`),
     line(
       '',
       scenarios.flatMap((s) => {
         const b = breakdowns[s];
-        return ['', '', `${s}: ${b.callsPerSecond}/s`, '', `batch`, String(b.batchSize)];
+        return ['', '', `${s}: ${b.callsPerSecond}/s`, '', 'batch', `${b.batchSizeBefore}→${b.batchSize}`];
       }),
     ),
     line(
@@ -126,8 +129,39 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     lines.push(
       `  ${s}: rollups ${fixed(b.rollupWriteUnitsPerCallBefore, 3)} units/call before, ${fixed(b.rollupWriteUnitsPerCall, 3)} after, item size average ${Math.round(b.rollupItemBytes.average)} B, largest ${Math.round(b.rollupItemBytes.largest)} B; ` +
         `distinct rollup keys per batch of ${b.batchSize}: average ${fixed(b.distinctKeysPerBatch.average, 1)}, largest ${b.distinctKeysPerBatch.largest}; ` +
-        `${fixed(b.transactionsPerBatchBefore, 1)} transactions per batch before, ${fixed(b.transactionsPerBatch, 1)} after`,
+        `${fixed(b.transactionsPerBatchBefore, 1)} transactions per batch of ${b.batchSizeBefore} before, ${fixed(b.transactionsPerBatch, 1)} per batch of ${b.batchSize} after`,
     );
   }
-  return lines;
+  return [...lines, ...formatWindows(breakdowns)];
+};
+
+/**
+ * Total write units per call by batching window, at each rate: a longer window puts more of a session's and
+ * a user's calls into one batch, so into one rollup write, and makes alerts that much later.
+ */
+const formatWindows = (breakdowns: Record<RateScenario, AggregationBreakdown>): string[] => {
+  const scenarios = Object.keys(RATE_SCENARIOS) as RateScenario[];
+  const bytes = scenarios.map((s) => `${s} ${Math.round(breakdowns[s].eventRecordBytes)} B`).join(', ');
+  const widths = [8, ...scenarios.flatMap(() => [7, 8, 9])];
+  const line = (cells: string[]): string => `  ${cells.map((text, i) => cell(widths[i]!, text)).join(' ')}`;
+  return [
+    `By batching window (same mix and rates, after; deployed: ${DEPLOYED_BATCHING.windowSeconds} s; a call record takes ${bytes} of the 6 MB payload; alerts are at most the window late):`,
+    line(['window', ...scenarios.flatMap((s) => [s, 'units', '$/M'])]),
+    line(['', ...scenarios.flatMap(() => ['batch', '/call', 'writes'])]),
+    ...COMPARED_WINDOWS.map((windowSeconds) =>
+      line([
+        `${windowSeconds} s`,
+        ...scenarios.flatMap((s) => {
+          const w = breakdowns[s].windows.find((entry) => entry.windowSeconds === windowSeconds);
+          return w === undefined
+            ? ['-', '-', '-']
+            : [
+                String(w.batchSize),
+                fixed(w.totalWriteUnitsPerCall, 3),
+                fixed(dollarsOfUnits(w.totalWriteUnitsPerCall), 3),
+              ];
+        }),
+      ]),
+    ),
+  ];
 };

@@ -2,6 +2,8 @@
  * Every figure the benchmark produces, by its key in `bench-results.json`. A figure is a number, or null
  * when the part it measures could not run (the report then says why).
  */
+import { RATE_SCENARIOS, type RateScenario } from '../functions/aggregator/realistic-workload';
+import { COMPARED_WINDOWS } from './stream-batch';
 
 /** Key prefix of each measured configuration; the monitored client's figures carry none. */
 export const CONFIGURATION_PREFIX = {
@@ -46,6 +48,15 @@ export type BudgetFigureKey = `budgets.${PerLimitCount}_${EnforcedLimitCount}_li
 export const budgetKey = (figure: PerLimitCount, limits: EnforcedLimitCount): BudgetFigureKey =>
   `budgets.${figure}_${limits}_limits`;
 
+/** Total write units per call of a rate at one batching window, e.g. `aggregator.steady_units_per_call_window_60s`. */
+export type WindowFigureKey =
+  `aggregator.${RateScenario}_units_per_call_window_${(typeof COMPARED_WINDOWS)[number]}s`;
+
+export const windowKey = (
+  scenario: RateScenario,
+  windowSeconds: (typeof COMPARED_WINDOWS)[number],
+): WindowFigureKey => `aggregator.${scenario}_units_per_call_window_${windowSeconds}s`;
+
 const OTHER_KEYS = [
   'client.plain_median_ms',
   'client.plain_p99_ms',
@@ -84,6 +95,10 @@ const OTHER_KEYS = [
   'aggregator.records_per_second',
   'aggregator.calls',
   'aggregator.batch_size',
+  'aggregator.batch_size_before',
+  'aggregator.steady_batch_size',
+  'aggregator.batching_window_seconds',
+  'aggregator.event_record_bytes',
   'aggregator.ledger_units_per_call',
   'aggregator.rollup_units_per_call',
   'aggregator.rollup_units_per_call_before',
@@ -124,7 +139,11 @@ const OTHER_KEYS = [
   'dollars.aws_share_of_claude_spend_percent',
 ] as const;
 
-export type FigureKey = ConfigurationFigureKey | BudgetFigureKey | (typeof OTHER_KEYS)[number];
+export type FigureKey =
+  | ConfigurationFigureKey
+  | BudgetFigureKey
+  | WindowFigureKey
+  | (typeof OTHER_KEYS)[number];
 
 /** The key of a per-configuration figure, e.g. `client.openllmetry_added_median_ms`. */
 export const configurationKey = (prefix: Prefix, figure: PerConfiguration): ConfigurationFigureKey =>
@@ -135,6 +154,9 @@ export const FIGURE_KEYS: readonly FigureKey[] = [
     PER_CONFIGURATION.map((figure) => configurationKey(prefix, figure)),
   ),
   ...ENFORCED_LIMIT_COUNTS.flatMap((limits) => PER_LIMIT_COUNT.map((figure) => budgetKey(figure, limits))),
+  ...(Object.keys(RATE_SCENARIOS) as RateScenario[]).flatMap((scenario) =>
+    COMPARED_WINDOWS.map((windowSeconds) => windowKey(scenario, windowSeconds)),
+  ),
   ...OTHER_KEYS,
 ];
 

@@ -78,6 +78,7 @@ export const firstFitChunks = (records: readonly CallRecord[], maxItems: number)
 export interface PreviousLayoutWrites {
   rollupUpdatesByFamily: Record<string, number>;
   transactions: number;
+  batches: number;
 }
 
 /**
@@ -91,7 +92,9 @@ export const previousLayoutWrites = (
 ): PreviousLayoutWrites => {
   const rollupUpdatesByFamily: Record<string, number> = {};
   let transactions = 0;
+  let batches = 0;
   for (let start = 0; start < records.length; start += batchSize) {
+    batches++;
     const sorted = sortForSharing(records.slice(start, start + batchSize).map((record) => ({ record })));
     for (const chunk of firstFitChunks(
       sorted.map((call) => call.record),
@@ -104,5 +107,5 @@ export const previousLayoutWrites = (
       }
     }
   }
-  return { rollupUpdatesByFamily, transactions };
+  return { rollupUpdatesByFamily, transactions, batches };
 };

@@ -12,11 +12,12 @@ import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
 import { CONCURRENT_INVOCATIONS, measureConcurrency } from './concurrency-figures';
 import { computeDollars, type DollarFigures } from './dollars';
-import { type BenchFigures, FIGURE_KEYS, type FigureKey } from './figures';
+import { type BenchFigures, FIGURE_KEYS, type FigureKey, windowKey } from './figures';
 import { buildBenchLayer } from './layer-build';
 import { withFreshTable } from './local-table';
 import { pairUnitsAdded } from './pair-cost';
 import { measureReadFigures } from './read-figures';
+import { DEPLOYED_BATCHING } from './stream-batch';
 import { measureZeroCode, measureZeroCodeColdStart } from './zero-code';
 
 export interface BenchOptions {
@@ -336,7 +337,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   };
 };
 
-/** Flat figures of the aggregation: the busy rate (batches of 1,000) feeds the dollars, as deployed. */
+/** Flat figures of the aggregation: the busy rate (batches as deployed) feeds the dollars. */
 const aggregationFigures = (
   a: Record<RateScenario, AggregationBreakdown>,
 ): Partial<Record<FigureKey, number>> => ({
@@ -348,6 +349,15 @@ const aggregationFigures = (
   'aggregator.records_per_second': a.busy.recordsPerSecond,
   'aggregator.calls': a.busy.calls,
   'aggregator.batch_size': a.busy.batchSize,
+  'aggregator.batch_size_before': a.busy.batchSizeBefore,
+  'aggregator.steady_batch_size': a.steady.batchSize,
+  'aggregator.batching_window_seconds': DEPLOYED_BATCHING.windowSeconds,
+  'aggregator.event_record_bytes': a.busy.eventRecordBytes,
+  ...Object.fromEntries(
+    (Object.keys(a) as RateScenario[]).flatMap((scenario) =>
+      a[scenario].windows.map((w) => [windowKey(scenario, w.windowSeconds), w.totalWriteUnitsPerCall]),
+    ),
+  ),
   'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,
   'aggregator.rollup_units_per_call': a.busy.rollupWriteUnitsPerCall,
   'aggregator.rollup_units_per_call_before': a.busy.rollupWriteUnitsPerCallBefore,

@@ -6,15 +6,16 @@ import { type CallRecord, EMPTY_USAGE } from 'claude-monitor/domain';
  * production rather than spreading calls evenly:
  *
  * - sessions are agent loops or conversations: a geometric number of calls (mean 12, at most 60), one every
- *   3 to 15 seconds (a model answer plus a tool step or a user turn), so a session rarely has more than one
- *   call in a 5-second stream batch;
+ *   3 to 15 seconds (a model answer plus a tool step or a user turn), so a session has one call in a
+ *   5-second stream batch and a few in a 30-second one;
  * - users and tenants are skewed (Zipf, s = 1): a few heavy tenants, a long tail of small ones;
  * - 8 functions (services) with skewed traffic;
  * - models: 60 % Sonnet, 30 % Haiku, 10 % Opus, the typical mix the dollar figures price;
  * - 2 % of calls fail (half overloaded, half rate limited); 30 % of calls stream (time to first token).
  *
- * A stream batch holds what arrives within the batching window (5 s by default), at most the batch size, so
- * the records per batch are the call rate × the window: `RATE_SCENARIOS` measures a busy and a steady rate.
+ * A stream batch holds what arrives within the batching window (30 s by default), at most the batch size and
+ * what fits in Lambda's 6 MB payload, so the records per batch follow from the call rate:
+ * `RATE_SCENARIOS` measures a busy and a steady rate (`bench/stream-batch.ts` sizes their batches).
  */
 export const WORKLOAD_MIX = {
   meanSessionCalls: 12,
@@ -33,15 +34,15 @@ export const WORKLOAD_MIX = {
 } as const;
 
 /**
- * Call rates measured, each with the stream batch it produces at the default 5 s batching window, and the
- * calls measured: enough batches for stable per-call figures (each batch of the mix touches about as many
- * keys as the next) while the run stays within minutes on DynamoDB Local.
+ * Call rates measured, and how many stream batches of each are measured: enough for stable per-call figures
+ * (each batch of the mix touches about as many keys as the next) while the run stays within minutes on
+ * DynamoDB Local.
  */
 export const RATE_SCENARIOS = {
-  /** 200 calls/s or more: batches fill to the deployed batch size of 1,000 before the window ends. */
-  busy: { callsPerSecond: 200, batchSize: 1_000, calls: 2_000 },
-  /** 4 calls/s (about 10 million calls a month): the window closes a batch at 20 records. */
-  steady: { callsPerSecond: 4, batchSize: 20, calls: 400 },
+  /** 200 calls/s or more: batches end at Lambda's payload limit before the default window does. */
+  busy: { callsPerSecond: 200, batches: 2 },
+  /** 4 calls/s (about 10 million calls a month): the window closes each batch. */
+  steady: { callsPerSecond: 4, batches: 10 },
 } as const;
 export type RateScenario = keyof typeof RATE_SCENARIOS;
 

@@ -1,0 +1,59 @@
+import type { CallRecord } from 'claude-monitor/domain';
+import { streamRecordsOf } from '../functions/aggregator/bench-workload';
+import { STREAM_BATCHING_DEFAULTS } from '../infra/constructs/stream-batching';
+
+/**
+ * Lambda hands a stream batch to the function in one invocation, up to the payload limit of a synchronous
+ * invocation: 6 MB. https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (BatchSize)
+ */
+export const LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** How an event source batches a stream: at most `batchSize` records, waiting at most `windowSeconds`. */
+export interface Batching {
+  batchSize: number;
+  windowSeconds: number;
+}
+
+/** As deployed now (`STREAM_BATCHING_DEFAULTS`). */
+export const DEPLOYED_BATCHING: Batching = {
+  batchSize: STREAM_BATCHING_DEFAULTS.batchSize,
+  windowSeconds: STREAM_BATCHING_DEFAULTS.batchingWindowSeconds,
+};
+
+/** As deployed before the write-cost work widened the window: 1,000 records or 5 s. */
+export const EARLIER_BATCHING: Batching = { batchSize: 1_000, windowSeconds: 5 };
+
+/** Batching windows the report compares, in seconds (the deployed one among them). */
+export const COMPARED_WINDOWS = [5, DEPLOYED_BATCHING.windowSeconds, 60] as const;
+
+/** A stream ARN as a deployed table's has it (a CDK-generated table name and the stream's label). */
+const DEPLOYED_STREAM_ARN =
+  'arn:aws:dynamodb:us-east-1:123456789012:table/ClaudeMonitor-MonitorTableA1B2C3D4-1A2B3C4D5E6F7/stream/2026-12-02T18:00:00.000';
+
+/**
+ * Average bytes one call record takes in the invocation payload: the stream record as JSON (new image in
+ * DynamoDB JSON, keys, sequence number, the stream's ARN), with the comma between records.
+ */
+export const eventRecordBytes = (records: readonly CallRecord[]): number => {
+  const events = streamRecordsOf(records, 0).map((event) => ({
+    ...event,
+    dynamodb: { ...event.dynamodb, SizeBytes: 1_000 },
+    eventSourceARN: DEPLOYED_STREAM_ARN,
+  }));
+  const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event)) + 1, 0);
+  return bytes / Math.max(1, events.length);
+};
+
+/**
+ * Records in one batch at `callsPerSecond`: what arrives within the window, at most the batch size and what
+ * fits in the payload limit.
+ */
+export const recordsPerBatch = (callsPerSecond: number, batching: Batching, bytesPerRecord: number): number =>
+  Math.max(
+    1,
+    Math.min(
+      batching.batchSize,
+      Math.floor(callsPerSecond * batching.windowSeconds),
+      Math.floor(LAMBDA_PAYLOAD_LIMIT_BYTES / bytesPerRecord),
+    ),
+  );
