@@ -282,34 +282,42 @@ const breakdownOf = (
   };
 };
 
+/**
+ * Runs `use` with a client of a DynamoDB Local that nothing else has written to: after a run's heavy writes
+ * the Java process stays busy for minutes and would slow the next run.
+ */
+export type WithClient = <T>(use: (client: DynamoDBClient) => Promise<T>) => Promise<T>;
+
 /** Calls measured per run: whole batches, at least `batches` of them and at least this many calls. */
 const MIN_CALLS = 400;
 
 /** One run of the realistic workload through the aggregator on a fresh table, broken down by item type. */
 const measureRun = (
-  client: DynamoDBClient,
+  withClient: WithClient,
   scenario: RateScenario,
   batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
   calls: number,
 ): Promise<AggregationBreakdown> => {
   const { batchSize, batchSizeBefore } = batching;
   const records = realisticWorkload(calls, RATE_SCENARIOS[scenario].callsPerSecond);
-  return withFreshTable(client, `bench-${scenario}-${batchSize}`, async (tableName) => {
-    const m = await measureAggregation({ client, tableName, batchSize, records });
-    const [ledger, rollups] = await Promise.all([
-      scanItemsOfType(client, tableName, ITEM_TYPE.ledger),
-      scanItemsOfType(client, tableName, ITEM_TYPE.rollup),
-    ]);
-    return breakdownOf(
-      scenario,
-      batching,
-      records,
-      m,
-      previousLayoutWrites(records, batchSizeBefore),
-      ledger,
-      rollups,
-    );
-  });
+  return withClient((client) =>
+    withFreshTable(client, `bench-${scenario}-${batchSize}`, async (tableName) => {
+      const m = await measureAggregation({ client, tableName, batchSize, records });
+      const [ledger, rollups] = await Promise.all([
+        scanItemsOfType(client, tableName, ITEM_TYPE.ledger),
+        scanItemsOfType(client, tableName, ITEM_TYPE.rollup),
+      ]);
+      return breakdownOf(
+        scenario,
+        batching,
+        records,
+        m,
+        previousLayoutWrites(records, batchSizeBefore),
+        ledger,
+        rollups,
+      );
+    }),
+  );
 };
 
 /**
@@ -323,7 +331,7 @@ const measureRun = (
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling
  */
 export const measureAggregationBreakdowns = async (options: {
-  client: DynamoDBClient;
+  withClient: WithClient;
   quick: boolean;
 }): Promise<Record<RateScenario, AggregationBreakdown>> => {
   const results: Partial<Record<RateScenario, AggregationBreakdown>> = {};
@@ -338,13 +346,13 @@ export const measureAggregationBreakdowns = async (options: {
       options.quick ? 2 * batchSize : batchSize * Math.max(batches, Math.ceil(MIN_CALLS / batchSize));
     const batchSize = batchOf(DEPLOYED_BATCHING);
     const batching = { batchSize, batchSizeBefore: batchOf(EARLIER_BATCHING), eventRecordBytes: bytes };
-    const main = await measureRun(options.client, scenario, batching, callsFor(batchSize));
+    const main = await measureRun(options.withClient, scenario, batching, callsFor(batchSize));
     for (const windowSeconds of COMPARED_WINDOWS) {
       const size = batchOf({ ...DEPLOYED_BATCHING, windowSeconds });
       const total =
         size === batchSize
           ? main.totalWriteUnitsPerCall
-          : (await measureRun(options.client, scenario, { ...batching, batchSize: size }, callsFor(size)))
+          : (await measureRun(options.withClient, scenario, { ...batching, batchSize: size }, callsFor(size)))
               .totalWriteUnitsPerCall;
       main.windows.push({ windowSeconds, batchSize: size, totalWriteUnitsPerCall: total });
     }

@@ -124,12 +124,12 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
    * Each phase gets a DynamoDB Local of its own (unless one is given): after a phase's heavy writes the Java
    * process stays busy for minutes, which would slow the next phase and skew its figures.
    */
-  const withDynamo = async (use: (client: DynamoDBClient, endpoint: string) => Promise<void>) => {
+  const withDynamo = async <T>(use: (client: DynamoDBClient, endpoint: string) => Promise<T>): Promise<T> => {
     const dynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
     const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
     const client = localClient(endpoint);
     try {
-      await use(client, endpoint);
+      return await use(client, endpoint);
     } finally {
       client.destroy();
       await dynamo?.stop();
@@ -228,10 +228,11 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
       'aggregation: the realistic workload through the aggregator, busy and steady call rates',
       keysStarting(/^aggregator\./),
       () =>
-        withDynamo(async (client) => {
-          aggregation = await measureAggregationBreakdowns({ client, quick });
+        (async () => {
+          // Each run gets a DynamoDB Local of its own, for the reason above.
+          aggregation = await measureAggregationBreakdowns({ withClient: withDynamo, quick });
           Object.assign(figures, aggregationFigures(aggregation));
-        }),
+        })(),
     );
 
     await phase(
