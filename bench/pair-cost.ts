@@ -16,7 +16,7 @@ import { itemSize } from './item-size';
 
 /**
  * The write budget of the pair breakdowns: together they may add at most this many billed write units per
- * call, at the busy and at the steady rate of the realistic mix (about 2.6 % and 1.7 % of what a call costs
+ * call, at the busy and at the steady rate of the realistic mix (about 7.9 % and 7.0 % of what a call costs
  * today). A pair is kept only while the whole stays within it; docs/performance.md "Pair breakdowns".
  */
 export const PAIR_BUDGET_UNITS_PER_CALL = 0.5;

@@ -13,7 +13,7 @@ import {
 import { batchGetItems, type ItemKey, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
 
-/** Summed rollups read at once: a batch of 1,000 calls touches up to 1,000 sessions. */
+/** Summed rollups read at once: a batch of a few thousand calls touches up to as many sessions. */
 const PARALLEL_QUERIES = 16;
 
 /** A rollup as its readers name it: the item's key and what it sums. */
