@@ -3,6 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { localCredentials } from 'claude-monitor/aws';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
+import { realisticWorkload } from '../../../functions/aggregator/realistic-workload';
 import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { callInsertFilter, startStreamRunner } from '../../../infra/local/stream-runner';
 import { makeCallRecord, makeErrorRecord, putCallRecords } from '../../helpers/call-records';
@@ -47,6 +48,29 @@ describe('aggregator exactly-once effect on the real stream of DynamoDB Local', 
     expect(first.summary.committed).toBe(60);
     expect(second.summary).toMatchObject({ committed: 0, duplicates: 60 });
     expect(second.batchItemFailures).toEqual([]);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a batch of thousands of calls, as the default 30-second window makes at a busy rate, counts each once', {
+    timeout: 600_000,
+  }, async () => {
+    // Prepare: 12.5 s of the realistic mix at 200 calls/s, 2.5 times the earlier default batch of 1,000
+    const table = await createTestTable('agg-large-batch');
+    const calls = realisticWorkload(2_500, 200);
+    await putCallRecords(table.client, table.tableName, calls, 4);
+    const records = await streamOf(table);
+    const deps = testDeps(table);
+
+    // Act
+    const first = await aggregateStreamBatch(deps, { Records: records });
+    const redelivered = await aggregateStreamBatch(deps, { Records: records });
+
+    // Assess
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(records).toHaveLength(2_500);
+    expect(first.summary.committed).toBe(2_500);
+    expect(first.batchItemFailures).toEqual([]);
+    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 2_500 });
     expect(stored).toEqual(recomputed);
   });
 
