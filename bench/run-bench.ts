@@ -227,12 +227,11 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
       'aggregation',
       'aggregation: the realistic workload through the aggregator, busy and steady call rates',
       keysStarting(/^aggregator\./),
-      () =>
-        (async () => {
-          // Each run gets a DynamoDB Local of its own, for the reason above.
-          aggregation = await measureAggregationBreakdowns({ withClient: withDynamo, quick });
-          Object.assign(figures, aggregationFigures(aggregation));
-        })(),
+      // Each run of the phase gets a DynamoDB Local of its own, for the reason above.
+      async () => {
+        aggregation = await measureAggregationBreakdowns({ withClient: withDynamo, quick });
+        Object.assign(figures, aggregationFigures(aggregation));
+      },
     );
 
     await phase(

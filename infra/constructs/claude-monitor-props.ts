@@ -14,7 +14,7 @@ export interface AggregatorProps {
   /**
    * Stream records per aggregator invocation (1 to 10,000). Larger batches pre-aggregate more calls into each
    * rollup write, which costs less and keeps hot rollup keys cool. Lambda also ends a batch at its 6 MB payload
-   * limit (about 4,000 call records) and at the batching window.
+   * limit (about 3,900 call records) and at the batching window.
    * @default 10000
    */
   readonly batchSize?: number;
