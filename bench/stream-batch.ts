@@ -37,6 +37,7 @@ const DEPLOYED_STREAM_ARN =
 export const eventRecordBytes = (records: readonly CallRecord[]): number => {
   const events = streamRecordsOf(records, 0).map((event) => ({
     ...event,
+    // Stands in for the item's size, which DynamoDB puts there: only its digits count, 3 or 4 of them.
     dynamodb: { ...event.dynamodb, SizeBytes: 1_000 },
     eventSourceARN: DEPLOYED_STREAM_ARN,
   }));

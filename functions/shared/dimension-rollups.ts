@@ -1,15 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
-  addCounters,
-  countersOfItem,
   type Dimension,
   type Granularity,
   INDEX,
   KEY,
-  type RollupCounters,
   rollupDimensionPk,
   summedFrom,
+  sumOfItems,
 } from 'claude-monitor/domain';
 import { batchGetItems, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
@@ -76,12 +74,12 @@ export const dimensionRollupsOfBucket = async (
     from: `${source.prefix} `,
     to: `${source.prefix}~`,
   });
-  const sums = new Map<string, RollupCounters>();
+  const partsOf = new Map<string, Record<string, unknown>[]>();
   for (const part of parts) {
     const value = String(part.value);
-    const sum = sums.get(value) ?? {};
-    addCounters(sum, countersOfItem(part));
-    sums.set(value, sum);
+    const ofValue = partsOf.get(value) ?? [];
+    ofValue.push(part);
+    partsOf.set(value, ofValue);
   }
-  return [...sums].map(([value, counters]) => ({ ...counters, value, bucket: ref.bucket }));
+  return [...partsOf].map(([value, items]) => ({ ...sumOfItems(items), value, bucket: ref.bucket }));
 };

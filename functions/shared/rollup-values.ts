@@ -1,14 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
-  addCounters,
-  countersOfItem,
   type Dimension,
   type Granularity,
   KEY,
-  type RollupCounters,
   rollupPk,
   summedFrom,
+  sumOfItems,
 } from 'claude-monitor/domain';
 import { batchGetItems, type ItemKey, itemKeyId } from './batch-get';
 import { queryAll } from './query-all';
@@ -53,9 +51,7 @@ const sumOf = async (
     ConsistentRead: consistentRead,
   });
   if (parts.length === 0) return undefined;
-  const sum: RollupCounters = {};
-  for (const part of parts) addCounters(sum, countersOfItem(part));
-  return { ...sum, [KEY.partition]: ref.pk, [KEY.sort]: ref.sk };
+  return { ...sumOfItems(parts), [KEY.partition]: ref.pk, [KEY.sort]: ref.sk };
 };
 
 /**

@@ -75,6 +75,13 @@ export const addCounters = (target: RollupCounters, delta: RollupCounters): Roll
   return target;
 };
 
+/** The counters of these stored rollup items added up (a month from its days, a session's total from its hours). */
+export const sumOfItems = (items: Iterable<Record<string, unknown>>): RollupCounters => {
+  const sum: RollupCounters = {};
+  for (const item of items) addCounters(sum, countersOfItem(item));
+  return sum;
+};
+
 /** A rollup item as stored (unmarshalled). Counters absent from the item are 0. */
 export interface RollupItem {
   pk: string;

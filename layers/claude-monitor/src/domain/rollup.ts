@@ -50,7 +50,7 @@ export const ROLLUP_PLAN: Readonly<Record<Dimension, readonly Granularity[]>> = 
   provider_model: ['day'],
 };
 
-const FINEST_FIRST: readonly Granularity[] = ['hour', 'day', 'month', 'total'];
+const FINEST_FIRST: readonly Granularity[] = Object.values(GRANULARITY);
 
 /**
  * How a rollup that is not stored is read: as the sum of the dimension's stored rollups of the coarsest
