@@ -72,7 +72,7 @@ export interface AggregationBreakdown {
   /** The call record the recorder writes (one plain write) and its entry in the session index. */
   record: ItemTypeUnits;
   sessionIndex: ItemTypeUnits;
-  /** Ledger entries: one per call, in the transaction. */
+  /** Ledger writes, in the transactions: one per session entry (or a sessionless call's own) per chunk. */
   ledger: ItemTypeUnits;
   /** Rollups by family (`<dimension>/<granularity>`). */
   rollups: Record<string, ItemTypeUnits>;
@@ -230,7 +230,8 @@ const breakdownOf = (
       ),
     ]),
   );
-  const ledger = typeUnits(ledgerItems, m.ledgerPuts, m.ledgerPuts, m.calls);
+  // Before: one entry of its own per call.
+  const ledger = typeUnits(ledgerItems, m.ledgerWrites, m.calls, m.calls);
   const pairs = pairCosts(
     byFamily,
     m.rollupUpdatesByFamily,

@@ -47,8 +47,8 @@ const logUncommitted = (deps: AggregatorDeps, rejected: UncommittedCall[], faile
 /**
  * Aggregates one stream batch with exactly-once effect. Lambda events carry no shard id, and stream order
  * holds only within a shard, so no checkpoint or watermark can be derived from them. Instead every record
- * has a ledger entry that commits atomically with its rollup deltas (see `commitChunk`): whatever the
- * redelivery pattern, a record's deltas are added exactly once.
+ * is marked in the ledger atomically with its rollup deltas (see `commitChunk` and `ledger.ts`): whatever
+ * the redelivery pattern, a record's deltas are added exactly once.
  *
  * One record never costs others: a chunk whose transaction DynamoDB refuses is split until the record at
  * fault stands alone (`commitIsolated`). Poison records, rejected records, records whose chunk could not
@@ -72,22 +72,31 @@ export const aggregateStreamBatch = async (
   }
 
   let known = new Set<string>();
+  /** Calls held back for a retry because the ledger could not be read (see `committedCallIds`). */
+  const unread: UncommittedCall[] = [];
+  let calls = parsed.calls;
   try {
     known = await committedCallIds(
       deps.client,
       deps.tableName,
-      parsed.calls.map((call) => call.record.callId),
+      calls.map((call) => call.record),
     );
   } catch (error) {
-    deps.logger.warn('ledger read failed; relying on the ledger conditions alone', { error: String(error) });
+    const reason = `ledger read failed: ${String(error)}`;
+    deps.logger.warn(
+      'ledger read failed; calls with a session are retried, the others rely on the ledger conditions',
+      { error: String(error) },
+    );
+    unread.push(...calls.filter((call) => call.record.sessionId).map((call) => ({ call, reason })));
+    calls = calls.filter((call) => !call.record.sessionId);
   }
-  const fresh = parsed.calls.filter((call) => !known.has(call.record.callId));
+  const fresh = calls.filter((call) => !known.has(call.record.callId));
 
   const committed: StreamCall[] = [];
   // Committed by an earlier delivery: their rollups are in, their streaks may not be (a crash in between).
-  const duplicates = parsed.calls.filter((call) => known.has(call.record.callId));
+  const duplicates = calls.filter((call) => known.has(call.record.callId));
   const rejected: UncommittedCall[] = [];
-  const failed: UncommittedCall[] = [];
+  const failed: UncommittedCall[] = [...unread];
   let transactions = 0;
   for (const chunk of chunkCalls(sortForSharing(fresh), MAX_TRANSACTION_ITEMS)) {
     const result = await commitIsolated(deps, chunk);

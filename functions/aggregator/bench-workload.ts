@@ -25,8 +25,8 @@ export interface AggregationMeasurement {
   writeRequests: number;
   /** Write capacity units DynamoDB reported as consumed by those calls. */
   writeUnits: number;
-  /** Puts inside transactions (ledger entries; alert markers and outbox entries when alerts fire) and rollup updates. */
-  ledgerPuts: number;
+  /** Ledger writes inside transactions: one per session entry or call entry a transaction marks calls in. */
+  ledgerWrites: number;
   rollupUpdates: number;
   /** Rollup updates by family (`<dimension>/<granularity>`, e.g. `session/hour`). */
   rollupUpdatesByFamily: Record<string, number>;
@@ -147,7 +147,7 @@ export const measureAggregation = async (
   const counts = {
     writeRequests: 0,
     writeUnits: 0,
-    ledgerPuts: 0,
+    ledgerWrites: 0,
     rollupUpdates: 0,
     otherTransactionalPuts: 0,
     plainWriteUnits: 0,
@@ -165,9 +165,10 @@ export const measureAggregation = async (
       if (command === 'TransactWriteItemsCommand') {
         for (const item of (input.TransactItems as TransactAction[]) ?? []) {
           const putPk = item.Put?.Item?.[KEY.partition]?.S;
-          if (putPk?.startsWith('LEDGER#')) counts.ledgerPuts++;
+          const updatePk = item.Update?.Key?.[KEY.partition]?.S;
+          if (putPk?.startsWith('LEDGER#') || updatePk?.startsWith('LEDGER#')) counts.ledgerWrites++;
           else if (item.Put) counts.otherTransactionalPuts++;
-          if (item.Update) {
+          else if (item.Update) {
             counts.rollupUpdates++;
             const family = rollupFamilyOf(item.Update.Key?.[KEY.partition]?.S ?? '');
             rollupUpdatesByFamily[family] = (rollupUpdatesByFamily[family] ?? 0) + 1;

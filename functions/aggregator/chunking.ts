@@ -1,8 +1,14 @@
 import type { CallRecord } from 'claude-monitor/domain';
+import { ledgerKeyId, ledgerKeyOf } from './ledger';
 import { rollupKeyId, rollupKeysOf } from './rollup-keys';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
+/**
+ * Records per chunk, at most: a session's ledger write has one condition per call, and 100 of them keep
+ * the condition expression within DynamoDB's 4 KB.
+ */
+export const MAX_CHUNK_RECORDS = 100;
 
 const sortKeyOf = (record: CallRecord): string =>
   [record.tenantId, record.userId, record.sessionId, record.functionName, record.model, record.timestamp]
@@ -20,21 +26,27 @@ export const sortForSharing = <T extends { record: CallRecord }>(calls: readonly
     return left < right ? -1 : left > right ? 1 : 0;
   });
 
+/** The items a record's transaction writes: its ledger entry and its rollups. */
+const itemsOf = (record: CallRecord): string[] => [
+  ...new Set([ledgerKeyId(ledgerKeyOf(record)), ...rollupKeysOf(record).map(rollupKeyId)]),
+];
+
 /**
- * Splits records into chunks whose transaction (one ledger Put per record plus one update per distinct
- * rollup key) stays within `maxItems`, writing as few rollup updates in all as it can: each chunk is filled
+ * Splits records into chunks whose transaction (one write per distinct ledger entry and per distinct rollup
+ * key) stays within `maxItems`, writing as few rollup updates in all as it can: each chunk is filled
  * with the record that adds the fewest rollup keys to it, again and again, until the next one no longer
  * fits (ties go to the earlier record, so sort with `sortForSharing` first). Every chunk rewrites the hot
  * rollups (account, model, function, tenant) its records touch, so packing records that share keys into
- * the same chunk means fewer chunks and fewer rewrites than filling chunks in stream order. Which records
- * share a transaction does not matter to exactly-once: each record's ledger Put commits with its deltas.
+ * the same chunk means fewer chunks and fewer rewrites than filling chunks in stream order. The calls of one
+ * session share their ledger entry as they share their hour rollup. Which records share a transaction does
+ * not matter to exactly-once: each record's ledger mark commits with its deltas.
  */
 export const chunkCalls = <T extends { record: CallRecord }>(
   calls: readonly T[],
   maxItems = MAX_TRANSACTION_ITEMS,
 ): T[][] => {
-  const keysOf = calls.map((call) => [...new Set(rollupKeysOf(call.record).map(rollupKeyId))]);
-  /** Rollup key → the records that touch it. */
+  const keysOf = calls.map((call) => itemsOf(call.record));
+  /** Item (ledger entry or rollup) → the records that write it. */
   const holders = new Map<string, number[]>();
   keysOf.forEach((keys, i) => {
     for (const key of keys) {
@@ -43,7 +55,7 @@ export const chunkCalls = <T extends { record: CallRecord }>(
       else holders.set(key, [i]);
     }
   });
-  /** Keys each record would add to the chunk being filled. */
+  /** Items each record would add to the chunk being filled. */
   const added = keysOf.map((keys) => keys.length);
   const placed = calls.map(() => false);
   const chunks: T[][] = [];
@@ -56,7 +68,8 @@ export const chunkCalls = <T extends { record: CallRecord }>(
       for (let i = 0; i < calls.length; i++) {
         if (!placed[i] && (best < 0 || added[i]! < added[best]!)) best = i;
       }
-      if (best < 0 || (chunk.length > 0 && chunk.length + 1 + keys.size + added[best]! > maxItems)) break;
+      if (best < 0 || chunk.length === MAX_CHUNK_RECORDS) break;
+      if (chunk.length > 0 && keys.size + added[best]! > maxItems) break;
       placed[best] = true;
       left--;
       chunk.push(best);

@@ -14,7 +14,7 @@ import {
 import { MAX_TRANSACTION_ITEMS } from './chunking';
 import { type AggregatorDeps, backoffMs, sleep } from './deps';
 import { ChunkCommitError } from './errors';
-import { ledgerItem } from './ledger';
+import { type LedgerKey, ledgerKeyId, ledgerKeyOf, ledgerWrite, markedCallIds } from './ledger';
 import type { StreamCall } from './parse-records';
 import { preAggregate, type RollupDelta } from './pre-aggregate';
 
@@ -93,33 +93,84 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
   };
 };
 
-const transactionOf = (deps: AggregatorDeps, calls: readonly StreamCall[]): TransactWriteItem[] => {
+/** The calls of a chunk that share one ledger entry. */
+interface LedgerGroup {
+  key: LedgerKey;
+  calls: StreamCall[];
+}
+
+const ledgerGroupsOf = (calls: readonly StreamCall[]): LedgerGroup[] => {
+  const groups = new Map<string, LedgerGroup>();
+  for (const call of calls) {
+    const key = ledgerKeyOf(call.record);
+    const id = ledgerKeyId(key);
+    const group = groups.get(id);
+    if (group) group.calls.push(call);
+    else groups.set(id, { key, calls: [call] });
+  }
+  return [...groups.values()];
+};
+
+/** The transaction of a chunk: its ledger writes first (one per entry, in `groups` order), then its rollups. */
+const transactionOf = (
+  deps: AggregatorDeps,
+  calls: readonly StreamCall[],
+  groups: readonly LedgerGroup[],
+): TransactWriteItem[] => {
   const nowMs = (deps.now ?? Date.now)();
-  const ledgerPuts: TransactWriteItem[] = calls.map((call) => ({
-    Put: {
-      TableName: deps.tableName,
-      Item: marshall(ledgerItem(call.record.callId, nowMs)),
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': KEY.partition },
-    },
-  }));
+  const ledgerWrites = groups.map((group) =>
+    ledgerWrite(
+      deps.tableName,
+      group.key,
+      group.calls.map((call) => call.record.callId),
+      nowMs,
+    ),
+  );
   const updates = [...preAggregate(calls.map((call) => call.record)).values()].map((delta) =>
     rollupUpdate(deps.tableName, delta),
   );
-  return [...ledgerPuts, ...updates];
+  return [...ledgerWrites, ...updates];
+};
+
+/**
+ * The calls of the ledger entries whose condition failed that the ledger already holds: all the calls of an
+ * entry of its own, and the calls a session entry marks (read back, as the condition does not say which).
+ */
+const alreadyCommitted = async (
+  deps: AggregatorDeps,
+  failed: readonly LedgerGroup[],
+): Promise<StreamCall[]> => {
+  const already: StreamCall[] = [];
+  for (const group of failed) {
+    if (!group.key.grouped) {
+      already.push(...group.calls);
+      continue;
+    }
+    const marked = new Set(
+      await markedCallIds(
+        deps.client,
+        deps.tableName,
+        group.key,
+        group.calls.map((call) => call.record.callId),
+      ),
+    );
+    already.push(...group.calls.filter((call) => marked.has(call.record.callId)));
+  }
+  return already;
 };
 
 export interface ChunkResult {
   /** Records whose deltas this transaction added. */
   committed: StreamCall[];
-  /** Records another delivery had already committed (their ledger Put's condition failed). */
+  /** Records another delivery had already committed (the ledger held them when the condition was checked). */
   duplicates: StreamCall[];
 }
 
 /**
- * Commits a chunk: ledger Puts (condition: not yet committed) and the chunk's pre-aggregated `ADD`s in
- * ONE transaction, so a record's deltas are added exactly when its ledger entry is created. When a ledger
- * condition fails, another delivery got there first: those records are dropped and the rest is retried,
+ * Commits a chunk: its ledger writes (condition: none of their calls committed yet) and the chunk's
+ * pre-aggregated `ADD`s in ONE transaction, so a record's deltas are added exactly when the ledger marks it.
+ * When a ledger condition fails, another delivery got there first: the records the ledger holds are dropped
+ * and the rest is retried,
  * which makes any redelivery (replay, bisect, partial retry, concurrent shards) harmless.
  */
 export const commitChunk = async (
@@ -133,9 +184,10 @@ export const commitChunk = async (
   let failures = 0;
   const callIds = () => pending.map((call) => call.record.callId);
   while (pending.length > 0) {
+    const groups = ledgerGroupsOf(pending);
     let items: TransactWriteItem[];
     try {
-      items = transactionOf(deps, pending);
+      items = transactionOf(deps, pending, groups);
     } catch (error) {
       // Building failed (e.g. a sum beyond what a number attribute holds): the same records fail every time.
       throw new ChunkCommitError(callIds(), false, { cause: error });
@@ -150,7 +202,13 @@ export const commitChunk = async (
       return { committed: pending, duplicates };
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      const already = pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+      const failedEntries = groups.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+      let already: StreamCall[] = [];
+      try {
+        already = await alreadyCommitted(deps, failedEntries);
+      } catch (readError) {
+        throw new ChunkCommitError(callIds(), true, { cause: readError });
+      }
       if (already.length > 0) {
         // Not a failure: drop the records committed elsewhere and try again with the rest at once.
         duplicates.push(...already);

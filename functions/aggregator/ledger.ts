@@ -1,46 +1,191 @@
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { ITEM_TYPE, KEY, LEDGER_RETENTION_DAYS } from 'claude-monitor/domain';
+import { type CallRecord, ITEM_TYPE, KEY, LEDGER_RETENTION_DAYS } from 'claude-monitor/domain';
 import { sleep } from './deps';
 
+/**
+ * The ledger says which calls' deltas are in the rollups. A call's entry is written in the same transaction
+ * as its deltas, with a condition that it is not there yet, so a redelivered call commits nothing.
+ *
+ * - A call with a session is marked in its session's entry of that minute: one item, `ids`, a set of
+ *   12-byte digests of call ids. The calls of one session in one stream batch (a few, seconds apart) share
+ *   one write instead of one each, and the entry sits in the same transaction as the session's hour rollup.
+ * - A call without a session has an entry of its own, `LEDGER#<callId>`, as every call had before entries
+ *   were grouped.
+ */
 export const LEDGER_SORT_KEY = 'LEDGER';
 export const ledgerPk = (callId: string): string => `LEDGER#${callId}`;
+const GROUP_PREFIX = 'LEDGER#S#';
+/** The attribute of a session entry that holds the marks of its calls. */
+export const LEDGER_MARKS = 'ids';
 
-/** The ledger entry written in the same transaction as a record's rollup deltas. */
-export const ledgerItem = (callId: string, nowMs: number): Record<string, unknown> => ({
-  [KEY.partition]: ledgerPk(callId),
-  [KEY.sort]: LEDGER_SORT_KEY,
-  [KEY.type]: ITEM_TYPE.ledger,
-  committedAt: new Date(nowMs).toISOString(),
-  [KEY.ttl]: Math.floor(nowMs / 1000) + LEDGER_RETENTION_DAYS * 86_400,
-});
+/** Where a call's ledger entry lives. `grouped`: a session's entry of one minute, holding marks. */
+export interface LedgerKey {
+  pk: string;
+  sk: string;
+  grouped: boolean;
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * The mark of a call in a session entry: 96 bits of its id's SHA-256. Two calls of one session and minute
+ * share a mark with a chance of about n² / 2^97 for n calls, below 10^-20 for 50,000.
+ */
+export const callMark = (callId: string): Uint8Array => digest(callId).subarray(0, 12);
+
+/**
+ * The ledger entry of a call. The session id is hashed into the key, so a long id cannot make a key too
+ * long; two sessions sharing a hash only share an entry, never a mark. A minute bounds the entry's size:
+ * one session would need about 550 calls a second to fill DynamoDB's 400 KB item with 12-byte marks.
+ */
+export const ledgerKeyOf = (record: CallRecord): LedgerKey =>
+  record.sessionId
+    ? {
+        pk: `${GROUP_PREFIX}${digest(record.sessionId).toString('base64url').slice(0, 22)}`,
+        sk: new Date(record.timestamp).toISOString().slice(0, 16),
+        grouped: true,
+      }
+    : { pk: ledgerPk(record.callId), sk: LEDGER_SORT_KEY, grouped: false };
+
+/** A string that identifies a ledger item, in the same form as `rollupKeyId`. */
+export const ledgerKeyId = (key: Pick<LedgerKey, 'pk' | 'sk'>): string => `${key.pk}|${key.sk}`;
+
+const expiresAt = (nowMs: number): number => Math.floor(nowMs / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+
+/**
+ * The ledger write of the calls sharing one entry, for a transaction. A session entry gains the calls' marks
+ * on condition that it holds none of them; an entry of its own is put on condition that it does not exist.
+ */
+export const ledgerWrite = (
+  tableName: string,
+  key: LedgerKey,
+  callIds: readonly string[],
+  nowMs: number,
+): TransactWriteItem => {
+  if (!key.grouped) {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: marshall({
+          [KEY.partition]: key.pk,
+          [KEY.sort]: key.sk,
+          [KEY.type]: ITEM_TYPE.ledger,
+          committedAt: new Date(nowMs).toISOString(),
+          [KEY.ttl]: expiresAt(nowMs),
+        }),
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.partition },
+      },
+    };
+  }
+  const marks = callIds.map(callMark);
+  const values: Record<string, AttributeValue> = {
+    ':type': { S: ITEM_TYPE.ledger },
+    ':ttl': { N: String(expiresAt(nowMs)) },
+    ':marks': { BS: marks },
+  };
+  marks.forEach((mark, i) => {
+    values[`:m${i}`] = { B: mark };
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }),
+      UpdateExpression: 'SET #type = :type, #ttl = :ttl ADD #ids :marks',
+      ConditionExpression: marks.map((_, i) => `NOT contains(#ids, :m${i})`).join(' AND '),
+      ExpressionAttributeNames: { '#type': KEY.type, '#ttl': KEY.ttl, '#ids': LEDGER_MARKS },
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
+const markId = (mark: Uint8Array): string => Buffer.from(mark).toString('base64');
+
+/** The ids, among `callIds`, whose marks an item read from the table holds. */
+const markedIn = (item: Record<string, AttributeValue> | undefined, callIds: readonly string[]): string[] => {
+  const held = new Set((item?.[LEDGER_MARKS]?.BS ?? []).map(markId));
+  return callIds.filter((id) => held.has(markId(callMark(id))));
+};
+
+/** Which of a session entry's calls it marks, read strongly consistent: after its condition failed. */
+export const markedCallIds = async (
+  client: DynamoDBClient,
+  tableName: string,
+  key: LedgerKey,
+  callIds: readonly string[],
+): Promise<string[]> => {
+  const result = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }),
+      ProjectionExpression: '#ids',
+      ExpressionAttributeNames: { '#ids': LEDGER_MARKS },
+      ConsistentRead: true,
+    }),
+  );
+  return markedIn(result.Item, callIds);
+};
 
 const BATCH_GET_LIMIT = 100;
 
 /**
- * Call ids of the batch that already have a ledger entry (replays). Only an optimisation: the ledger
- * Put's condition in the transaction is what guarantees exactly-once, so a read that fails or is left
- * unprocessed just means a few more cancelled transactions.
+ * Call ids of the batch the ledger already holds (replays). Reads each call's entry of its own (`LEDGER#<id>`;
+ * for calls with a session, the entry the layout before grouping wrote, kept `LEDGER_RETENTION_DAYS`) and
+ * each session entry the batch touches. For calls without a session this is only an optimisation: the
+ * condition in the transaction is what guarantees exactly-once. For calls with a session it is also the only
+ * check against entries of the earlier layout, so a caller that cannot read must not commit those calls.
  */
 export const committedCallIds = async (
   client: DynamoDBClient,
   tableName: string,
-  callIds: readonly string[],
+  records: readonly CallRecord[],
 ): Promise<Set<string>> => {
+  const owners = new Map<string, { key: LedgerKey; callIds: string[] }>();
+  for (const record of records) {
+    for (const key of [
+      ledgerKeyOf(record),
+      { pk: ledgerPk(record.callId), sk: LEDGER_SORT_KEY, grouped: false },
+    ]) {
+      const id = ledgerKeyId(key);
+      const owner = owners.get(id) ?? { key, callIds: [] };
+      owner.callIds.push(record.callId);
+      owners.set(id, owner);
+    }
+  }
   const found = new Set<string>();
-  for (let start = 0; start < callIds.length; start += BATCH_GET_LIMIT) {
-    let keys = callIds
+  const entries = [...owners.values()];
+  for (let start = 0; start < entries.length; start += BATCH_GET_LIMIT) {
+    let keys = entries
       .slice(start, start + BATCH_GET_LIMIT)
-      .map((id) => marshall({ [KEY.partition]: ledgerPk(id), [KEY.sort]: LEDGER_SORT_KEY }));
-    for (let attempt = 0; keys.length > 0 && attempt < 3; attempt++) {
+      .map(({ key }) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === 3) throw new Error(`ledger read left ${keys.length} keys unprocessed after 3 attempts`);
       const result = await client.send(
         new BatchGetItemCommand({
-          RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: KEY.partition } },
+          RequestItems: {
+            [tableName]: {
+              Keys: keys,
+              ProjectionExpression: '#pk, #sk, #ids',
+              ExpressionAttributeNames: { '#pk': KEY.partition, '#sk': KEY.sort, '#ids': LEDGER_MARKS },
+            },
+          },
         }),
       );
       for (const item of result.Responses?.[tableName] ?? []) {
-        const pk = item[KEY.partition]?.S;
-        if (pk) found.add(pk.slice('LEDGER#'.length));
+        const owner = owners.get(
+          ledgerKeyId({ pk: item[KEY.partition]?.S ?? '', sk: item[KEY.sort]?.S ?? '' }),
+        );
+        if (!owner) continue;
+        const ids = owner.key.grouped ? markedIn(item, owner.callIds) : owner.callIds;
+        for (const id of ids) found.add(id);
       }
       keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       if (keys.length > 0) await sleep(20 * 2 ** attempt);

@@ -1,7 +1,13 @@
 import { type CallRecord, countersOf } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { firstFitChunks } from '../../../bench/previous-layout';
-import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from '../../../functions/aggregator/chunking';
+import {
+  chunkCalls,
+  MAX_CHUNK_RECORDS,
+  MAX_TRANSACTION_ITEMS,
+  sortForSharing,
+} from '../../../functions/aggregator/chunking';
+import { ledgerKeyId, ledgerKeyOf } from '../../../functions/aggregator/ledger';
 import { preAggregate } from '../../../functions/aggregator/pre-aggregate';
 import { realisticWorkload } from '../../../functions/aggregator/realistic-workload';
 import { rollupKeyId, rollupKeysOf } from '../../../functions/aggregator/rollup-keys';
@@ -117,7 +123,9 @@ describe('chunking', () => {
     // Assess
     for (const chunk of chunks) {
       const keys = new Set(chunk.flatMap((call) => rollupKeysOf(call.record).map(rollupKeyId)));
-      expect(chunk.length + keys.size).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      const entries = new Set(chunk.map((call) => ledgerKeyId(ledgerKeyOf(call.record))));
+      expect(entries.size + keys.size).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      expect(chunk.length).toBeLessThanOrEqual(MAX_CHUNK_RECORDS);
     }
     expect(chunks.flat()).toHaveLength(1_000);
     expect(new Set(chunks.flat().map((call) => call.record.callId)).size).toBe(1_000);
