@@ -6,7 +6,8 @@
  * |-------------|--------------------------------------|-------------------------|--------------------------------|
  * | call record | `CALL#<yyyy-mm-ddThh>#<p>`           | `<timestamp>#<callId>`  | p = hash(callId) % CALL_PARTITIONS; TTL |
  * | rollup      | `ROLLUP#<granularity>#<dim>#<value>` | `<bucket>`              | also `dpk`/`dsk` for group-by  |
- * | ledger      | `LEDGER#<callId>`                    | `LEDGER`                | aggregation idempotency; TTL   |
+ * | ledger      | `LEDGER#S#<session hash>`            | `<yyyy-mm-ddThh:mm>`    | marks of a session's calls that minute; TTL |
+ * | ledger      | `LEDGER#<callId>`                    | `LEDGER`                | a call without a session; TTL  |
  * | alert state | `ALERT#<rule>#<scope>`               | `<window>#<step>`       | fire-once marker               |
  * | outbox      | `OUTBOX`                             | `<time>#<alertId>`      | alerts waiting to be published |
  * | alert log   | `ALERTLOG#<yyyy-mm>`                 | `<firedAt>#<alertId>`   | every fired alert, newest last; TTL |
