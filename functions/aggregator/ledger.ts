@@ -135,6 +135,8 @@ export const markedCallIds = async (
 };
 
 const BATCH_GET_LIMIT = 100;
+/** Reads of keys DynamoDB left unprocessed (throttling), 20 ms apart and doubling, before the read fails. */
+const LEDGER_READ_ATTEMPTS = 5;
 
 /**
  * Call ids of the batch the ledger already holds (replays). Reads each call's entry of its own (`LEDGER#<id>`;
@@ -167,7 +169,11 @@ export const committedCallIds = async (
       .slice(start, start + BATCH_GET_LIMIT)
       .map(({ key }) => marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }));
     for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt === 3) throw new Error(`ledger read left ${keys.length} keys unprocessed after 3 attempts`);
+      if (attempt === LEDGER_READ_ATTEMPTS) {
+        throw new Error(
+          `ledger read left ${keys.length} keys unprocessed after ${LEDGER_READ_ATTEMPTS} attempts`,
+        );
+      }
       const result = await client.send(
         new BatchGetItemCommand({
           RequestItems: {

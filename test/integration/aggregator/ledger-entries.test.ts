@@ -93,6 +93,33 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     expect(stored).toEqual(recomputed);
   });
 
+  it('a session with more calls in one minute than a transaction takes is marked across transactions, once each', async () => {
+    // Prepare: 250 calls of one session within one minute, more than one chunk's 100 records
+    const table = await createTestTable('ledger-busy-session');
+    const calls = Array.from({ length: 250 }, (_, i) =>
+      makeCallRecord({
+        callId: `busy-${i}`,
+        sessionId: 'busy-session',
+        timestamp: new Date(Date.UTC(2026, 11, 2, 10, 15, 0, i * 200)).toISOString(),
+      }),
+    );
+    await putCallRecords(table.client, table.tableName, calls);
+    const records = await streamOf(table);
+    const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'empty') });
+
+    // Act: the second delivery's read misses the marks, so each entry's condition must catch every call
+    const first = await aggregateStreamBatch(testDeps(table), { Records: records });
+    const redelivered = await aggregateStreamBatch(deps, { Records: records });
+
+    // Assess
+    expect(first.summary).toMatchObject({ committed: 250, transactions: 3 });
+    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 250, failed: 0, rejected: 0 });
+    const entries = (await ledgerItems(table)).filter((item) => item[LEDGER_MARKS] !== undefined);
+    expect(entries.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual([250]);
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+  });
+
   it('a redelivery the ledger read does not see commits only the calls its entries do not mark', async () => {
     // Prepare: half of each session's calls committed; the redelivery's read then misses them
     const table = await createTestTable('ledger-race');
