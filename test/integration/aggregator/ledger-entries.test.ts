@@ -110,6 +110,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     // Act: the second delivery's read misses the marks, so each entry's condition must catch every call
     const first = await aggregateStreamBatch(testDeps(table), { Records: records });
     const redelivered = await aggregateStreamBatch(deps, { Records: records });
+    deps.client.destroy();
 
     // Assess
     expect(first.summary).toMatchObject({ committed: 250, transactions: 3 });
@@ -130,6 +131,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
     // Act
     const retry = await aggregateStreamBatch(deps, { Records: records });
+    deps.client.destroy();
 
     // Assess: the entries' conditions found the first 12 and left them out
     expect(retry.summary).toMatchObject({ committed: 16, duplicates: 12, failed: 0, rejected: 0 });
@@ -177,6 +179,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
     // Act
     const first = await aggregateStreamBatch(deps, { Records: records });
+    deps.client.destroy();
     const retry = await aggregateStreamBatch(testDeps(table), { Records: records });
 
     // Assess
