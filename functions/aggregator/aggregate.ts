@@ -6,7 +6,7 @@ import { updateStreaks } from './alerts/streak-store';
 import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from './chunking';
 import { commitIsolated, type UncommittedCall } from './commit-isolated';
 import type { AggregatorDeps } from './deps';
-import { committedCallIds } from './ledger';
+import { committedCallIds, ledgerKeyOf } from './ledger';
 import { compareSequenceNumbers, parseStreamRecords, type StreamCall } from './parse-records';
 
 /** Outbox entries the aggregator retries per invocation: enough to catch up, small enough to stay cheap. */
@@ -87,8 +87,10 @@ export const aggregateStreamBatch = async (
       'ledger read failed; calls with a session are retried, the others rely on the ledger conditions',
       { error: String(error) },
     );
-    unread.push(...calls.filter((call) => call.record.sessionId).map((call) => ({ call, reason })));
-    calls = calls.filter((call) => !call.record.sessionId);
+    // Only the conditions of entries of their own also cover the earlier layout (`committedCallIds`).
+    const inSessionEntry = (call: StreamCall) => ledgerKeyOf(call.record).grouped;
+    unread.push(...calls.filter(inSessionEntry).map((call) => ({ call, reason })));
+    calls = calls.filter((call) => !inSessionEntry(call));
   }
   const fresh = calls.filter((call) => !known.has(call.record.callId));
 

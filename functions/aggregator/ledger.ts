@@ -9,6 +9,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, ITEM_TYPE, KEY, LEDGER_RETENTION_DAYS } from 'claude-monitor/domain';
 import { sleep } from './deps';
+import { rollupKeyId } from './rollup-keys';
 
 /**
  * The ledger says which calls' deltas are in the rollups. A call's entry is written in the same transaction
@@ -33,6 +34,13 @@ export interface LedgerKey {
   grouped: boolean;
 }
 
+/** The entry of a call of its own: a sessionless call's, and every call's before entries were grouped. */
+const ownEntryKey = (callId: string): LedgerKey => ({
+  pk: ledgerPk(callId),
+  sk: LEDGER_SORT_KEY,
+  grouped: false,
+});
+
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /**
@@ -53,10 +61,10 @@ export const ledgerKeyOf = (record: CallRecord): LedgerKey =>
         sk: new Date(record.timestamp).toISOString().slice(0, 16),
         grouped: true,
       }
-    : { pk: ledgerPk(record.callId), sk: LEDGER_SORT_KEY, grouped: false };
+    : ownEntryKey(record.callId);
 
-/** A string that identifies a ledger item, in the same form as `rollupKeyId`. */
-export const ledgerKeyId = (key: Pick<LedgerKey, 'pk' | 'sk'>): string => `${key.pk}|${key.sk}`;
+/** A string that identifies a ledger item: `rollupKeyId`'s form, so a chunk counts both kinds in one set. */
+export const ledgerKeyId: (key: Pick<LedgerKey, 'pk' | 'sk'>) => string = rollupKeyId;
 
 const expiresAt = (nowMs: number): number => Math.floor(nowMs / 1000) + LEDGER_RETENTION_DAYS * 86_400;
 
@@ -152,10 +160,8 @@ export const committedCallIds = async (
 ): Promise<Set<string>> => {
   const owners = new Map<string, { key: LedgerKey; callIds: string[] }>();
   for (const record of records) {
-    for (const key of [
-      ledgerKeyOf(record),
-      { pk: ledgerPk(record.callId), sk: LEDGER_SORT_KEY, grouped: false },
-    ]) {
+    const entry = ledgerKeyOf(record);
+    for (const key of entry.grouped ? [entry, ownEntryKey(record.callId)] : [entry]) {
       const id = ledgerKeyId(key);
       const owner = owners.get(id) ?? { key, callIds: [] };
       owner.callIds.push(record.callId);

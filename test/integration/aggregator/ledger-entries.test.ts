@@ -32,8 +32,16 @@ const sessionCalls = (): CallRecord[] => [
   ),
 ];
 
-const streamOf = async (table: TestTable): Promise<DynamoDBRecord[]> =>
-  (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+/** A fresh table holding `calls`, and the call records of its stream, as the aggregator receives them. */
+const streamedCalls = async (
+  name: string,
+  calls: readonly CallRecord[],
+): Promise<{ table: TestTable; records: DynamoDBRecord[] }> => {
+  const table = await createTestTable(name);
+  await putCallRecords(table.client, table.tableName, calls);
+  const records = (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+  return { table, records };
+};
 
 const ledgerItems = async (table: TestTable): Promise<Record<string, unknown>[]> => {
   const page = await table.client.send(
@@ -73,9 +81,7 @@ const clientWithLedgerReads = (table: TestTable, reads: 'empty' | 'failing'): Dy
 describe('ledger entries shared by the calls of a session', { timeout: 600_000 }, () => {
   it('marks the calls of one session and minute in one entry, and a call without a session in its own', async () => {
     // Prepare
-    const table = await createTestTable('ledger-shared');
-    await putCallRecords(table.client, table.tableName, sessionCalls());
-    const records = await streamOf(table);
+    const { table, records } = await streamedCalls('ledger-shared', sessionCalls());
 
     // Act
     const result = await aggregateStreamBatch(testDeps(table), { Records: records });
@@ -95,7 +101,6 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
   it('a session with more calls in one minute than a transaction takes is marked across transactions, once each', async () => {
     // Prepare: 250 calls of one session within one minute, more than one chunk's 100 records
-    const table = await createTestTable('ledger-busy-session');
     const calls = Array.from({ length: 250 }, (_, i) =>
       makeCallRecord({
         callId: `busy-${i}`,
@@ -103,8 +108,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
         timestamp: new Date(Date.UTC(2026, 11, 2, 10, 15, 0, i * 200)).toISOString(),
       }),
     );
-    await putCallRecords(table.client, table.tableName, calls);
-    const records = await streamOf(table);
+    const { table, records } = await streamedCalls('ledger-busy-session', calls);
     const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'empty') });
 
     // Act: the second delivery's read misses the marks, so each entry's condition must catch every call
@@ -123,9 +127,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
   it('a redelivery the ledger read does not see commits only the calls its entries do not mark', async () => {
     // Prepare: half of each session's calls committed; the redelivery's read then misses them
-    const table = await createTestTable('ledger-race');
-    await putCallRecords(table.client, table.tableName, sessionCalls());
-    const records = await streamOf(table);
+    const { table, records } = await streamedCalls('ledger-race', sessionCalls());
     await aggregateStreamBatch(testDeps(table), { Records: records.slice(0, 12) });
     const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'empty') });
 
@@ -142,9 +144,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
   it('a call committed with an entry of its own, as before grouping, is not counted again', async () => {
     // Prepare: aggregate, then leave the ledger as the earlier layout wrote it: one entry per call
-    const table = await createTestTable('ledger-legacy');
-    await putCallRecords(table.client, table.tableName, sessionCalls());
-    const records = await streamOf(table);
+    const { table, records } = await streamedCalls('ledger-legacy', sessionCalls());
     await aggregateStreamBatch(testDeps(table), { Records: records });
     for (const item of await ledgerItems(table)) {
       if (item[LEDGER_MARKS] === undefined) continue;
@@ -172,9 +172,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
   it('when the ledger cannot be read, calls with a session wait for the retry and the others commit', async () => {
     // Prepare
-    const table = await createTestTable('ledger-unread');
-    await putCallRecords(table.client, table.tableName, sessionCalls());
-    const records = await streamOf(table);
+    const { table, records } = await streamedCalls('ledger-unread', sessionCalls());
     const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'failing') });
 
     // Act
