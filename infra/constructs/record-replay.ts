@@ -77,10 +77,11 @@ export class RecordReplay extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
     });
-    // A conditional put of call records, and nothing else: no reads, no rollups, no alert state.
+    // A conditional put of call records, and nothing else: no reads, no rollups, no alert state. The
+    // condition check looks for the record under the key earlier layer versions gave it (`putOnce`).
     this.replayFunction.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CALL_KEY_PATTERN] } },
       }),

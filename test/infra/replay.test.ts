@@ -76,7 +76,7 @@ describe('record replay', () => {
     expect(assess).not.toThrow();
   });
 
-  it('grants the replay function a conditional put of call records and nothing else', () => {
+  it('grants the replay function a conditional put of call records, the check of their earlier key and nothing else', () => {
     // Prepare
     const roleId = roleIdOfFunction(template, replayId);
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
@@ -87,7 +87,7 @@ describe('record replay', () => {
     expect(dynamo).toEqual([
       {
         Effect: 'Allow',
-        Action: 'dynamodb:PutItem',
+        Action: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } },
       },

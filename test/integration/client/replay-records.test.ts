@@ -13,7 +13,13 @@ import {
   setLogWriter,
   withMonitoring,
 } from '../../../layers/claude-monitor/src';
-import { ENV } from '../../../layers/claude-monitor/src/domain';
+import {
+  type CallItem,
+  callIdPk,
+  callPk,
+  callPksOfHour,
+  ENV,
+} from '../../../layers/claude-monitor/src/domain';
 import { NOT_WRITTEN_MESSAGE } from '../../../layers/claude-monitor/src/recorder/log-line';
 import { stubClientOptions, USER_MESSAGE } from '../../helpers/anthropic';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
@@ -139,11 +145,12 @@ describe('npm run replay-records', () => {
     // Prepare
     const file = join(dir, 'broken.log');
     const valid = (await readFile(logFile, 'utf8')).split('\n')[1]!;
-    // A record under another key would slip past the "not stored yet" condition and count twice.
-    const rekeyed = valid.replace(
-      /"pk":"CALL#([^"#]+)#(\d+)"/,
-      (_, hour, p) => `"pk":"CALL#${hour}#${(Number(p) + 1) % 16}"`,
-    );
+    // A record under another key would slip past the "not stored yet" condition and count twice: a key that
+    // is neither the record's own nor the one earlier layer versions gave it.
+    const record = (JSON.parse(valid.slice(valid.indexOf('{'))) as { item: CallItem }).item;
+    const taken = new Set([callPk(record), callIdPk(record)]);
+    const other = callPksOfHour(record.timestamp.slice(0, 13)).find((pk) => !taken.has(pk))!;
+    const rekeyed = valid.replace(/"pk":"CALL#[^"]+"/, `"pk":"${other}"`);
     await writeFile(
       file,
       [

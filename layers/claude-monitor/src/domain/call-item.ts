@@ -11,7 +11,7 @@ export type CallItem = CallRecord & {
   expiresAt: number;
 };
 
-/** FNV-1a: a cheap, stable spread of call ids over the hour's partitions. */
+/** FNV-1a: a cheap, stable spread of session and call ids over the hour's partitions. */
 const fnv1a = (text: string): number => {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -21,8 +21,25 @@ const fnv1a = (text: string): number => {
   return hash >>> 0;
 };
 
-/** Partition of a call record: the hour of its timestamp and a spread index. */
-export const callPk = (timestamp: string, callId: string): string =>
+/** What decides where a call record is stored. */
+export type CallKeyFields = Pick<CallRecord, 'timestamp' | 'callId' | 'sessionId'>;
+
+/**
+ * Partition of a call record: the hour of its timestamp and a spread index, from the session id, or from the
+ * call id for a call without a session. A session's calls of one hour share a partition key, so they share a
+ * partition of the table and a shard of its stream, and reach the aggregator in the same batches: their
+ * session rollup and ledger entry are written once per batch, and two shards never hold the same session's
+ * calls at once. One session is bounded by a partition's 1,000 writes a second; a session calls far less.
+ */
+export const callPk = ({ timestamp, callId, sessionId }: CallKeyFields): string =>
+  `CALL#${timestamp.slice(0, 13)}#${fnv1a(sessionId || callId) % CALL_PARTITIONS}`;
+
+/**
+ * The partition layer versions before the session spread gave a call record (spread by call id). Still
+ * needed by replay, whose log lines may come from those versions: a record stored under it must not be
+ * stored again under `callPk`.
+ */
+export const callIdPk = ({ timestamp, callId }: CallKeyFields): string =>
   `CALL#${timestamp.slice(0, 13)}#${fnv1a(callId) % CALL_PARTITIONS}`;
 
 /** Every partition key that can hold calls of the given hour (`yyyy-mm-ddThh`). */
@@ -41,7 +58,7 @@ export const toCallItem = (record: CallRecord, retentionDays: number): CallItem 
   const bounded = boundCallRecord(record).record;
   return {
     ...bounded,
-    [KEY.partition]: callPk(bounded.timestamp, bounded.callId),
+    [KEY.partition]: callPk(bounded),
     [KEY.sort]: callSk(bounded.timestamp, bounded.callId),
     [KEY.type]: ITEM_TYPE.call,
     [KEY.ttl]: Math.floor(Date.parse(bounded.timestamp) / 1000) + retentionDays * 86_400,

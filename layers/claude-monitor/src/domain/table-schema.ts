@@ -4,7 +4,7 @@
  *
  * | item        | pk                                   | sk                      | notes                          |
  * |-------------|--------------------------------------|-------------------------|--------------------------------|
- * | call record | `CALL#<yyyy-mm-ddThh>#<p>`           | `<timestamp>#<callId>`  | p = hash(callId) % CALL_PARTITIONS; TTL |
+ * | call record | `CALL#<yyyy-mm-ddThh>#<p>`           | `<timestamp>#<callId>`  | p = hash(sessionId or callId) % CALL_PARTITIONS; TTL |
  * | rollup      | `ROLLUP#<granularity>#<dim>#<value>` | `<bucket>`              | also `dpk`/`dsk` for group-by  |
  * | ledger      | `LEDGER#S#<session hash>`            | `<yyyy-mm-ddThh:mm>`    | marks of a session's calls that minute; TTL |
  * | ledger      | `LEDGER#<callId>`                    | `LEDGER`                | a call without a session; TTL  |

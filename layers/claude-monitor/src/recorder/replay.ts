@@ -2,11 +2,14 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   type CallItem,
   type CallRecord,
+  callIdPk,
   callPk,
   callSk,
   fromCallItem,
@@ -72,14 +75,16 @@ const itemOfLine = (line: string): CallItem | string => {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  // The key must be the record's own: another key would slip past the "not stored yet" condition.
+  // The key must be the record's own, as this layer version or an earlier one (`callIdPk`) made it: another
+  // key would slip past the "not stored yet" condition. The item is stored under today's key; `replayItems`
+  // checks the earlier one too.
   if (
-    item.pk !== callPk(record.timestamp, record.callId) ||
+    (item.pk !== callPk(record) && item.pk !== callIdPk(record)) ||
     item.sk !== callSk(record.timestamp, record.callId)
   ) {
     return 'the item key is not the key of its record';
   }
-  return item;
+  return { ...item, pk: callPk(record) };
 };
 
 /**
@@ -120,9 +125,64 @@ const PERMANENT_ERRORS = new Set([
   'ResourceNotFoundException',
 ]);
 
+/** True when a cancelled transaction failed on a condition (the record is stored), not on a conflict. */
+const cancelledByCondition = (error: TransactionCanceledException): boolean =>
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+
 /**
- * Stores the items, each only if its key is not in the table yet, so replaying is safe to repeat and never
- * changes a stored record: the table stream sees one INSERT per record, and the aggregator counts it once.
+ * Stores one item only if its record is in the table under neither its key nor, when that differs, the key
+ * earlier layer versions gave it (`callIdPk`): a record they stored and logged as unconfirmed stays once.
+ * @returns false when the record is stored already.
+ */
+const putOnce = async (client: DynamoDBClient, tableName: string, item: CallItem): Promise<boolean> => {
+  const notStored = {
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': KEY.partition },
+  };
+  const earlierPk = callIdPk(item);
+  try {
+    if (earlierPk === item.pk) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ...notStored,
+        }),
+      );
+    } else {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: marshall({ [KEY.partition]: earlierPk, [KEY.sort]: item.sk }),
+                ...notStored,
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: marshall(item, { removeUndefinedValues: true }),
+                ...notStored,
+              },
+            },
+          ],
+        }),
+      );
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof TransactionCanceledException && cancelledByCondition(error)) return false;
+    throw error;
+  }
+};
+
+/**
+ * Stores the items, each only if its record is not in the table yet (`putOnce`), so replaying is safe to
+ * repeat and never changes a stored record: the table stream sees one INSERT per record, and the aggregator
+ * counts it once.
  */
 export const replayItems = async (options: {
   client: DynamoDBClient;
@@ -137,23 +197,14 @@ export const replayItems = async (options: {
     while (next < options.items.length) {
       const item = options.items[next++]!;
       try {
-        await options.client.send(
-          new PutItemCommand({
-            TableName: options.tableName,
-            Item: marshall(item, { removeUndefinedValues: true }),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': KEY.partition },
-          }),
-        );
-        result.written++;
+        if (await putOnce(options.client, options.tableName, item)) result.written++;
+        else result.alreadyStored++;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) result.alreadyStored++;
-        else
-          result.failed.push({
-            callId: item.callId,
-            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-            retryable: !(error instanceof Error && PERMANENT_ERRORS.has(error.name)),
-          });
+        result.failed.push({
+          callId: item.callId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          retryable: !(error instanceof Error && PERMANENT_ERRORS.has(error.name)),
+        });
       }
     }
   };
