@@ -26,11 +26,15 @@ import { type PairFamilyCost, pairCosts } from './pair-cost';
 import { earlierOnlyItems, type PreviousLayoutWrites, previousLayoutWrites } from './previous-layout';
 import {
   type Batching,
+  COMPARED_SHARDS,
   COMPARED_WINDOWS,
   DEPLOYED_BATCHING,
   EARLIER_BATCHING,
   eventRecordBytes,
+  type RecordKeying,
   recordsPerBatch,
+  type ShardCount,
+  shardedBatches,
 } from './stream-batch';
 
 /** Billed write units per call of one item type, with the writes and item sizes they come from. */
@@ -56,6 +60,20 @@ export interface ItemTypeUnits {
 export interface WindowUnits {
   windowSeconds: (typeof COMPARED_WINDOWS)[number];
   batchSize: number;
+  totalWriteUnitsPerCall: number;
+}
+
+/**
+ * Write units per call with the call records spread over stream shards, keyed by session (now) or by call id
+ * (before): same rate, same mix, deployed batching per shard.
+ */
+export interface ShardUnits {
+  shards: ShardCount;
+  keying: RecordKeying;
+  /** Records per batch, on average over the run's batches. */
+  recordsPerBatch: number;
+  /** Session-hour rollup writes per call: how often a session's calls came in the same batch. */
+  sessionWritesPerCall: number;
   totalWriteUnitsPerCall: number;
 }
 
@@ -101,6 +119,8 @@ export interface AggregationBreakdown {
   recordsPerSecond: number;
   /** Total write units per call at each of `COMPARED_WINDOWS`. */
   windows: WindowUnits[];
+  /** Total write units per call at each of `COMPARED_SHARDS`, records keyed each way. */
+  shards: ShardUnits[];
 }
 
 /** A write inside `TransactWriteItems` is billed twice (prepare and commit). */
@@ -280,6 +300,7 @@ const breakdownOf = (
     reportedWriteUnitsPerCall: m.writeUnitsPerCall,
     recordsPerSecond: m.recordsPerSecond,
     windows: [],
+    shards: [],
   };
 };
 
@@ -292,18 +313,23 @@ export type WithClient = <T>(use: (client: DynamoDBClient) => Promise<T>) => Pro
 /** Calls measured per run: whole batches, at least `batches` of them and at least this many calls. */
 const MIN_CALLS = 400;
 
-/** One run of the realistic workload through the aggregator on a fresh table, broken down by item type. */
+/**
+ * One run of the realistic workload through the aggregator on a fresh table, broken down by item type: `calls`
+ * records in batches of `batching.batchSize`, or the batches `batchesOf` makes of them.
+ */
 const measureRun = (
   withClient: WithClient,
   scenario: RateScenario,
   batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
   calls: number,
+  batchesOf?: (records: readonly CallRecord[]) => CallRecord[][],
 ): Promise<AggregationBreakdown> => {
   const { batchSize, batchSizeBefore } = batching;
   const records = realisticWorkload(calls, RATE_SCENARIOS[scenario].callsPerSecond);
+  const batches = batchesOf?.(records);
   return withClient((client) =>
     withFreshTable(client, `bench-${scenario}-${batchSize}`, async (tableName) => {
-      const m = await measureAggregation({ client, tableName, batchSize, records });
+      const m = await measureAggregation({ client, tableName, batchSize, records, batches });
       const [ledger, rollups] = await Promise.all([
         scanItemsOfType(client, tableName, ITEM_TYPE.ledger),
         scanItemsOfType(client, tableName, ITEM_TYPE.rollup),
@@ -319,6 +345,45 @@ const measureRun = (
       );
     }),
   );
+};
+
+/** Windows of calls each shard comparison runs: enough for every shard to close whole batches. */
+const SHARD_RUN_WINDOWS = { busy: 2, steady: 10 } as const satisfies Record<RateScenario, number>;
+
+/**
+ * The same rate and mix with the records spread over each of `COMPARED_SHARDS` stream shards, keyed by session
+ * and by call id (on one shard both keyings make the same batches), each run on a fresh table with the batches
+ * the deployed event source makes per shard. `calls` overrides the run's length (the quick run).
+ */
+const measureShards = async (
+  withClient: WithClient,
+  scenario: RateScenario,
+  batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
+  calls?: number,
+): Promise<ShardUnits[]> => {
+  const { callsPerSecond } = RATE_SCENARIOS[scenario];
+  const length =
+    calls ?? Math.round(callsPerSecond * DEPLOYED_BATCHING.windowSeconds * SHARD_RUN_WINDOWS[scenario]);
+  const units: ShardUnits[] = [];
+  for (const shards of COMPARED_SHARDS) {
+    for (const keying of shards === 1 ? (['session'] as const) : (['session', 'callId'] as const)) {
+      let batchCount = 0;
+      const run = await measureRun(withClient, scenario, batching, length, (records) => {
+        const batches = shardedBatches(records, keying, shards, DEPLOYED_BATCHING, batching.eventRecordBytes);
+        batchCount = batches.length;
+        return batches;
+      });
+      const measured = {
+        shards,
+        recordsPerBatch: run.calls / Math.max(1, batchCount),
+        sessionWritesPerCall: run.rollups['session/hour']?.writesPerCall ?? 0,
+        totalWriteUnitsPerCall: run.totalWriteUnitsPerCall,
+      };
+      units.push({ ...measured, keying });
+      if (shards === 1) units.push({ ...measured, keying: 'callId' });
+    }
+  }
+  return units;
 };
 
 /**
@@ -357,6 +422,8 @@ export const measureAggregationBreakdowns = async (options: {
               .totalWriteUnitsPerCall;
       main.windows.push({ windowSeconds, batchSize: size, totalWriteUnitsPerCall: total });
     }
+    const quickCalls = options.quick ? callsFor(batchSize) : undefined;
+    main.shards = await measureShards(options.withClient, scenario, batching, quickCalls);
     results[scenario] = main;
   }
   return results as Record<RateScenario, AggregationBreakdown>;

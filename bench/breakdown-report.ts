@@ -1,7 +1,7 @@
 import { RATE_SCENARIOS, type RateScenario, WORKLOAD_MIX } from '../functions/aggregator/realistic-workload';
 import type { AggregationBreakdown, ItemTypeUnits } from './aggregation-figures';
 import { AWS_PRICES } from './prices';
-import { COMPARED_WINDOWS, DEPLOYED_BATCHING } from './stream-batch';
+import { COMPARED_SHARDS, COMPARED_WINDOWS, DEPLOYED_BATCHING, type RecordKeying } from './stream-batch';
 
 /** Where DynamoDB documents the rules the billed units are computed by. */
 export const BILLING_RULE_SOURCES = [
@@ -132,7 +132,47 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
         `${fixed(b.transactionsPerBatchBefore, 1)} transactions per batch of ${b.batchSizeBefore} before, ${fixed(b.transactionsPerBatch, 1)} per batch of ${b.batchSize} after`,
     );
   }
-  return [...lines, ...formatWindows(breakdowns)];
+  return [...lines, ...formatWindows(breakdowns), ...formatShards(breakdowns)];
+};
+
+/**
+ * Total write units per call with the call records spread over stream shards, keyed by session (now) and by
+ * call id (before): a session's calls on different shards come in different batches, so its rollup and its
+ * ledger entry are written once per shard.
+ */
+const formatShards = (breakdowns: Record<RateScenario, AggregationBreakdown>): string[] => {
+  const scenarios = Object.keys(RATE_SCENARIOS) as RateScenario[];
+  const widths = [8, ...scenarios.flatMap(() => [7, 8, 8, 9, 8, 8, 9])];
+  const line = (cells: string[]): string => `  ${cells.map((text, i) => cell(widths[i]!, text)).join(' ')}`;
+  const byKeying = (s: RateScenario, shards: number, keying: RecordKeying) =>
+    breakdowns[s].shards.find((entry) => entry.shards === shards && entry.keying === keying);
+  return [
+    `By stream shards (same mix and rates, after, ${DEPLOYED_BATCHING.windowSeconds} s window per shard; records keyed by session now, by call id before; "sess/call" is session-hour writes per call):`,
+    line(['', ...scenarios.flatMap((s) => [s, 'by call', 'id', '', 'by', 'session', ''])]),
+    line([
+      'shards',
+      ...scenarios.flatMap(() => ['batch', 'sess/call', 'units', '$/M', 'sess/call', 'units', '$/M']),
+    ]),
+    ...COMPARED_SHARDS.map((shards) =>
+      line([
+        String(shards),
+        ...scenarios.flatMap((s) => {
+          const before = byKeying(s, shards, 'callId');
+          const now = byKeying(s, shards, 'session');
+          if (!before || !now) return ['-', '-', '-', '-', '-', '-', '-'];
+          return [
+            String(Math.round(now.recordsPerBatch)),
+            fixed(before.sessionWritesPerCall, 3),
+            fixed(before.totalWriteUnitsPerCall, 3),
+            fixed(dollarsOfUnits(before.totalWriteUnitsPerCall), 3),
+            fixed(now.sessionWritesPerCall, 3),
+            fixed(now.totalWriteUnitsPerCall, 3),
+            fixed(dollarsOfUnits(now.totalWriteUnitsPerCall), 3),
+          ];
+        }),
+      ]),
+    ),
+  ];
 };
 
 /**

@@ -3,7 +3,13 @@
  * when the part it measures could not run (the report then says why).
  */
 import { RATE_SCENARIOS, type RateScenario } from '../functions/aggregator/realistic-workload';
-import { COMPARED_WINDOWS } from './stream-batch';
+import {
+  COMPARED_SHARDS,
+  COMPARED_WINDOWS,
+  RECORD_KEYINGS,
+  type RecordKeying,
+  type ShardCount,
+} from './stream-batch';
 
 /** Key prefix of each measured configuration; the monitored client's figures carry none. */
 export const CONFIGURATION_PREFIX = {
@@ -56,6 +62,15 @@ export const windowKey = (
   scenario: RateScenario,
   windowSeconds: (typeof COMPARED_WINDOWS)[number],
 ): WindowFigureKey => `aggregator.${scenario}_units_per_call_window_${windowSeconds}s`;
+
+/**
+ * Total write units per call of a rate with the call records on `n` stream shards, keyed by session or by call
+ * id, e.g. `aggregator.busy_units_per_call_shards_16_session`.
+ */
+export type ShardFigureKey = `aggregator.${RateScenario}_units_per_call_shards_${ShardCount}_${RecordKeying}`;
+
+export const shardKey = (scenario: RateScenario, shards: ShardCount, keying: RecordKeying): ShardFigureKey =>
+  `aggregator.${scenario}_units_per_call_shards_${shards}_${keying}`;
 
 const OTHER_KEYS = [
   'client.plain_median_ms',
@@ -143,6 +158,7 @@ export type FigureKey =
   | ConfigurationFigureKey
   | BudgetFigureKey
   | WindowFigureKey
+  | ShardFigureKey
   | (typeof OTHER_KEYS)[number];
 
 /** The key of a per-configuration figure, e.g. `client.openllmetry_added_median_ms`. */
@@ -156,6 +172,11 @@ export const FIGURE_KEYS: readonly FigureKey[] = [
   ...ENFORCED_LIMIT_COUNTS.flatMap((limits) => PER_LIMIT_COUNT.map((figure) => budgetKey(figure, limits))),
   ...(Object.keys(RATE_SCENARIOS) as RateScenario[]).flatMap((scenario) =>
     COMPARED_WINDOWS.map((windowSeconds) => windowKey(scenario, windowSeconds)),
+  ),
+  ...(Object.keys(RATE_SCENARIOS) as RateScenario[]).flatMap((scenario) =>
+    COMPARED_SHARDS.flatMap((shards) =>
+      (Object.keys(RECORD_KEYINGS) as RecordKeying[]).map((keying) => shardKey(scenario, shards, keying)),
+    ),
   ),
   ...OTHER_KEYS,
 ];

@@ -12,7 +12,7 @@ import { measureClientFigures } from './client-figures';
 import { measureColdStart } from './cold-start';
 import { CONCURRENT_INVOCATIONS, measureConcurrency } from './concurrency-figures';
 import { computeDollars, type DollarFigures } from './dollars';
-import { type BenchFigures, FIGURE_KEYS, type FigureKey, windowKey } from './figures';
+import { type BenchFigures, FIGURE_KEYS, type FigureKey, shardKey, windowKey } from './figures';
 import { buildBenchLayer } from './layer-build';
 import { withFreshTable } from './local-table';
 import { pairUnitsAdded } from './pair-cost';
@@ -356,6 +356,11 @@ const aggregationFigures = (
   ...Object.fromEntries(
     (Object.keys(a) as RateScenario[]).flatMap((scenario) =>
       a[scenario].windows.map((w) => [windowKey(scenario, w.windowSeconds), w.totalWriteUnitsPerCall]),
+    ),
+  ),
+  ...Object.fromEntries(
+    (Object.keys(a) as RateScenario[]).flatMap((scenario) =>
+      a[scenario].shards.map((s) => [shardKey(scenario, s.shards, s.keying), s.totalWriteUnitsPerCall]),
     ),
   ),
   'aggregator.ledger_units_per_call': a.busy.ledger.unitsPerCall,

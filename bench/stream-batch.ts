@@ -1,4 +1,4 @@
-import type { CallRecord } from 'claude-monitor/domain';
+import { type CallRecord, callIdPk, callPk } from 'claude-monitor/domain';
 import { streamRecordsOf } from '../functions/aggregator/bench-workload';
 import { STREAM_BATCHING_DEFAULTS } from '../infra/constructs/stream-batching';
 
@@ -58,3 +58,66 @@ export const recordsPerBatch = (callsPerSecond: number, batching: Batching, byte
       Math.floor(LAMBDA_PAYLOAD_LIMIT_BYTES / bytesPerRecord),
     ),
   );
+
+/**
+ * Stream shards the comparison spreads the call records over. DynamoDB gives each partition of a table a
+ * shard of its stream, and a call record's partition follows from its partition key, of which an hour has
+ * `CALL_PARTITIONS` (16): 1 is the one-shard stream every other figure assumes (a young table at a low rate),
+ * 16 puts each of those keys on a shard of its own (a table grown to 16 partitions or more: about 160 GB, two
+ * weeks of records at 200 calls/s).
+ */
+export const COMPARED_SHARDS = [1, 4, 16] as const;
+export type ShardCount = (typeof COMPARED_SHARDS)[number];
+
+/** How call records are keyed: by session (`callPk`, now) or by call id (`callIdPk`, layer versions before). */
+export const RECORD_KEYINGS = { session: callPk, callId: callIdPk } as const;
+export type RecordKeying = keyof typeof RECORD_KEYINGS;
+
+/**
+ * The shard of a partition key. DynamoDB maps keys to partitions by a hash of its own; the key's spread index
+ * modulo the shards stands in for it (any fixed map of the 16 keys onto the shards does).
+ */
+const shardOfKey = (pk: string, shards: number): number => Number(pk.slice(pk.lastIndexOf('#') + 1)) % shards;
+
+/**
+ * The batches an event source makes of `records` (in arrival order) spread over `shards` shards by their
+ * partition keys: per shard, a batch holds what arrives within the window from its first record, at most the
+ * batch size and what fits in the payload limit. Shards are read side by side, so the batches are returned in
+ * the order they close.
+ */
+export const shardedBatches = (
+  records: readonly CallRecord[],
+  keying: RecordKeying,
+  shards: number,
+  batching: Batching,
+  bytesPerRecord: number,
+): CallRecord[][] => {
+  const limit = Math.max(
+    1,
+    Math.min(batching.batchSize, Math.floor(LAMBDA_PAYLOAD_LIMIT_BYTES / bytesPerRecord)),
+  );
+  const windowMs = batching.windowSeconds * 1_000;
+  const open = new Map<number, { startMs: number; records: CallRecord[] }>();
+  const closed: { closesMs: number; records: CallRecord[] }[] = [];
+  for (const record of records) {
+    const shard = shardOfKey(RECORD_KEYINGS[keying](record), shards);
+    const atMs = Date.parse(record.timestamp);
+    let batch = open.get(shard);
+    if (batch && atMs >= batch.startMs + windowMs) {
+      closed.push({ closesMs: batch.startMs + windowMs, records: batch.records });
+      batch = undefined;
+    }
+    if (!batch) {
+      batch = { startMs: atMs, records: [] };
+      open.set(shard, batch);
+    }
+    batch.records.push(record);
+    if (batch.records.length >= limit) {
+      closed.push({ closesMs: atMs, records: batch.records });
+      open.delete(shard);
+    }
+  }
+  for (const batch of open.values())
+    closed.push({ closesMs: batch.startMs + windowMs, records: batch.records });
+  return closed.sort((a, b) => a.closesMs - b.closesMs).map((batch) => batch.records);
+};

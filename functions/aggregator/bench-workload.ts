@@ -15,6 +15,8 @@ export interface MeasureAggregationOptions {
   batchSize?: number;
   /** The records to aggregate, in stream order. @default benchWorkload(calls) */
   records?: readonly CallRecord[];
+  /** The records in the batches to hand over one per invocation, instead of `records` cut by `batchSize`. */
+  batches?: readonly (readonly CallRecord[])[];
 }
 
 export interface AggregationMeasurement {
@@ -196,16 +198,22 @@ export const measureAggregation = async (
     logger: SILENT_LOGGER,
     metrics: NO_METRICS,
   };
-  const workload = options.records ?? benchWorkload(calls);
+  const workload = options.batches?.flat() ?? options.records ?? benchWorkload(calls);
+  const batches =
+    options.batches ??
+    Array.from({ length: Math.ceil(workload.length / batchSize) }, (_, i) =>
+      workload.slice(i * batchSize, (i + 1) * batchSize),
+    );
   const distinctKeysPerBatch: number[] = [];
   let transactions = 0;
   let handlerMs = 0;
   let invocations = 0;
+  let offset = 0;
   try {
-    for (let start = 0; start < workload.length; start += batchSize) {
-      const batch = workload.slice(start, start + batchSize);
+    for (const batch of batches) {
       distinctKeysPerBatch.push(preAggregate(batch).size);
-      const event = { Records: streamRecordsOf(batch, start) };
+      const event = { Records: streamRecordsOf(batch, offset) };
+      offset += batch.length;
       const began = performance.now();
       const result = await aggregateStreamBatch(deps, event);
       handlerMs += performance.now() - began;
