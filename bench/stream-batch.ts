@@ -60,8 +60,8 @@ export const recordsPerBatch = (callsPerSecond: number, batching: Batching, byte
   );
 
 /**
- * Stream shards the comparison spreads the call records over. DynamoDB gives each partition of a table a
- * shard of its stream, and a call record's partition follows from its partition key, of which an hour has
+ * Stream shards the comparison spreads the call records over. A table's stream is split into shards that
+ * follow its partitions, and a call record's partition follows from its partition key, of which an hour has
  * `CALL_PARTITIONS` (16): 1 is the one-shard stream every other figure assumes (a young table at a low rate),
  * 16 puts each of those keys on a shard of its own (a table grown to 16 partitions or more: about 160 GB, two
  * weeks of records at 200 calls/s).
