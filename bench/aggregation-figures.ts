@@ -313,20 +313,22 @@ export type WithClient = <T>(use: (client: DynamoDBClient) => Promise<T>) => Pro
 /** Calls measured per run: whole batches, at least `batches` of them and at least this many calls. */
 const MIN_CALLS = 400;
 
+/** `calls` records of the realistic workload at the rate of `scenario`. */
+const workloadOf = (scenario: RateScenario, calls: number): CallRecord[] =>
+  realisticWorkload(calls, RATE_SCENARIOS[scenario].callsPerSecond);
+
 /**
- * One run of the realistic workload through the aggregator on a fresh table, broken down by item type: `calls`
- * records in batches of `batching.batchSize`, or the batches `batchesOf` makes of them.
+ * One run of the records through the aggregator on a fresh table, broken down by item type: in batches of
+ * `batching.batchSize`, or in `batches` (the same records) when given.
  */
 const measureRun = (
   withClient: WithClient,
   scenario: RateScenario,
   batching: { batchSize: number; batchSizeBefore: number; eventRecordBytes: number },
-  calls: number,
-  batchesOf?: (records: readonly CallRecord[]) => CallRecord[][],
+  records: readonly CallRecord[],
+  batches?: readonly (readonly CallRecord[])[],
 ): Promise<AggregationBreakdown> => {
   const { batchSize, batchSizeBefore } = batching;
-  const records = realisticWorkload(calls, RATE_SCENARIOS[scenario].callsPerSecond);
-  const batches = batchesOf?.(records);
   return withClient((client) =>
     withFreshTable(client, `bench-${scenario}-${batchSize}`, async (tableName) => {
       const m = await measureAggregation({ client, tableName, batchSize, records, batches });
@@ -362,20 +364,18 @@ const measureShards = async (
   calls?: number,
 ): Promise<ShardUnits[]> => {
   const { callsPerSecond } = RATE_SCENARIOS[scenario];
-  const length =
-    calls ?? Math.round(callsPerSecond * DEPLOYED_BATCHING.windowSeconds * SHARD_RUN_WINDOWS[scenario]);
+  const records = workloadOf(
+    scenario,
+    calls ?? Math.round(callsPerSecond * DEPLOYED_BATCHING.windowSeconds * SHARD_RUN_WINDOWS[scenario]),
+  );
   const units: ShardUnits[] = [];
   for (const shards of COMPARED_SHARDS) {
     for (const keying of shards === 1 ? (['session'] as const) : (['session', 'callId'] as const)) {
-      let batchCount = 0;
-      const run = await measureRun(withClient, scenario, batching, length, (records) => {
-        const batches = shardedBatches(records, keying, shards, DEPLOYED_BATCHING, batching.eventRecordBytes);
-        batchCount = batches.length;
-        return batches;
-      });
+      const batches = shardedBatches(records, keying, shards, DEPLOYED_BATCHING, batching.eventRecordBytes);
+      const run = await measureRun(withClient, scenario, batching, records, batches);
       const measured = {
         shards,
-        recordsPerBatch: run.calls / Math.max(1, batchCount),
+        recordsPerBatch: records.length / Math.max(1, batches.length),
         sessionWritesPerCall: run.rollups['session/hour']?.writesPerCall ?? 0,
         totalWriteUnitsPerCall: run.totalWriteUnitsPerCall,
       };
@@ -403,7 +403,7 @@ export const measureAggregationBreakdowns = async (options: {
   const results: Partial<Record<RateScenario, AggregationBreakdown>> = {};
   for (const scenario of Object.keys(RATE_SCENARIOS) as RateScenario[]) {
     const { callsPerSecond, batches } = RATE_SCENARIOS[scenario];
-    const bytes = eventRecordBytes(realisticWorkload(MIN_CALLS, callsPerSecond));
+    const bytes = eventRecordBytes(workloadOf(scenario, MIN_CALLS));
     const batchOf = (batching: Batching): number => {
       const size = recordsPerBatch(callsPerSecond, batching, bytes);
       return options.quick ? Math.min(size, 50) : size;
@@ -412,14 +412,25 @@ export const measureAggregationBreakdowns = async (options: {
       options.quick ? 2 * batchSize : batchSize * Math.max(batches, Math.ceil(MIN_CALLS / batchSize));
     const batchSize = batchOf(DEPLOYED_BATCHING);
     const batching = { batchSize, batchSizeBefore: batchOf(EARLIER_BATCHING), eventRecordBytes: bytes };
-    const main = await measureRun(options.withClient, scenario, batching, callsFor(batchSize));
+    const main = await measureRun(
+      options.withClient,
+      scenario,
+      batching,
+      workloadOf(scenario, callsFor(batchSize)),
+    );
     for (const windowSeconds of COMPARED_WINDOWS) {
       const size = batchOf({ ...DEPLOYED_BATCHING, windowSeconds });
       const total =
         size === batchSize
           ? main.totalWriteUnitsPerCall
-          : (await measureRun(options.withClient, scenario, { ...batching, batchSize: size }, callsFor(size)))
-              .totalWriteUnitsPerCall;
+          : (
+              await measureRun(
+                options.withClient,
+                scenario,
+                { ...batching, batchSize: size },
+                workloadOf(scenario, callsFor(size)),
+              )
+            ).totalWriteUnitsPerCall;
       main.windows.push({ windowSeconds, batchSize: size, totalWriteUnitsPerCall: total });
     }
     const quickCalls = options.quick ? callsFor(batchSize) : undefined;
