@@ -114,6 +114,8 @@ export interface AggregationBreakdown {
   transactionsPerBatchBefore: number;
   writeRequestsPerCall: number;
   readUnitsPerCall: number;
+  /** Bytes of the EMF metric lines the aggregator printed per call it counted. */
+  metricLogBytesPerCall: number;
   /** What DynamoDB Local reported for all the writes (it under-reports transactions). */
   reportedWriteUnitsPerCall: number;
   recordsPerSecond: number;
@@ -297,6 +299,7 @@ const breakdownOf = (
     transactionsPerBatchBefore: previous.transactions / previous.batches,
     writeRequestsPerCall: m.writeRequestsPerCall,
     readUnitsPerCall: m.readUnits / m.calls,
+    metricLogBytesPerCall: m.metricLogBytes / m.calls,
     reportedWriteUnitsPerCall: m.writeUnitsPerCall,
     recordsPerSecond: m.recordsPerSecond,
     windows: [],

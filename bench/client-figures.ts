@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { fromCallItem, ITEM_TYPE } from 'claude-monitor/domain';
-import { emfDocuments } from '../layers/claude-monitor/src/recorder/emf';
+import { callMetricDocuments, fromCallItem, ITEM_TYPE } from 'claude-monitor/domain';
+import { healthDocument } from '../layers/claude-monitor/src/recorder/emf';
 import { CONFIGURATION, createConfigurations } from './configurations';
 import { BenchVerificationError } from './errors';
 import { CONFIGURATION_PREFIX, configurationKey, type FigureKey } from './figures';
@@ -11,10 +11,12 @@ import { measureOverhead } from './overhead';
 
 export interface ClientFigures {
   figures: Partial<Record<FigureKey, number>>;
-  /** Bytes of the EMF metric lines one flush of one record writes to the log. */
-  emfBytesPerFlush: number;
   notes: string[];
 }
+
+/** Bytes a document takes as one log line. */
+const lineBytes = (document: Record<string, unknown>): number =>
+  Buffer.byteLength(JSON.stringify(document)) + 1;
 
 export interface ClientFigureOptions {
   stubUrl: string;
@@ -77,11 +79,15 @@ export const measureClientFigures = async (options: ClientFigureOptions): Promis
       figures[configurationKey(prefix, 'added_heap_kb_per_1000_calls')] = c.addedHeapKbPer1000Calls;
     }
     const sample = fromCallItem(unmarshall(items[0]!));
-    const emfBytesPerFlush = emfDocuments([sample], { recordsNotWritten: 0, monitorFailures: 0 }).reduce(
-      (sum, doc) => sum + Buffer.byteLength(JSON.stringify(doc)) + 1,
+    // A healthy flush prints no metric line now: the aggregator counts the calls in CloudWatch. Before,
+    // every flush printed its calls' metric document.
+    const health = healthDocument(sample.functionName, { recordsNotWritten: 0, monitorFailures: 0 });
+    figures['client.metric_log_bytes_per_flush'] = health ? lineBytes(health) : 0;
+    figures['client.metric_log_bytes_per_flush_before'] = callMetricDocuments([sample], Date.now()).reduce(
+      (sum, document) => sum + lineBytes(document),
       0,
     );
-    return { figures, emfBytesPerFlush, notes };
+    return { figures, notes };
   } finally {
     await set.close();
   }

@@ -38,8 +38,10 @@ export interface CostInputs {
   /** Added median time of one call in the caller's Lambda, and of the flush at the invocation's end. */
   callerAddedMs: number;
   flushMs: number;
-  /** Bytes of EMF metric log lines one flush writes. */
-  emfBytesPerFlush: number;
+  /** Bytes of EMF metric log lines one healthy flush writes in the caller's log (none now). */
+  metricLogBytesPerFlush: number;
+  /** Bytes of EMF metric log lines the aggregator writes per call it counts (one document per batch and pair). */
+  aggregatorMetricLogBytesPerCall: number;
   /** Items one 30-day summary reads, and its server-side median time. */
   summaryItems: number;
   summaryMs: number;
@@ -116,7 +118,10 @@ export const computeDollars = (inputs: CostInputs): DollarFigures => {
       (MILLION * gbSeconds(Math.max(0, inputs.callerAddedMs), a.callerMemoryMb) +
         flushes * gbSeconds(inputs.flushMs, a.callerMemoryMb)) *
       p.lambdaArmGbSecond.usd,
-    metricLogs: (flushes * inputs.emfBytesPerFlush * p.cloudwatchLogsIngestGb.usd) / 1024 ** 3,
+    metricLogs:
+      ((flushes * inputs.metricLogBytesPerFlush + MILLION * inputs.aggregatorMetricLogBytesPerCall) *
+        p.cloudwatchLogsIngestGb.usd) /
+      1024 ** 3,
     api:
       a.apiRequestsPerMillionCalls *
       (p.httpApiRequest.usd +

@@ -141,7 +141,6 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   const previousWriter = setLogWriter((line) => {
     if (line.includes('"WARN"')) warnings++;
   });
-  let emfBytesPerFlush = Number.NaN;
   let aggregation: Record<RateScenario, AggregationBreakdown> | undefined;
   try {
     await phase(
@@ -158,7 +157,6 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
             process.env[ENV.flushTimeoutMs] = String(BENCH_FLUSH_TIMEOUT_MS);
             const c = await measureClientFigures({ stubUrl: stub.url, client, tableName, rounds, quick });
             Object.assign(figures, c.figures);
-            emfBytesPerFlush = c.emfBytesPerFlush;
             notes.push(...c.notes);
           }),
         ),
@@ -301,16 +299,15 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   }
   if (warnings > 0) notes.push(`the monitor logged ${warnings} warning lines during the run`);
 
-  const dollars = dollarsOf(figures, emfBytesPerFlush);
+  const dollars = dollarsOf(figures);
   // The same run priced with the earlier layout's billing of the same writes (aggregation breakdown).
-  const dollarsBefore = dollarsOf(
-    {
-      ...figures,
-      'aggregator.write_units_per_call': figures['aggregator.write_units_per_call_before'],
-      'aggregator.session_index_units_per_call': figures['aggregator.session_index_units_per_call_before'],
-    },
-    emfBytesPerFlush,
-  );
+  const dollarsBefore = dollarsOf({
+    ...figures,
+    'aggregator.write_units_per_call': figures['aggregator.write_units_per_call_before'],
+    'aggregator.session_index_units_per_call': figures['aggregator.session_index_units_per_call_before'],
+    'client.metric_log_bytes_per_flush': figures['client.metric_log_bytes_per_flush_before'],
+    'aggregator.metric_log_bytes_per_call': 0,
+  });
   if (dollars && dollarsBefore) {
     Object.assign(figures, dollarFigures(dollars));
     figures['dollars.aws_usd_per_million_calls_before'] = dollarsBefore.awsUsdPerMillionCalls;
@@ -377,10 +374,12 @@ const aggregationFigures = (
   'aggregator.pair_units_per_call': pairUnitsAdded(a.busy.pairs),
   'aggregator.steady_pair_units_per_call': pairUnitsAdded(a.steady.pairs),
   'aggregator.pair_item_bytes_max': Math.max(...Object.values(a.busy.pairs).map((c) => c.largestBytes)),
+  'aggregator.metric_log_bytes_per_call': a.busy.metricLogBytesPerCall,
+  'aggregator.steady_metric_log_bytes_per_call': a.steady.metricLogBytesPerCall,
 });
 
 /** The cost model over this run's figures, or undefined when one of its inputs is missing. */
-const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | undefined => {
+const dollarsOf = (f: BenchFigures): DollarFigures | undefined => {
   const inputs = {
     recordWriteUnits: f['client.record_write_units'],
     sessionIndexWriteUnits: f['aggregator.session_index_units_per_call'],
@@ -392,7 +391,8 @@ const dollarsOf = (f: BenchFigures, emfBytesPerFlush: number): DollarFigures | u
     recordsPerFlush: f['client.records_per_flush'],
     callerAddedMs: f['client.added_median_ms'],
     flushMs: f['client.flush_median_ms'],
-    emfBytesPerFlush: Number.isFinite(emfBytesPerFlush) ? emfBytesPerFlush : null,
+    metricLogBytesPerFlush: f['client.metric_log_bytes_per_flush'],
+    aggregatorMetricLogBytesPerCall: f['aggregator.metric_log_bytes_per_call'],
     summaryItems: f['reads.items_30d'],
     summaryMs: f['reads.median_ms_30d'],
   };

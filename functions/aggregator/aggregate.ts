@@ -1,5 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { METRIC } from 'claude-monitor/domain';
+import { callMetricDocuments, METRIC } from 'claude-monitor/domain';
 import { evaluateAlerts } from './alerts/evaluate';
 import { publishEntries, publishPendingAlerts } from './alerts/outbox';
 import { updateStreaks } from './alerts/streak-store';
@@ -41,6 +41,28 @@ const logUncommitted = (deps: AggregatorDeps, rejected: UncommittedCall[], faile
     byReason.set(reason, [...(byReason.get(reason) ?? []), call.record.callId]);
   for (const [reason, callIds] of byReason) {
     deps.logger.error('chunk not committed; its records are reported for retry', { callIds, error: reason });
+  }
+};
+
+/**
+ * Prints the CloudWatch metrics of the calls this invocation counted, as soon as their transactions have
+ * committed: calls counted by an earlier delivery are not counted again, so CloudWatch's `Calls` and
+ * `CostUsd` agree with the rollups. An invocation stopped between a commit and this line (a timeout) leaves
+ * those calls out of CloudWatch, never in twice; the table and its rollups hold them either way.
+ */
+const writeCallMetrics = (deps: AggregatorDeps, committed: readonly StreamCall[]): void => {
+  if (!deps.writeMetricLine || committed.length === 0) return;
+  const now = deps.now?.() ?? Date.now();
+  for (const document of callMetricDocuments(
+    committed.map((call) => call.record),
+    now,
+  )) {
+    try {
+      deps.writeMetricLine(JSON.stringify(document));
+    } catch (error) {
+      deps.logger.warn('call metrics not written; aggregation is unaffected', { error: String(error) });
+      return;
+    }
   }
 };
 
@@ -108,6 +130,7 @@ export const aggregateStreamBatch = async (
     failed.push(...result.failed);
     transactions += result.transactions;
   }
+  writeCallMetrics(deps, committed);
   logUncommitted(deps, rejected, failed);
   const poisonCount = parsed.poison.length + rejected.length;
   if (poisonCount > 0) deps.metrics.addMetric(METRIC.poisonRecords, 'Count', poisonCount);

@@ -46,6 +46,8 @@ export interface AggregationMeasurement {
   hotKeyWritesPer1000Calls: number;
   /** Records aggregated per second of handler time, averaged over the invocations. */
   recordsPerSecond: number;
+  /** Bytes of the EMF metric lines the invocations printed for the calls they counted (newlines included). */
+  metricLogBytes: number;
 }
 
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'claude-opus-4-1-20250805'];
@@ -157,6 +159,7 @@ export const measureAggregation = async (
     readUnits: 0,
   };
   const rollupUpdatesByFamily: Record<string, number> = {};
+  let metricLogBytes = 0;
   const middlewareName = 'claudeMonitorBenchCapacity';
   options.client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -197,6 +200,9 @@ export const measureAggregation = async (
     alertConfig: resolveAlertConfig({}),
     logger: SILENT_LOGGER,
     metrics: NO_METRICS,
+    writeMetricLine: (line: string) => {
+      metricLogBytes += Buffer.byteLength(line) + 1;
+    },
   };
   const workload = options.batches?.flat() ?? options.records ?? benchWorkload(calls);
   const batches =
@@ -234,5 +240,6 @@ export const measureAggregation = async (
     writeUnitsPerCall: counts.writeUnits / workload.length,
     hotKeyWritesPer1000Calls: (transactions / workload.length) * 1_000,
     recordsPerSecond: workload.length / (handlerMs / 1_000),
+    metricLogBytes,
   };
 };

@@ -30,6 +30,11 @@ export interface AggregatorDeps {
   logger: AggregatorLogger;
   metrics: AggregatorMetrics;
   /**
+   * Where the CloudWatch metrics of newly counted calls go, one EMF document per line (`callMetricDocuments`):
+   * stdout in Lambda, whose logs CloudWatch turns into metrics. @default not written
+   */
+  writeMetricLine?: (line: string) => void;
+  /**
    * Attempts per chunk transaction on throttling and transaction conflicts.
    * @default 5
    */

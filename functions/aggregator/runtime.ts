@@ -40,6 +40,9 @@ export const createRuntime = (
         error: (message, extra) => logger.error(message, extra ?? {}),
       },
       metrics,
+      writeMetricLine: (line) => {
+        process.stdout.write(`${line}\n`);
+      },
     },
     metrics,
   };

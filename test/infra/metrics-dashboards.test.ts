@@ -1,22 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { grafanaDashboard, METRIC_PANELS } from '../../infra/dashboards/metric-panels';
-import { emfDocuments } from '../../layers/claude-monitor/src/recorder/emf';
-import { makeCallRecord } from '../helpers/call-records';
+import { healthDocument } from '../../layers/claude-monitor/src/recorder/emf';
 import { type EmfDocument, functionMetricDocuments } from './support/function-metrics';
 import { synthMonitorStack } from './support/synth-stack';
 
-/** The layer's EMF documents for calls of every kind its metrics count (one refused by a budget, one sent unchecked). */
-const layerDocuments = (): EmfDocument[] =>
-  emfDocuments(
-    [
-      makeCallRecord(),
-      makeCallRecord({ functionName: undefined }),
-      makeCallRecord({ budget: { outcome: 'refused', reservedNanoUsd: 0, limits: [] } }),
-      makeCallRecord({ budget: { outcome: 'unavailable', reservedNanoUsd: 0, limits: [] } }),
-    ],
-    { recordsNotWritten: 1, monitorFailures: 1 },
-  ) as unknown as EmfDocument[];
+/** The layer's own document: its health counters, printed when a flush could not do everything. */
+const layerDocuments = (): EmfDocument[] => [
+  healthDocument('fn', { recordsNotWritten: 1, monitorFailures: 1 }) as unknown as EmfDocument,
+];
 
 /**
  * `namespace|metric|Dim1,Dim2` of every metric the layer and the functions emit, read from the EMF documents

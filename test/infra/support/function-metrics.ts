@@ -1,8 +1,9 @@
-import { ENV, METRIC } from 'claude-monitor/domain';
+import { callMetricDocuments, ENV, METRIC } from 'claude-monitor/domain';
 import { createRuntime } from '../../../functions/aggregator/runtime';
 import { createNotifierRuntime } from '../../../functions/notifier/runtime';
 import { createReconcilerRuntime } from '../../../functions/reconciler/runtime';
 import { createReplayRuntime } from '../../../functions/replay/runtime';
+import { makeCallRecord } from '../../helpers/call-records';
 
 /** An EMF document as Powertools prints it. */
 export interface EmfDocument {
@@ -32,7 +33,8 @@ const TABLE = { [ENV.tableName]: 'monitor', AWS_REGION: 'us-east-1' };
 
 /**
  * The functions' metrics as their real runtimes emit them, through the same interfaces the handlers use:
- * the aggregator's runtime (also the outbox publisher's and the insights job's), the notifier's per-channel
+ * the aggregator's runtime (also the outbox publisher's and the insights job's) with the metrics of the
+ * calls it counts, the notifier's per-channel
  * counter, the reconciler's per-source figures and the replay function's counts. Only the printing is captured; nothing is replaced.
  */
 export const functionMetricDocuments = (): EmfDocument[] =>
@@ -42,6 +44,16 @@ export const functionMetricDocuments = (): EmfDocument[] =>
       aggregator.deps.metrics.addMetric(name, 'Count', 1);
     }
     aggregator.metrics.publishStoredMetrics();
+    // The calls it counts, of every kind their metrics tell apart (refused by a budget, sent unchecked).
+    const calls = [
+      makeCallRecord(),
+      makeCallRecord({ functionName: undefined }),
+      makeCallRecord({ budget: { outcome: 'refused', reservedNanoUsd: 0, limits: [] } }),
+      makeCallRecord({ budget: { outcome: 'unavailable', reservedNanoUsd: 0, limits: [] } }),
+    ];
+    const writeMetricLine = aggregator.deps.writeMetricLine;
+    if (!writeMetricLine) throw new Error('the aggregator runtime prints no call metrics');
+    for (const document of callMetricDocuments(calls, Date.now())) writeMetricLine(JSON.stringify(document));
 
     const notifier = createNotifierRuntime(undefined, { ...TABLE, [ENV.notifierChannels]: '[]' });
     for (const name of [

@@ -29,9 +29,10 @@ export const testDeps = (
   table: TestTable,
   alerts: Partial<AlertConfig> = NO_ALERTS,
   extra: Partial<AggregatorDeps> = {},
-): AggregatorDeps & { logs: LogEntry[]; metricCounts: Record<string, number> } => {
+): AggregatorDeps & { logs: LogEntry[]; metricCounts: Record<string, number>; metricLines: string[] } => {
   const logs: LogEntry[] = [];
   const metricCounts: Record<string, number> = {};
+  const metricLines: string[] = [];
   const log =
     (level: LogEntry['level']) =>
     (message: string, fields: Record<string, unknown> = {}) => {
@@ -47,10 +48,14 @@ export const testDeps = (
         metricCounts[name] = (metricCounts[name] ?? 0) + value;
       },
     },
+    writeMetricLine: (line) => {
+      metricLines.push(line);
+    },
     baseBackoffMs: 5,
     ...extra,
     logs,
     metricCounts,
+    metricLines,
   };
 };
 

@@ -221,32 +221,20 @@ describe('recording to DynamoDB', () => {
     expect(stored).toHaveLength(1);
   });
 
-  it('writes one EMF metrics line per flush with the function and model dimensions', async () => {
+  it('prints no metric line on a healthy flush: the aggregator counts the calls in CloudWatch', async () => {
     // Prepare
     const sink = createDynamoSink({ env: { ...env(table.endpoint), AWS_LAMBDA_FUNCTION_NAME: 'fn-emf' } });
     const client = new MonitoredAnthropic({ ...stubClientOptions(stub), monitor: { sink } });
-    const previous = process.env.AWS_LAMBDA_FUNCTION_NAME;
-    process.env.AWS_LAMBDA_FUNCTION_NAME = 'fn-emf';
 
     // Act
     await client.messages.create(USER_MESSAGE);
     await client.messages.create(USER_MESSAGE);
-    await sink.flush();
-    if (previous === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-    else process.env.AWS_LAMBDA_FUNCTION_NAME = previous;
+    const result = await sink.flush();
 
     // Assess
+    expect(result).toMatchObject({ written: 2, notWritten: 0, unconfirmed: 0 });
     const metrics = lines.map((line) => JSON.parse(line)).filter((line) => line._aws !== undefined);
-    expect(metrics).toHaveLength(1);
-    expect(metrics[0]).toMatchObject({
-      FunctionName: 'fn-emf',
-      Model: USER_MESSAGE.model,
-      Calls: 2,
-      Errors: 0,
-      UnpricedCalls: 0,
-      _aws: { CloudWatchMetrics: [{ Namespace: 'ClaudeMonitor', Dimensions: [['FunctionName', 'Model']] }] },
-    });
-    expect(metrics[0].CostUsd).toBeGreaterThan(0);
+    expect(metrics).toEqual([]);
   });
 
   it('bounds a flush against an endpoint that accepts connections but never answers', async () => {

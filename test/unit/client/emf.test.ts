@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type CallRecord, EMPTY_USAGE } from '../../../layers/claude-monitor/src/domain';
-import { emfDocuments } from '../../../layers/claude-monitor/src/recorder/emf';
+import {
+  type CallRecord,
+  callMetricDocuments,
+  EMPTY_USAGE,
+  metricMinute,
+} from '../../../layers/claude-monitor/src/domain';
+import { healthDocument } from '../../../layers/claude-monitor/src/recorder/emf';
+
+const NOW = Date.parse('2026-11-29T10:05:30.000Z');
 
 const record = (overrides: Partial<CallRecord>): CallRecord => ({
   callId: 'c',
-  timestamp: '2026-11-29T10:00:00.000Z',
+  timestamp: '2026-11-29T10:00:10.000Z',
   operation: 'create',
   beta: false,
   provider: 'anthropic',
@@ -30,17 +37,22 @@ const record = (overrides: Partial<CallRecord>): CallRecord => ({
   ...overrides,
 });
 
-describe('emfDocuments', () => {
-  it('sums calls, errors, cost, tokens and unpriced calls per function and model', () => {
+describe('callMetricDocuments', () => {
+  it('sums calls, errors, cost, tokens and unpriced calls per function, model and minute of the calls', () => {
     // Prepare
     const unpriced = { ...record({}).cost, priced: false, totalNanoUsd: 0 };
-    const records = [record({}), record({ status: 'error' }), record({ model: 'other', cost: unpriced })];
+    const records = [
+      record({}),
+      record({ status: 'error', timestamp: '2026-11-29T10:00:59.999Z' }),
+      record({ model: 'other', cost: unpriced }),
+      record({ timestamp: '2026-11-29T10:01:00.000Z' }),
+    ];
 
     // Act
-    const documents = emfDocuments(records, { recordsNotWritten: 0, monitorFailures: 0 }, 1_000);
+    const documents = callMetricDocuments(records, NOW);
 
     // Assess
-    expect(documents).toHaveLength(2);
+    expect(documents).toHaveLength(3);
     expect(documents[0]).toMatchObject({
       FunctionName: 'fn',
       Model: 'm',
@@ -52,19 +64,72 @@ describe('emfDocuments', () => {
       CacheReadTokens: 6,
       CacheWriteTokens: 4,
       UnpricedCalls: 0,
-      _aws: { Timestamp: 1_000, CloudWatchMetrics: [{ Namespace: 'ClaudeMonitor' }] },
+      _aws: {
+        Timestamp: Date.parse('2026-11-29T10:00:00.000Z'),
+        CloudWatchMetrics: [{ Namespace: 'ClaudeMonitor', Dimensions: [['FunctionName', 'Model']] }],
+      },
     });
     expect(documents[1]).toMatchObject({ Model: 'other', Calls: 1, UnpricedCalls: 1 });
+    expect(documents[2]).toMatchObject({
+      Model: 'm',
+      Calls: 1,
+      _aws: { Timestamp: Date.parse('2026-11-29T10:01:00.000Z') },
+    });
   });
 
-  it('adds a health document only when records were not written or monitoring failed', () => {
+  it('declares budget metrics only when a call was refused or sent unchecked', () => {
     // Act
-    const healthy = emfDocuments([record({})], { recordsNotWritten: 0, monitorFailures: 0 });
-    const unhealthy = emfDocuments([record({})], { recordsNotWritten: 4, monitorFailures: 1 });
+    const [plain] = callMetricDocuments([record({})], NOW);
+    const [budget] = callMetricDocuments(
+      [
+        record({ budget: { outcome: 'refused', reservedNanoUsd: 0, limits: [] } }),
+        record({ budget: { outcome: 'unavailable', reservedNanoUsd: 0, limits: [] } }),
+      ],
+      NOW,
+    );
 
     // Assess
-    expect(healthy).toHaveLength(1);
-    expect(unhealthy[1]).toMatchObject({ FunctionName: 'fn', RecordsNotWritten: 4, MonitorFailures: 1 });
-    expect(unhealthy[1]).not.toHaveProperty('Model');
+    expect(plain).not.toHaveProperty('BudgetRefusals');
+    expect(plain).not.toHaveProperty('BudgetChecksUnavailable');
+    expect(budget).toMatchObject({ BudgetRefusals: 1, BudgetChecksUnavailable: 1 });
+    const declared = budget!._aws.CloudWatchMetrics[0]!.Metrics.map((metric) => metric.Name);
+    expect(declared).toContain('BudgetRefusals');
+  });
+
+  it('counts a call CloudWatch would refuse the time of (weeks old, or far ahead) at the time it is counted', () => {
+    // Act
+    const old = metricMinute('2026-11-01T10:00:00.000Z', NOW);
+    const ahead = metricMinute('2026-11-29T14:00:00.000Z', NOW);
+    const unreadable = metricMinute('not a time', NOW);
+    const recent = metricMinute('2026-11-28T10:00:42.000Z', NOW);
+
+    // Assess
+    const nowMinute = Date.parse('2026-11-29T10:05:00.000Z');
+    expect([old, ahead, unreadable]).toEqual([nowMinute, nowMinute, nowMinute]);
+    expect(recent).toBe(Date.parse('2026-11-28T10:00:00.000Z'));
+  });
+});
+
+describe('healthDocument', () => {
+  it('is printed only when records were not written, are unconfirmed or monitoring failed', () => {
+    // Act
+    const healthy = healthDocument('fn', { recordsNotWritten: 0, monitorFailures: 0 });
+    const unhealthy = healthDocument('fn', {
+      recordsNotWritten: 4,
+      recordsUnconfirmed: 2,
+      monitorFailures: 1,
+    });
+    const outsideLambda = healthDocument(undefined, { recordsNotWritten: 1, monitorFailures: 0 });
+
+    // Assess
+    expect(healthy).toBeUndefined();
+    expect(unhealthy).toMatchObject({
+      FunctionName: 'fn',
+      RecordsNotWritten: 4,
+      RecordsUnconfirmed: 2,
+      MonitorFailures: 1,
+    });
+    expect(unhealthy).not.toHaveProperty('Model');
+    expect(outsideLambda).toMatchObject({ FunctionName: 'local', RecordsNotWritten: 1 });
   });
 });

@@ -4,6 +4,7 @@ export * from './budget';
 export * from './budget-enforcement';
 export * from './budget-window';
 export * from './call-item';
+export * from './call-metrics';
 export * from './call-record';
 export * from './env';
 export * from './errors';

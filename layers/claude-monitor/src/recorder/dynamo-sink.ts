@@ -8,7 +8,7 @@ import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, ENV } from '../domain
 import { boundCallRecord } from '../domain/record-check';
 import { type AwsModules, BATCH_SIZE, type ItemsWithReason, writeChunk } from './batch-writer';
 import { drainDeferred } from './deferred';
-import { emfDocuments } from './emf';
+import { healthDocument } from './emf';
 import { readLayerSetting } from './layer-setting';
 import {
   NOT_WRITTEN_MESSAGE,
@@ -142,13 +142,12 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
         result.notWritten += logItems(NOT_WRITTEN_MESSAGE, [{ items, reason: 'recorder failure' }]);
       }
     }
-    for (const document of emfDocuments(records, {
+    const health = healthDocument(records[0]?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME, {
       recordsNotWritten: result.notWritten,
       recordsUnconfirmed: result.unconfirmed,
       monitorFailures: takeMonitorFailures(),
-    })) {
-      writeLogLine(document);
-    }
+    });
+    if (health) writeLogLine(health);
     return result;
   };
 
