@@ -16,6 +16,8 @@ import {
   rollupFamilyOf,
 } from '../functions/aggregator/bench-workload';
 import {
+  type KeysInBucket,
+  keysPerBucket,
   RATE_SCENARIOS,
   type RateScenario,
   realisticWorkload,
@@ -54,6 +56,23 @@ export interface ItemTypeUnits {
   /** Average and largest stored size of the items, bytes (as DynamoDB counts them). */
   averageBytes: number;
   largestBytes: number;
+  /** Of `unitsPerCall`, the group-by index entries of the items the run created (all of them: a fresh table). */
+  indexUnitsPerCall: number;
+  /** Units of one item's keys-only index entry, on average over the items in the index (0 when none is). */
+  unitsPerIndexEntry: number;
+}
+
+/**
+ * Write units per call on a live table: the run's writes, but each rollup's index entry written once per
+ * bucket (`keysPerBucket`), not once per rollup the run met first.
+ */
+export interface LiveTableUnits {
+  /** Index entry units per call the fresh table counted, and a live table writes. */
+  indexUnitsPerCallFresh: number;
+  indexUnitsPerCall: number;
+  /** The aggregator's write units per call (ledger, rollups, alert state), and with the record. */
+  writeUnitsPerCall: number;
+  totalWriteUnitsPerCall: number;
 }
 
 /** Write units per call at one batching window (same rate, same mix, batches as that window makes them). */
@@ -123,6 +142,7 @@ export interface AggregationBreakdown {
   windows: WindowUnits[];
   /** Total write units per call at each of `COMPARED_SHARDS`, records keyed each way. */
   shards: ShardUnits[];
+  liveTable: LiveTableUnits;
 }
 
 /** A write inside `TransactWriteItems` is billed twice (prepare and commit). */
@@ -177,6 +197,8 @@ const typeUnits = (
     unitsPerCallBefore: (writesBefore * perWriteBefore) / calls,
     averageBytes: mean(sizes),
     largestBytes: Math.max(0, ...sizes),
+    indexUnitsPerCall: indexEntryUnits / calls,
+    unitsPerIndexEntry: mean(inIndex.map((item) => writeUnits(keysOnlyEntry(item)))),
   };
 };
 
@@ -212,6 +234,8 @@ const recordTypes = (
       unitsPerCallBefore: mean(itemsBefore.map(writeUnits)),
       averageBytes: mean(sizes),
       largestBytes: Math.max(0, ...sizes),
+      indexUnitsPerCall: 0,
+      unitsPerIndexEntry: 0,
     },
     sessionIndex: {
       writesPerCall: 0,
@@ -220,7 +244,46 @@ const recordTypes = (
       unitsPerCallBefore: indexedBefore.reduce((sum, item) => sum + writeUnits(item), 0) / items.length,
       averageBytes: mean(indexSizes),
       largestBytes: Math.max(0, ...indexSizes),
+      indexUnitsPerCall: 0,
+      unitsPerIndexEntry: 0,
     },
+  };
+};
+
+const buckets = new Map<RateScenario, ReturnType<typeof keysPerBucket>>();
+/** Keys per bucket of the mix at a rate: planned once per rate (an hour of the busy rate is 720,000 calls). */
+const bucketsOf = (scenario: RateScenario): ReturnType<typeof keysPerBucket> => {
+  const known = buckets.get(scenario) ?? keysPerBucket(RATE_SCENARIOS[scenario].callsPerSecond);
+  buckets.set(scenario, known);
+  return known;
+};
+
+/**
+ * The run's write units per call with the index entries a live table writes instead of a fresh one's: each
+ * rollup family's entries are its keys per bucket over the calls of that bucket, at the run's rate and mix.
+ */
+export const liveTableUnits = (
+  scenario: RateScenario,
+  rollups: Record<string, ItemTypeUnits>,
+  writeUnitsPerCall: number,
+  totalWriteUnitsPerCall: number,
+): LiveTableUnits => {
+  const buckets = bucketsOf(scenario);
+  let fresh = 0;
+  let live = 0;
+  for (const [family, units] of Object.entries(rollups)) {
+    if (units.indexUnitsPerCall === 0) continue;
+    const [dim, granularity] = family.split('/') as [keyof KeysInBucket, string];
+    const bucket = granularity === 'hour' ? buckets.hour : granularity === 'day' ? buckets.day : undefined;
+    if (!bucket || !(dim in bucket)) throw new Error(`no bucket key count for the rollup family ${family}`);
+    fresh += units.indexUnitsPerCall;
+    live += (bucket[dim] / bucket.calls) * units.unitsPerIndexEntry;
+  }
+  return {
+    indexUnitsPerCallFresh: fresh,
+    indexUnitsPerCall: live,
+    writeUnitsPerCall: writeUnitsPerCall - fresh + live,
+    totalWriteUnitsPerCall: totalWriteUnitsPerCall - fresh + live,
   };
 };
 
@@ -270,6 +333,7 @@ const breakdownOf = (
   const sizes = rollupItems.map(itemSize);
   const { record, sessionIndex } = recordTypes(records);
   const writeUnitsPerCall = ledger.unitsPerCall + rollupWriteUnitsPerCall + alertStateUnitsPerCall;
+  const totalWriteUnitsPerCall = record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall;
   const writeUnitsPerCallBefore =
     ledger.unitsPerCallBefore + rollupWriteUnitsPerCallBefore + alertStateUnitsPerCall;
   return {
@@ -284,7 +348,7 @@ const breakdownOf = (
     pairs,
     alertStateUnitsPerCall,
     writeUnitsPerCall,
-    totalWriteUnitsPerCall: record.unitsPerCall + sessionIndex.unitsPerCall + writeUnitsPerCall,
+    totalWriteUnitsPerCall,
     rollupWriteUnitsPerCall,
     writeUnitsPerCallBefore,
     totalWriteUnitsPerCallBefore:
@@ -304,6 +368,7 @@ const breakdownOf = (
     recordsPerSecond: m.recordsPerSecond,
     windows: [],
     shards: [],
+    liveTable: liveTableUnits(scenario, rollups, writeUnitsPerCall, totalWriteUnitsPerCall),
   };
 };
 

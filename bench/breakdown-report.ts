@@ -132,6 +132,14 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
         `${fixed(b.transactionsPerBatchBefore, 1)} transactions per batch of ${b.batchSizeBefore} before, ${fixed(b.transactionsPerBatch, 1)} per batch of ${b.batchSize} after`,
     );
   }
+  for (const s of scenarios) {
+    const live = breakdowns[s].liveTable;
+    lines.push(
+      `  ${s}, on a live table (each rollup's index entry once per hour or day, not once per rollup this run met first): ` +
+        `index entries ${fixed(live.indexUnitsPerCallFresh, 3)} → ${fixed(live.indexUnitsPerCall, 3)} units/call, ` +
+        `total ${fixed(live.totalWriteUnitsPerCall, 3)} units/call, $${fixed(dollarsOfUnits(live.totalWriteUnitsPerCall), 3)} per million calls`,
+    );
+  }
   return [...lines, ...formatWindows(breakdowns), ...formatShards(breakdowns)];
 };
 

@@ -125,6 +125,7 @@ export const formatReport = (results: BenchResults): string => {
     `  API: ${COST_ASSUMPTIONS.apiRequestsPerMillionCalls} summaries (HTTP API + Lambda + reads)       $${num(f['dollars.api_usd'], 4)}`,
     `  total AWS                                          $${num(f['dollars.aws_usd_per_million_calls'], 4)}`,
     `  total AWS, the same calls as laid out before (all-attributes group-by index, session index, session totals and months)  $${num(f['dollars.aws_usd_per_million_calls_before'], 4)}`,
+    `  total AWS on a live table (each rollup's index entry written once per hour or day)  $${num(f['dollars.aws_usd_per_million_calls_live_table'], 4)}`,
     `  Claude spend of the typical mix                    $${num(f['dollars.claude_usd_per_million_calls'], 2)}  (AWS = ${num(f['dollars.aws_share_of_claude_spend_percent'], 5)}% of it)`,
     `  storage of the million records over ${COST_ASSUMPTIONS.retentionDays} days            $${num(f['dollars.storage_usd_per_million_calls_retained'], 4)}`,
   );

@@ -308,9 +308,15 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     'client.metric_log_bytes_per_flush': figures['client.metric_log_bytes_per_flush_before'],
     'aggregator.metric_log_bytes_per_call': 0,
   });
-  if (dollars && dollarsBefore) {
+  // And with the index entries a live table writes instead of a fresh one's.
+  const dollarsLive = dollarsOf({
+    ...figures,
+    'aggregator.write_units_per_call': figures['aggregator.live_table_write_units_per_call'],
+  });
+  if (dollars && dollarsBefore && dollarsLive) {
     Object.assign(figures, dollarFigures(dollars));
     figures['dollars.aws_usd_per_million_calls_before'] = dollarsBefore.awsUsdPerMillionCalls;
+    figures['dollars.aws_usd_per_million_calls_live_table'] = dollarsLive.awsUsdPerMillionCalls;
   } else {
     for (const key of keysStarting(/^dollars\./))
       missing[key] ??= 'an input figure of the cost model is missing';
@@ -376,6 +382,8 @@ const aggregationFigures = (
   'aggregator.pair_item_bytes_max': Math.max(...Object.values(a.busy.pairs).map((c) => c.largestBytes)),
   'aggregator.metric_log_bytes_per_call': a.busy.metricLogBytesPerCall,
   'aggregator.steady_metric_log_bytes_per_call': a.steady.metricLogBytesPerCall,
+  'aggregator.live_table_write_units_per_call': a.busy.liveTable.writeUnitsPerCall,
+  'aggregator.steady_live_table_write_units_per_call': a.steady.liveTable.writeUnitsPerCall,
 });
 
 /** The cost model over this run's figures, or undefined when one of its inputs is missing. */

@@ -115,6 +115,56 @@ const planCalls = (random: () => number, calls: number, callsPerSecond: number):
   return planned.sort((a, b) => a.atMs - b.atMs).slice(0, calls);
 };
 
+/** Distinct values of each rollup dimension that the calls of one bucket of the mix touch. */
+export interface KeysInBucket {
+  calls: number;
+  session: number;
+  user: number;
+  tenant: number;
+  function: number;
+  model: number;
+  all: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How many rollup keys of each dimension one hour and one day of the mix at `callsPerSecond` create: a
+ * live table creates each rollup, and so writes its group-by index entry, once per bucket. The hour is
+ * planned as `realisticWorkload` plans its calls (sessions running into it from before included); the day is
+ * bounded from above by the whole population (every user, tenant, function and model calls that day) and
+ * holds `callsPerSecond` × 86,400 calls. Sessions have hour rollups only.
+ */
+export const keysPerBucket = (
+  callsPerSecond: number,
+  seed = 16,
+): { hour: KeysInBucket; day: KeysInBucket } => {
+  const calls = Math.round((callsPerSecond * HOUR_MS) / 1_000);
+  const planned = planCalls(seeded(seed), calls, callsPerSecond);
+  const distinct = (of: (call: PlannedCall) => number): number => new Set(planned.map(of)).size;
+  const mix = WORKLOAD_MIX;
+  return {
+    hour: {
+      calls: planned.length,
+      session: distinct((call) => call.session),
+      user: distinct((call) => call.user),
+      tenant: distinct((call) => tenantOf(call.user)),
+      function: distinct((call) => call.fn),
+      model: mix.models.length,
+      all: 1,
+    },
+    day: {
+      calls: calls * 24,
+      session: 0,
+      user: mix.users,
+      tenant: mix.tenants,
+      function: mix.functions,
+      model: mix.models.length,
+      all: 1,
+    },
+  };
+};
+
 /**
  * `calls` call records of the realistic mix arriving at `callsPerSecond`, in arrival order (the order the
  * stream delivers them). The same arguments always give the same records.
