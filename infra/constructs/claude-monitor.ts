@@ -75,7 +75,7 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   /** The hourly anomaly and forecast alert job. */
   public readonly insights: InsightsJob;
-  /** CloudWatch dashboard of the layer's metrics. */
+  /** CloudWatch dashboard of the monitor's metrics (the calls', the layer's health, the functions'). */
   /** Absent with `metricsDashboard: false`. */
   public readonly metricsDashboard: MetricsDashboard | undefined;
   public readonly api: MonitorApi;

@@ -3,7 +3,7 @@ import { Dashboard, GraphWidget, MathExpression } from 'aws-cdk-lib/aws-cloudwat
 import { Construct } from 'constructs';
 import { METRIC_PANELS, panelQuery } from '../dashboards/metric-panels';
 
-/** A CloudWatch dashboard of the layer's metrics: one Metrics Insights graph per panel. */
+/** A CloudWatch dashboard of the monitor's metrics: one Metrics Insights graph per panel. */
 export class MetricsDashboard extends Construct {
   public readonly dashboard: Dashboard;
 

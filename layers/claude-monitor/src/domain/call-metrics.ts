@@ -44,7 +44,7 @@ const MINUTE_MS = 60_000;
 /**
  * CloudWatch takes metric data up to two weeks old and two hours ahead; a call outside that range (a record
  * replayed late, a caller's clock far off) is counted at the time it is counted instead, so it is not dropped.
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#about_timestamp
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html (Time stamps)
  */
 const OLDEST_MS = 13 * 24 * 3_600_000;
 const NEWEST_MS = 3_600_000;
