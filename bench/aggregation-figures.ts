@@ -250,12 +250,12 @@ const recordTypes = (
   };
 };
 
-const buckets = new Map<RateScenario, ReturnType<typeof keysPerBucket>>();
+const plannedBuckets = new Map<RateScenario, ReturnType<typeof keysPerBucket>>();
 /** Keys per bucket of the mix at a rate: planned once per rate (an hour of the busy rate is 720,000 calls). */
 const bucketsOf = (scenario: RateScenario): ReturnType<typeof keysPerBucket> => {
-  const known = buckets.get(scenario) ?? keysPerBucket(RATE_SCENARIOS[scenario].callsPerSecond);
-  buckets.set(scenario, known);
-  return known;
+  if (!plannedBuckets.has(scenario))
+    plannedBuckets.set(scenario, keysPerBucket(RATE_SCENARIOS[scenario].callsPerSecond));
+  return plannedBuckets.get(scenario)!;
 };
 
 /**

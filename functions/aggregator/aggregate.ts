@@ -52,11 +52,11 @@ const logUncommitted = (deps: AggregatorDeps, rejected: UncommittedCall[], faile
  */
 const writeCallMetrics = (deps: AggregatorDeps, committed: readonly StreamCall[]): void => {
   if (!deps.writeMetricLine || committed.length === 0) return;
-  const now = deps.now?.() ?? Date.now();
-  for (const document of callMetricDocuments(
+  const documents = callMetricDocuments(
     committed.map((call) => call.record),
-    now,
-  )) {
+    (deps.now ?? Date.now)(),
+  );
+  for (const document of documents) {
     try {
       deps.writeMetricLine(JSON.stringify(document));
     } catch (error) {

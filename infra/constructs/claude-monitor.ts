@@ -75,8 +75,10 @@ export class ClaudeMonitor extends Construct {
   public readonly aggregator: Aggregator;
   /** The hourly anomaly and forecast alert job. */
   public readonly insights: InsightsJob;
-  /** CloudWatch dashboard of the monitor's metrics (the calls', the layer's health, the functions'). */
-  /** Absent with `metricsDashboard: false`. */
+  /**
+   * CloudWatch dashboard of the monitor's metrics (the calls', the layer's health, the functions'); absent
+   * with `metricsDashboard: false`.
+   */
   public readonly metricsDashboard: MetricsDashboard | undefined;
   public readonly api: MonitorApi;
   public readonly alarms: MonitorAlarms;

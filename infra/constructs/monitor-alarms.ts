@@ -29,8 +29,8 @@ const PERIOD = Duration.minutes(5);
 const ITERATOR_AGE_LIMIT = Duration.minutes(10);
 
 /**
- * A metric of the calls or of the layer's health, summed over every dimension set it is emitted with (per function, per model...): a
- * Metrics Insights query, because a plain alarm only sees one exact dimension set.
+ * A metric of the calls or of the layer's health, summed over every dimension set it is emitted with (per
+ * function, per model...): a Metrics Insights query, because a plain alarm only sees one exact dimension set.
  */
 const layerMetricTotal = (metric: string): MathExpression =>
   new MathExpression({

@@ -6,9 +6,11 @@ import { type EmfDocument, functionMetricDocuments } from './support/function-me
 import { synthMonitorStack } from './support/synth-stack';
 
 /** The layer's own document: its health counters, printed when a flush could not do everything. */
-const layerDocuments = (): EmfDocument[] => [
-  healthDocument('fn', { recordsNotWritten: 1, monitorFailures: 1 }) as unknown as EmfDocument,
-];
+const layerDocuments = (): EmfDocument[] => {
+  const health = healthDocument('fn', { recordsNotWritten: 1, monitorFailures: 1 });
+  if (!health) throw new Error('a flush that could not store a record prints no health document');
+  return [health];
+};
 
 /**
  * `namespace|metric|Dim1,Dim2` of every metric the layer and the functions emit, read from the EMF documents

@@ -142,7 +142,7 @@ export const createDynamoSink = (options: DynamoSinkOptions = {}): RecordSink =>
         result.notWritten += logItems(NOT_WRITTEN_MESSAGE, [{ items, reason: 'recorder failure' }]);
       }
     }
-    const health = healthDocument(records[0]?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME, {
+    const health = healthDocument(records[0]?.functionName ?? env.AWS_LAMBDA_FUNCTION_NAME, {
       recordsNotWritten: result.notWritten,
       recordsUnconfirmed: result.unconfirmed,
       monitorFailures: takeMonitorFailures(),
