@@ -1,5 +1,5 @@
 import type { CallRecord } from 'claude-monitor/domain';
-import { ledgerKeyId, ledgerKeyOf } from './ledger';
+import { ledgerKeyId, ledgerKeyOf, sessionRollupOf } from './ledger';
 import { rollupKeyId, rollupKeysOf } from './rollup-keys';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
@@ -26,10 +26,15 @@ export const sortForSharing = <T extends { record: CallRecord }>(calls: readonly
     return left < right ? -1 : left > right ? 1 : 0;
   });
 
-/** The items a record's transaction writes: its ledger entry and its rollups. */
-const itemsOf = (record: CallRecord): string[] => [
-  ...new Set([ledgerKeyId(ledgerKeyOf(record)), ...rollupKeysOf(record).map(rollupKeyId)]),
-];
+/**
+ * The items a record's transaction writes: its rollups, and the ledger entry of a call without a session (a
+ * call with one is marked in its session rollup; the minute entries of a full one are not planned for, and
+ * `commitChunk` splits a chunk they make too big).
+ */
+const itemsOf = (record: CallRecord): string[] => {
+  const rollups = rollupKeysOf(record).map(rollupKeyId);
+  return sessionRollupOf(record) ? rollups : [ledgerKeyId(ledgerKeyOf(record)), ...rollups];
+};
 
 /**
  * Splits records into chunks whose transaction (one write per distinct ledger entry and per distinct rollup
@@ -38,7 +43,7 @@ const itemsOf = (record: CallRecord): string[] => [
  * fits (ties go to the earlier record, so sort with `sortForSharing` first). Every chunk rewrites the hot
  * rollups (account, model, function, tenant) its records touch, so packing records that share keys into
  * the same chunk means fewer chunks and fewer rewrites than filling chunks in stream order. The calls of one
- * session share their ledger entry as they share their hour rollup. Which records share a transaction does
+ * session are marked in the hour rollup they share. Which records share a transaction does
  * not matter to exactly-once: each record's ledger mark commits with its deltas.
  */
 export const chunkCalls = <T extends { record: CallRecord }>(

@@ -14,9 +14,20 @@ import {
 import { MAX_TRANSACTION_ITEMS } from './chunking';
 import { type AggregatorDeps, backoffMs, sleep } from './deps';
 import { ChunkCommitError } from './errors';
-import { type LedgerKey, ledgerKeyId, ledgerKeyOf, ledgerWrite, markedCallIds } from './ledger';
+import {
+  type LedgerKey,
+  ledgerKeyId,
+  ledgerKeyOf,
+  ledgerWrite,
+  markedCallIds,
+  SESSION_ROLLUP_MARKS,
+  sessionRollupMarks,
+  sessionRollupOf,
+  withSessionMarks,
+} from './ledger';
 import type { StreamCall } from './parse-records';
 import { preAggregate, type RollupDelta } from './pre-aggregate';
+import { type RollupKey, rollupKeyId } from './rollup-keys';
 
 /** Cancellation reasons worth another attempt: the same transaction can succeed a moment later. */
 const RETRYABLE_REASONS = new Set([
@@ -93,70 +104,134 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
   };
 };
 
-/** The calls of a chunk that share one ledger entry. */
-interface LedgerGroup {
+/** The calls of a transaction marked in one ledger entry: their own, or their session's minute entry. */
+interface EntryGroup {
   key: LedgerKey;
   calls: StreamCall[];
 }
 
-const ledgerGroupsOf = (calls: readonly StreamCall[]): LedgerGroup[] => {
-  const groups = new Map<string, LedgerGroup>();
+/**
+ * The calls of a transaction of one session and hour: marked in the session's hour rollup, or, once it is
+ * `full`, in their minute entries (`entries`) while the rollup's condition still says none of them is in it.
+ */
+interface SessionGroup {
+  rollup: RollupKey;
+  calls: StreamCall[];
+  full: boolean;
+  entries: EntryGroup[];
+}
+
+/** Calls grouped by `idOf`, each group described by `make` from its first call. */
+const groupBy = <T>(
+  calls: readonly StreamCall[],
+  idOf: (call: StreamCall) => string,
+  make: (call: StreamCall) => T,
+): (T & { calls: StreamCall[] })[] => {
+  const groups = new Map<string, T & { calls: StreamCall[] }>();
   for (const call of calls) {
-    const key = ledgerKeyOf(call.record);
-    const id = ledgerKeyId(key);
+    const id = idOf(call);
     const group = groups.get(id);
     if (group) group.calls.push(call);
-    else groups.set(id, { key, calls: [call] });
+    else groups.set(id, { ...make(call), calls: [call] });
   }
   return [...groups.values()];
 };
 
-/** The transaction of a chunk: its ledger writes first (one per entry, in `groups` order), then its rollups. */
+const entryGroupsOf = (calls: readonly StreamCall[]): EntryGroup[] =>
+  groupBy(
+    calls,
+    (call) => ledgerKeyId(ledgerKeyOf(call.record)),
+    (call) => ({ key: ledgerKeyOf(call.record) }),
+  );
+
+/**
+ * Where the calls of a transaction are marked. A session group is full when its rollup was found full
+ * (`full`, by key id) or when its calls alone are more marks than a rollup holds.
+ */
+const markGroupsOf = (
+  calls: readonly StreamCall[],
+  full: ReadonlySet<string>,
+): { own: EntryGroup[]; sessions: SessionGroup[] } => {
+  const own = entryGroupsOf(calls.filter((call) => !sessionRollupOf(call.record)));
+  const sessions = groupBy<Omit<SessionGroup, 'calls'>>(
+    calls.filter((call) => sessionRollupOf(call.record)),
+    (call) => rollupKeyId(sessionRollupOf(call.record)!),
+    (call) => ({ rollup: sessionRollupOf(call.record)!, full: false, entries: [] }),
+  );
+  for (const group of sessions) {
+    group.full = full.has(rollupKeyId(group.rollup)) || group.calls.length > SESSION_ROLLUP_MARKS;
+    if (group.full) group.entries = entryGroupsOf(group.calls);
+  }
+  return { own, sessions };
+};
+
+/** A transaction's actions, and for each the mark group its condition speaks for (none: no condition). */
+interface Transaction {
+  items: TransactWriteItem[];
+  owners: (EntryGroup | SessionGroup | undefined)[];
+}
+
+/**
+ * The transaction of a chunk: the ledger entries first (calls without a session, then the minute entries of
+ * full session rollups), then the rollups, the session rollups carrying their calls' marks.
+ */
 const transactionOf = (
   deps: AggregatorDeps,
   calls: readonly StreamCall[],
-  groups: readonly LedgerGroup[],
-): TransactWriteItem[] => {
+  own: readonly EntryGroup[],
+  sessions: readonly SessionGroup[],
+): Transaction => {
   const nowMs = (deps.now ?? Date.now)();
-  const ledgerWrites = groups.map((group) =>
-    ledgerWrite(
-      deps.tableName,
-      group.key,
-      group.calls.map((call) => call.record.callId),
-      nowMs,
-    ),
-  );
-  const updates = [...preAggregate(calls.map((call) => call.record)).values()].map((delta) =>
-    rollupUpdate(deps.tableName, delta),
-  );
-  return [...ledgerWrites, ...updates];
+  const items: TransactWriteItem[] = [];
+  const owners: Transaction['owners'] = [];
+  const callIds = (group: { calls: StreamCall[] }) => group.calls.map((call) => call.record.callId);
+  for (const group of own) {
+    items.push(ledgerWrite(deps.tableName, group.key, callIds(group), nowMs));
+    owners.push(group);
+  }
+  for (const session of sessions) {
+    for (const entry of session.entries) {
+      items.push(ledgerWrite(deps.tableName, entry.key, callIds(entry), nowMs));
+      owners.push(session);
+    }
+  }
+  const bySessionRollup = new Map(sessions.map((session) => [rollupKeyId(session.rollup), session]));
+  for (const [id, delta] of preAggregate(calls.map((call) => call.record))) {
+    const session = bySessionRollup.get(id);
+    const update = rollupUpdate(deps.tableName, delta);
+    items.push(session ? withSessionMarks(update, callIds(session), session.full) : update);
+    owners.push(session);
+  }
+  return { items, owners };
 };
 
 /**
- * The calls of the ledger entries whose condition failed that the ledger already holds: all the calls of an
- * entry of its own, and the calls a session entry marks (read back, as the condition does not say which).
+ * What the ledger says of the mark groups whose condition failed: the calls it already holds (all the calls
+ * of an entry of their own; the calls a session rollup or its minute entries mark, read back, as the
+ * condition does not say which) and the session rollups found full.
  */
 const alreadyCommitted = async (
   deps: AggregatorDeps,
-  failed: readonly LedgerGroup[],
-): Promise<StreamCall[]> => {
+  failed: ReadonlySet<EntryGroup | SessionGroup>,
+): Promise<{ already: StreamCall[]; full: string[] }> => {
   const already: StreamCall[] = [];
+  const full: string[] = [];
   for (const group of failed) {
-    if (!group.key.grouped) {
+    if (!('rollup' in group)) {
       already.push(...group.calls);
       continue;
     }
-    const marked = new Set(
-      await markedCallIds(
-        deps.client,
-        deps.tableName,
-        group.key,
-        group.calls.map((call) => call.record.callId),
-      ),
-    );
+    const callIds = group.calls.map((call) => call.record.callId);
+    const rollup = await sessionRollupMarks(deps.client, deps.tableName, group.rollup, callIds);
+    const marked = new Set(rollup.marked);
+    for (const entry of entryGroupsOf(group.calls)) {
+      const ids = entry.calls.map((call) => call.record.callId);
+      for (const id of await markedCallIds(deps.client, deps.tableName, entry.key, ids)) marked.add(id);
+    }
     already.push(...group.calls.filter((call) => marked.has(call.record.callId)));
+    if (rollup.full && !group.full && marked.size < group.calls.length) full.push(rollupKeyId(group.rollup));
   }
-  return already;
+  return { already, full };
 };
 
 export interface ChunkResult {
@@ -167,15 +242,19 @@ export interface ChunkResult {
 }
 
 /**
- * Commits a chunk: its ledger writes (condition: none of their calls committed yet) and the chunk's
- * pre-aggregated `ADD`s in ONE transaction, so a record's deltas are added exactly when the ledger marks it.
- * When a ledger condition fails, another delivery got there first: the records the ledger holds are dropped
- * and the rest is retried,
- * which makes any redelivery (replay, bisect, partial retry, concurrent shards) harmless.
+ * Commits a chunk: its calls' marks (condition: none of them committed yet) and the chunk's pre-aggregated
+ * `ADD`s in ONE transaction, so a record's deltas are added exactly when the ledger marks it. When a mark's
+ * condition fails, another delivery got there first or the session rollup is full: the records the ledger
+ * holds are dropped, full rollups send their calls to minute entries, and the rest is retried, which makes
+ * any redelivery (replay, bisect, partial retry, concurrent shards) harmless.
  */
-export const commitChunk = async (
+export const commitChunk = (deps: AggregatorDeps, chunk: readonly StreamCall[]): Promise<ChunkResult> =>
+  commitCalls(deps, chunk, new Set());
+
+const commitCalls = async (
   deps: AggregatorDeps,
   chunk: readonly StreamCall[],
+  full: Set<string>,
 ): Promise<ChunkResult> => {
   const maxAttempts = deps.maxCommitAttempts ?? 5;
   const base = deps.baseBackoffMs ?? 50;
@@ -184,35 +263,52 @@ export const commitChunk = async (
   let failures = 0;
   const callIds = () => pending.map((call) => call.record.callId);
   while (pending.length > 0) {
-    const groups = ledgerGroupsOf(pending);
-    let items: TransactWriteItem[];
+    const { own, sessions } = markGroupsOf(pending, full);
+    let transaction: Transaction;
     try {
-      items = transactionOf(deps, pending, groups);
+      transaction = transactionOf(deps, pending, own, sessions);
     } catch (error) {
       // Building failed (e.g. a sum beyond what a number attribute holds): the same records fail every time.
       throw new ChunkCommitError(callIds(), false, { cause: error });
     }
-    if (items.length > MAX_TRANSACTION_ITEMS) {
+    if (transaction.items.length > MAX_TRANSACTION_ITEMS) {
+      if (pending.length > 1 && sessions.some((session) => session.full)) {
+        // Minute entries of full session rollups made the chunk too big: commit it in two halves.
+        const half = Math.ceil(pending.length / 2);
+        const first = await commitCalls(deps, pending.slice(0, half), full);
+        const second = await commitCalls(deps, pending.slice(half), full);
+        return {
+          committed: [...first.committed, ...second.committed],
+          duplicates: [...duplicates, ...first.duplicates, ...second.duplicates],
+        };
+      }
       throw new ChunkCommitError(callIds(), false, {
-        cause: new Error(`${items.length} actions, more than a transaction takes (${MAX_TRANSACTION_ITEMS})`),
+        cause: new Error(
+          `${transaction.items.length} actions, more than a transaction takes (${MAX_TRANSACTION_ITEMS})`,
+        ),
       });
     }
     try {
-      await deps.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      await deps.client.send(new TransactWriteItemsCommand({ TransactItems: transaction.items }));
       return { committed: pending, duplicates };
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      const failedEntries = groups.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
-      let already: StreamCall[] = [];
+      const failedGroups = new Set<EntryGroup | SessionGroup>();
+      transaction.owners.forEach((owner, i) => {
+        if (owner && reasons[i]?.Code === 'ConditionalCheckFailed') failedGroups.add(owner);
+      });
+      let found: { already: StreamCall[]; full: string[] };
       try {
-        already = await alreadyCommitted(deps, failedEntries);
+        found = await alreadyCommitted(deps, failedGroups);
       } catch (readError) {
         throw new ChunkCommitError(callIds(), true, { cause: readError });
       }
-      if (already.length > 0) {
-        // Not a failure: drop the records committed elsewhere and try again with the rest at once.
-        duplicates.push(...already);
-        pending = pending.filter((call) => !already.includes(call));
+      for (const id of found.full) full.add(id);
+      if (found.already.length > 0 || found.full.length > 0) {
+        // Not a failure: drop the records committed elsewhere, mark full rollups' calls in minute entries,
+        // and try again with the rest at once.
+        duplicates.push(...found.already);
+        pending = pending.filter((call) => !found.already.includes(call));
         continue;
       }
       const retryable = isRetryable(error);

@@ -9,23 +9,33 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, ITEM_TYPE, KEY, LEDGER_RETENTION_DAYS } from 'claude-monitor/domain';
 import { sleep } from './deps';
-import { rollupKeyId } from './rollup-keys';
+import { type RollupKey, rollupKeyId, rollupKeysOf } from './rollup-keys';
 
 /**
- * The ledger says which calls' deltas are in the rollups. A call's entry is written in the same transaction
+ * The ledger says which calls' deltas are in the rollups. A call's mark is written in the same transaction
  * as its deltas, with a condition that it is not there yet, so a redelivered call commits nothing.
  *
- * - A call with a session is marked in its session's entry of that minute: one item, `ids`, a set of
- *   12-byte digests of call ids. The calls of one session in one stream batch (a few, seconds apart) share
- *   one write instead of one each, and the entry sits in the same transaction as the session's hour rollup.
+ * - A call with a session is marked in its session's hour rollup: `ids`, a set of 12-byte digests of call
+ *   ids, grown by the very update that adds the call's deltas, so marking it costs no write of its own. A
+ *   session rollup holds at most `SESSION_ROLLUP_MARKS` marks, which keeps it within one write unit; from
+ *   then on (`idsFull` set, never cleared) the session's further calls of that hour are marked in its
+ *   entry of their minute, `LEDGER#S#…`, as every call with a session was before marks moved into rollups.
  * - A call without a session has an entry of its own, `LEDGER#<callId>`, as every call had before entries
  *   were grouped.
  */
 export const LEDGER_SORT_KEY = 'LEDGER';
 export const ledgerPk = (callId: string): string => `LEDGER#${callId}`;
 const GROUP_PREFIX = 'LEDGER#S#';
-/** The attribute of a session entry that holds the marks of its calls. */
+/** The attribute of a session entry, and of a session's hour rollup, that holds the marks of its calls. */
 export const LEDGER_MARKS = 'ids';
+/** Set on a session's hour rollup once its further calls are marked in minute entries. Never cleared. */
+export const ROLLUP_MARKS_FULL = 'idsFull';
+/**
+ * Marks a session's hour rollup holds at most: 32 × 12 bytes keep the largest session rollup of the
+ * benchmark mix (about 600 bytes) within DynamoDB's 1 KB write unit, so a mark costs nothing more. A session
+ * with more calls in an hour marks the rest in minute entries, one write per minute and batch.
+ */
+export const SESSION_ROLLUP_MARKS = 32;
 
 /** Where a call's ledger entry lives. `grouped`: a session's entry of one minute, holding marks. */
 export interface LedgerKey {
@@ -33,6 +43,12 @@ export interface LedgerKey {
   sk: string;
   grouped: boolean;
 }
+
+/** The hour rollup a call with a session is marked in; none for a call without a session. */
+export const sessionRollupOf = (record: CallRecord): RollupKey | undefined =>
+  record.sessionId
+    ? rollupKeysOf(record).find((key) => key.dim === 'session' && key.granularity === 'hour')
+    : undefined;
 
 /** The entry of a call of its own: a sessionless call's, and every call's before entries were grouped. */
 const ownEntryKey = (callId: string): LedgerKey => ({
@@ -50,7 +66,9 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 export const callMark = (callId: string): Uint8Array => digest(callId).subarray(0, 12);
 
 /**
- * The ledger entry of a call. The session id is hashed into the key, so a long id cannot make a key too
+ * The ledger entry of a call: its own, or for a call with a session its session's entry of that minute
+ * (where it is marked once the session's hour rollup is full, and where the layout before marked it). The
+ * session id is hashed into the key, so a long id cannot make a key too
  * long; two sessions sharing a hash only share an entry, never a mark. A minute bounds the entry's size:
  * one session would need about 550 calls a second to fill DynamoDB's 400 KB item with 12-byte marks.
  */
@@ -115,6 +133,55 @@ export const ledgerWrite = (
   };
 };
 
+/**
+ * The marks of a session's calls, added to the transaction's update of the session's hour rollup, which
+ * then carries their condition:
+ * - `full` false: the marks join `ids` on condition that the rollup is not full, has room for them and
+ *   holds none of them;
+ * - `full` true: the calls' minute entries hold their marks (`ledgerWrite`); the update sets `idsFull` on
+ *   condition that `ids` holds none of them, as it may from before the rollup filled up.
+ */
+export const withSessionMarks = (
+  update: TransactWriteItem,
+  callIds: readonly string[],
+  full: boolean,
+): TransactWriteItem => {
+  const action = update.Update;
+  if (!action) throw new Error('session marks go into the update of the session rollup');
+  const marks = callIds.map(callMark);
+  const names: Record<string, string> = { ...action.ExpressionAttributeNames, '#ids': LEDGER_MARKS };
+  const values: Record<string, AttributeValue> = { ...action.ExpressionAttributeValues };
+  const absent = marks.map((mark, i) => {
+    values[`:k${i}`] = { B: mark };
+    return `NOT contains(#ids, :k${i})`;
+  });
+  let expression = action.UpdateExpression ?? '';
+  let conditions = absent;
+  names['#idsFull'] = ROLLUP_MARKS_FULL;
+  if (full) {
+    values[':idsFull'] = { BOOL: true };
+    expression = expression.replace(/^SET /, 'SET #idsFull = :idsFull, ');
+  } else {
+    values[':marks'] = { BS: marks };
+    values[':room'] = { N: String(SESSION_ROLLUP_MARKS - marks.length) };
+    expression = `${expression}, #ids :marks`;
+    conditions = [
+      'attribute_not_exists(#idsFull)',
+      '(attribute_not_exists(#ids) OR size(#ids) <= :room)',
+      ...absent,
+    ];
+  }
+  return {
+    Update: {
+      ...action,
+      UpdateExpression: expression,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
 const markId = (mark: Uint8Array): string => Buffer.from(mark).toString('base64');
 
 /** The ids, among `callIds`, whose marks an item read from the table holds. */
@@ -141,6 +208,46 @@ export const markedCallIds = async (
   );
   return markedIn(result.Item, callIds);
 };
+
+/** What a session's hour rollup says of some of its calls, read strongly consistent. */
+export interface SessionRollupMarks {
+  /** The calls among those asked about that it marks. */
+  marked: string[];
+  /** Whether it takes no more marks: `idsFull` is set, or the other calls' marks would exceed the cap. */
+  full: boolean;
+}
+
+/** Reads a session's hour rollup after a condition on it failed: which calls it marks, and whether full. */
+export const sessionRollupMarks = async (
+  client: DynamoDBClient,
+  tableName: string,
+  rollup: Pick<RollupKey, 'pk' | 'sk'>,
+  callIds: readonly string[],
+): Promise<SessionRollupMarks> => {
+  const result = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: marshall({ [KEY.partition]: rollup.pk, [KEY.sort]: rollup.sk }),
+      ProjectionExpression: '#ids, #full',
+      ExpressionAttributeNames: { '#ids': LEDGER_MARKS, '#full': ROLLUP_MARKS_FULL },
+      ConsistentRead: true,
+    }),
+  );
+  const marked = markedIn(result.Item, callIds);
+  const held = result.Item?.[LEDGER_MARKS]?.BS?.length ?? 0;
+  const full =
+    result.Item?.[ROLLUP_MARKS_FULL]?.BOOL === true ||
+    held + callIds.length - marked.length > SESSION_ROLLUP_MARKS;
+  return { marked, full };
+};
+
+/** The ledger attributes of a stored (unmarshalled) rollup item, to carry over when it is rewritten. */
+export const ledgerMarksOf = (item: Record<string, unknown> | undefined): Record<string, unknown> =>
+  Object.fromEntries(
+    [LEDGER_MARKS, ROLLUP_MARKS_FULL]
+      .filter((name) => item?.[name] !== undefined)
+      .map((name) => [name, item?.[name]]),
+  );
 
 const BATCH_GET_LIMIT = 100;
 /** Reads of keys DynamoDB left unprocessed (throttling), 20 ms apart and doubling, before the read fails. */

@@ -1,11 +1,25 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { localCredentials } from 'claude-monitor/aws';
 import { type CallRecord, ITEM_TYPE } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
-import { LEDGER_MARKS, LEDGER_SORT_KEY, ledgerPk } from '../../../functions/aggregator/ledger';
+import {
+  callMark,
+  LEDGER_MARKS,
+  LEDGER_SORT_KEY,
+  ledgerKeyOf,
+  ledgerPk,
+  ROLLUP_MARKS_FULL,
+  sessionRollupOf,
+} from '../../../functions/aggregator/ledger';
 import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { callInsertFilter } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
@@ -56,6 +70,40 @@ const ledgerItems = async (table: TestTable): Promise<Record<string, unknown>[]>
   return (page.Items ?? []).map((item) => unmarshall(item));
 };
 
+/** The stored hour rollups of the sessions of `calls`, in order of first appearance. */
+const sessionRollups = async (
+  table: TestTable,
+  calls: readonly CallRecord[],
+): Promise<Record<string, unknown>[]> => {
+  const keys = new Map<string, { pk: string; sk: string }>();
+  for (const call of calls) {
+    const key = sessionRollupOf(call);
+    if (key) keys.set(`${key.pk}|${key.sk}`, { pk: key.pk, sk: key.sk });
+  }
+  const items: Record<string, unknown>[] = [];
+  for (const key of keys.values()) {
+    const result = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    items.push(unmarshall(result.Item ?? {}));
+  }
+  return items;
+};
+
+/** Takes the ledger marks out of the session rollups of `calls`, as rollups were before they held any. */
+const removeRollupMarks = async (table: TestTable, calls: readonly CallRecord[]): Promise<void> => {
+  for (const item of await sessionRollups(table, calls)) {
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: marshall({ pk: item.pk, sk: item.sk }),
+        UpdateExpression: 'REMOVE #ids, #full',
+        ExpressionAttributeNames: { '#ids': LEDGER_MARKS, '#full': ROLLUP_MARKS_FULL },
+      }),
+    );
+  }
+};
+
 /**
  * A client of the same DynamoDB Local whose ledger reads (`BatchGetItem`) do not reach it: they answer
  * empty or fail. A stand-in for what cannot be caused on demand: a read that ran just before another
@@ -78,8 +126,8 @@ const clientWithLedgerReads = (table: TestTable, reads: 'empty' | 'failing'): Dy
   return client;
 };
 
-describe('ledger entries shared by the calls of a session', { timeout: 600_000 }, () => {
-  it('marks the calls of one session and minute in one entry, and a call without a session in its own', async () => {
+describe('ledger marks of the calls of a session', { timeout: 600_000 }, () => {
+  it('marks the calls of a session in its hour rollup, and a call without a session in an entry of its own', async () => {
     // Prepare
     const { table, records } = await streamedCalls('ledger-shared', sessionCalls());
 
@@ -88,18 +136,96 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
 
     // Assess
     const ledger = await ledgerItems(table);
-    const grouped = ledger.filter((item) => item[LEDGER_MARKS] !== undefined);
     expect(result.summary.committed).toBe(28);
-    expect(grouped).toHaveLength(3);
-    expect(grouped.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual([8, 8, 8]);
-    expect(ledger.filter((item) => item.sk === LEDGER_SORT_KEY).map((item) => item.pk)).toEqual(
+    expect(ledger.filter((item) => item[LEDGER_MARKS] !== undefined)).toEqual([]);
+    expect(ledger.map((item) => item.pk)).toEqual(
       expect.arrayContaining([0, 1, 2, 3].map((i) => ledgerPk(`lone-${i}`))),
     );
+    expect(ledger).toHaveLength(4);
+    const sessions = await sessionRollups(table, sessionCalls());
+    expect(sessions.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual([8, 8, 8]);
+    expect(sessions.map((item) => item[ROLLUP_MARKS_FULL])).toEqual([undefined, undefined, undefined]);
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);
   });
 
-  it('a session with more calls in one minute than a transaction takes is marked across transactions, once each', async () => {
+  it('once a session rollup holds its 32 marks, the session calls of that hour are marked in minute entries, and none is counted twice', async () => {
+    // Prepare: 40 calls of one session, one a minute
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      makeCallRecord({
+        callId: `long-${i}`,
+        sessionId: 'long-session',
+        timestamp: new Date(Date.UTC(2026, 11, 2, 10, i, 7)).toISOString(),
+      }),
+    );
+    const { table, records } = await streamedCalls('ledger-full-rollup', calls);
+
+    // Act: the first 30 in three deliveries; then all 40 at once, more than a rollup's marks, again, and
+    // one of the last ten alone, all through a client whose ledger reads miss every mark
+    const firsts = [];
+    for (let start = 0; start < 30; start += 10) {
+      firsts.push(await aggregateStreamBatch(testDeps(table), { Records: records.slice(start, start + 10) }));
+    }
+    const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'empty') });
+    const whole = await aggregateStreamBatch(deps, { Records: records });
+    const redelivered = await aggregateStreamBatch(deps, { Records: records });
+    const single = await aggregateStreamBatch(deps, { Records: records.slice(35, 36) });
+    deps.client.destroy();
+
+    // Assess: 30 marks fit in the rollup; 40 calls would exceed 32, so the rollup is full, the 10 new calls
+    // sit in the session's minute entries, and the rollup's condition finds the 30 it marks
+    expect(firsts.map((result) => result.summary.committed)).toEqual([10, 10, 10]);
+    expect(whole.summary).toMatchObject({ committed: 10, duplicates: 30, failed: 0, rejected: 0 });
+    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 40, failed: 0, rejected: 0 });
+    // One call of a minute entry alone would fit in the rollup's room: the rollup is full all the same
+    expect(single.summary).toMatchObject({ committed: 0, duplicates: 1 });
+    const [rollup] = await sessionRollups(table, calls);
+    expect((rollup![LEDGER_MARKS] as Set<Uint8Array>).size).toBe(30);
+    expect(rollup![ROLLUP_MARKS_FULL]).toBe(true);
+    const entries = (await ledgerItems(table)).filter((item) => item[LEDGER_MARKS] !== undefined);
+    expect(entries.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual(Array(10).fill(1));
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a full session rollup whose minute entries make a transaction too big is committed in parts, each call once', async () => {
+    // Prepare: one session with 60 calls over an hour (more than a rollup's marks, so 60 minute entries)
+    // and 40 one-call sessions of their own users, which the chunk plan packs into the same transaction
+    const calls = [
+      ...Array.from({ length: 60 }, (_, i) =>
+        makeCallRecord({
+          callId: `hour-long-${i}`,
+          sessionId: 'hour-long',
+          userId: 'steady-user',
+          timestamp: new Date(Date.UTC(2026, 11, 2, 11, i, 30)).toISOString(),
+        }),
+      ),
+      ...Array.from({ length: 40 }, (_, i) =>
+        makeCallRecord({
+          callId: `short-${i}`,
+          sessionId: `short-${i}`,
+          userId: `user-${i}`,
+          timestamp: new Date(Date.UTC(2026, 11, 2, 11, 20, i)).toISOString(),
+        }),
+      ),
+    ];
+    const { table, records } = await streamedCalls('ledger-split', calls);
+
+    // Act
+    const first = await aggregateStreamBatch(testDeps(table), { Records: records });
+    const again = await aggregateStreamBatch(testDeps(table), { Records: records });
+
+    // Assess
+    expect(first.summary).toMatchObject({ committed: 100, failed: 0, rejected: 0 });
+    expect(first.summary.transactions).toBeGreaterThan(1);
+    expect(again.summary).toMatchObject({ committed: 0, duplicates: 100 });
+    const [rollup] = await sessionRollups(table, calls.slice(0, 1));
+    expect(rollup![ROLLUP_MARKS_FULL]).toBe(true);
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a session with more calls in one minute than a transaction takes is marked in its minute entry across transactions, once each', async () => {
     // Prepare: 250 calls of one session within one minute, more than one chunk's 100 records
     const calls = Array.from({ length: 250 }, (_, i) =>
       makeCallRecord({
@@ -121,11 +247,14 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 250, failed: 0, rejected: 0 });
     const entries = (await ledgerItems(table)).filter((item) => item[LEDGER_MARKS] !== undefined);
     expect(entries.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual([250]);
+    const [rollup] = await sessionRollups(table, calls);
+    expect(rollup![ROLLUP_MARKS_FULL]).toBe(true);
+    expect(rollup![LEDGER_MARKS]).toBeUndefined();
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);
   });
 
-  it('a redelivery the ledger read does not see commits only the calls its entries do not mark', async () => {
+  it('a redelivery the ledger read does not see commits only the calls its session rollups do not mark', async () => {
     // Prepare: half of each session's calls committed; the redelivery's read then misses them
     const { table, records } = await streamedCalls('ledger-race', sessionCalls());
     await aggregateStreamBatch(testDeps(table), { Records: records.slice(0, 12) });
@@ -135,7 +264,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     const retry = await aggregateStreamBatch(deps, { Records: records });
     deps.client.destroy();
 
-    // Assess: the entries' conditions found the first 12 and left them out
+    // Assess: the rollups' conditions found the first 12 and left them out
     expect(retry.summary).toMatchObject({ committed: 16, duplicates: 12, failed: 0, rejected: 0 });
     expect(retry.batchItemFailures).toEqual([]);
     const { stored, recomputed } = await rollupsAndRecomputation(table);
@@ -146,12 +275,7 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     // Prepare: aggregate, then leave the ledger as the earlier layout wrote it: one entry per call
     const { table, records } = await streamedCalls('ledger-legacy', sessionCalls());
     await aggregateStreamBatch(testDeps(table), { Records: records });
-    for (const item of await ledgerItems(table)) {
-      if (item[LEDGER_MARKS] === undefined) continue;
-      await table.client.send(
-        new DeleteItemCommand({ TableName: table.tableName, Key: marshall({ pk: item.pk, sk: item.sk }) }),
-      );
-    }
+    await removeRollupMarks(table, sessionCalls());
     for (const record of sessionCalls().filter((call) => call.sessionId)) {
       await table.client.send(
         new PutItemCommand({
@@ -165,6 +289,40 @@ describe('ledger entries shared by the calls of a session', { timeout: 600_000 }
     const redelivered = await aggregateStreamBatch(testDeps(table), { Records: records });
 
     // Assess
+    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 28 });
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('a call marked in a minute entry, as before marks moved into session rollups, is not counted again', async () => {
+    // Prepare: aggregate, then leave the ledger as the earlier layout wrote it: marks in minute entries
+    const { table, records } = await streamedCalls('ledger-minute-layout', sessionCalls());
+    await aggregateStreamBatch(testDeps(table), { Records: records });
+    await removeRollupMarks(table, sessionCalls());
+    const byEntry = new Map<string, { pk: string; sk: string; marks: Uint8Array[] }>();
+    for (const record of sessionCalls().filter((call) => call.sessionId)) {
+      const key = ledgerKeyOf(record);
+      const entry = byEntry.get(key.pk + key.sk) ?? { pk: key.pk, sk: key.sk, marks: [] };
+      entry.marks.push(callMark(record.callId));
+      byEntry.set(key.pk + key.sk, entry);
+    }
+    for (const entry of byEntry.values()) {
+      await table.client.send(
+        new PutItemCommand({
+          TableName: table.tableName,
+          Item: {
+            ...marshall({ pk: entry.pk, sk: entry.sk, type: ITEM_TYPE.ledger }),
+            [LEDGER_MARKS]: { BS: entry.marks },
+          },
+        }),
+      );
+    }
+
+    // Act
+    const redelivered = await aggregateStreamBatch(testDeps(table), { Records: records });
+
+    // Assess
+    expect(byEntry.size).toBe(3);
     expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 28 });
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);

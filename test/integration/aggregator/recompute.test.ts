@@ -1,8 +1,9 @@
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { pairCounterAttribute, pairSlotId, toCallItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
+import { LEDGER_MARKS } from '../../../functions/aggregator/ledger';
 import { recomputeRollups } from '../../../functions/aggregator/recompute';
 import { callInsertFilter } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
@@ -84,6 +85,46 @@ describe('recompute and drift check against raw call records', () => {
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);
     expect(clean.openBuckets).toEqual([]);
+  });
+
+  it('a rewritten session rollup keeps its ledger marks, so a redelivery after the repair counts nothing', async () => {
+    // Prepare: a session's calls aggregated, then its rollup drifts
+    const table = await createTestTable('agg-recompute-marks');
+    const records = Array.from({ length: 5 }, (_, i) =>
+      makeCallRecord({ timestamp: `2026-11-29T10:0${i}:00.000Z`, sessionId: 's-marked' }),
+    );
+    await putCallRecords(table.client, table.tableName, records);
+    const stream = (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
+    await aggregateStreamBatch(testDeps(table), { Records: stream });
+    const key = marshall({ pk: 'ROLLUP#hour#session#s-marked', sk: '2026-11-29T10' });
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: key,
+        UpdateExpression: 'ADD calls :one',
+        ExpressionAttributeValues: marshall({ ':one': 1 }),
+      }),
+    );
+
+    // Act
+    const repaired = await recomputeRollups({
+      client: table.client,
+      tableName: table.tableName,
+      from: '2026-11-29T10:00:00Z',
+      to: '2026-11-29T11:00:00Z',
+      now: NOW,
+    });
+    const redelivered = await aggregateStreamBatch(testDeps(table), { Records: stream });
+
+    // Assess
+    expect(repaired.written).toBe(1);
+    const item = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+    );
+    expect(item.Item?.[LEDGER_MARKS]?.BS).toHaveLength(5);
+    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 5 });
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
   });
 
   it('leaves open buckets alone and deletes rollups that no raw record supports', async () => {

@@ -5,7 +5,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { localCredentials } from 'claude-monitor/aws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { benchWorkload, measureAggregation } from '../../../functions/aggregator/bench-workload';
-import { ledgerKeyId, ledgerKeyOf } from '../../../functions/aggregator/ledger';
+import { sessionRollupOf } from '../../../functions/aggregator/ledger';
+import { rollupKeyId } from '../../../functions/aggregator/rollup-keys';
 import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
 import { type StreamFailure, startStreamRunner } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
@@ -104,7 +105,7 @@ describe('local stream runner', () => {
 });
 
 describe('benchmark helper', () => {
-  it('counts the ledger writes (one per entry and transaction) and far fewer write requests than calls', async () => {
+  it('counts no ledger write when session rollups mark every call, and far fewer write requests than calls', async () => {
     // Prepare
     const table = await createTestTable('bench-small');
 
@@ -118,12 +119,12 @@ describe('benchmark helper', () => {
 
     // Assess
     expect(result).toMatchObject({ calls: 40, invocations: 2 });
-    // Every call is marked: at least one write per distinct entry, at most one per call.
-    const entries = new Set(benchWorkload(40).map((record) => ledgerKeyId(ledgerKeyOf(record))));
-    expect(result.ledgerWrites).toBeGreaterThanOrEqual(entries.size);
-    expect(result.ledgerWrites).toBeLessThanOrEqual(40);
+    // Every call of the workload has a session, fewer than a rollup's marks: its rollup update marks it.
+    expect(benchWorkload(40).every((record) => sessionRollupOf(record))).toBe(true);
+    expect(result.ledgerWrites).toBe(0);
+    const sessionRollups = new Set(benchWorkload(40).map((record) => rollupKeyId(sessionRollupOf(record)!)));
+    expect(result.rollupUpdates).toBeGreaterThanOrEqual(sessionRollups.size);
     expect(result.writeRequests).toBeGreaterThanOrEqual(result.transactions);
     expect(result.writeRequestsPerCall).toBeLessThan(1);
-    expect(result.rollupUpdates).toBeGreaterThan(0);
   }, 90_000);
 });
