@@ -15,7 +15,13 @@ import {
   measureAggregation,
   rollupFamilyOf,
 } from '../functions/aggregator/bench-workload';
-import { LEDGER_MARKS, ROLLUP_MARKS_FULL } from '../functions/aggregator/ledger';
+import {
+  LEDGER_MARKS,
+  LEDGER_SORT_KEY,
+  ledgerPk,
+  ledgerWrite,
+  ROLLUP_MARKS_FULL,
+} from '../functions/aggregator/ledger';
 import {
   type KeysInBucket,
   keysPerBucket,
@@ -161,6 +167,15 @@ const keysOnlyEntry = (item: Record<string, AttributeValue>): Record<string, Att
       item[name] ? [[name, item[name]]] : [],
     ),
   );
+
+/** The ledger entry of its own every call had in the layout before. */
+const earlierLedgerEntry = (callId: string): Record<string, AttributeValue> =>
+  ledgerWrite(
+    'before',
+    { pk: ledgerPk(callId), sk: LEDGER_SORT_KEY, grouped: false },
+    [callId],
+    Date.UTC(2026, 10, 29, 10),
+  ).Put?.Item ?? {};
 
 /** An item as the layout before marks moved into session rollups stored it. */
 const withoutLedgerMarks = (item: Record<string, AttributeValue>): Record<string, AttributeValue> =>
@@ -322,8 +337,12 @@ const breakdownOf = (
       ),
     ]),
   );
-  // Before: one entry of its own per call.
-  const ledger = typeUnits(ledgerItems, m.ledgerWrites, m.calls, m.calls);
+  // Before: one entry of its own per call, whatever entries the layout now leaves in the table.
+  const ledger = {
+    ...typeUnits(ledgerItems, m.ledgerWrites, m.calls, m.calls),
+    unitsPerCallBefore: typeUnits([earlierLedgerEntry(records[0]?.callId ?? '')], m.calls, m.calls, m.calls)
+      .unitsPerCallBefore,
+  };
   const pairs = pairCosts(
     byFamily,
     m.rollupUpdatesByFamily,

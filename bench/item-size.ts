@@ -20,6 +20,7 @@ const valueSize = (value: AttributeValue): number => {
   if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
   if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + utf8(s), 0);
   if (value.NS !== undefined) return value.NS.reduce((sum, n) => sum + numberSize(n), 0);
+  if (value.BS !== undefined) return value.BS.reduce((sum, b) => sum + b.byteLength, 0);
   // Lists and maps cost 3 bytes, plus 1 byte per element on top of the elements themselves.
   if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + 1 + valueSize(v), 0);
   if (value.M !== undefined) return 3 + itemSize(value.M) + Object.keys(value.M).length;

@@ -18,6 +18,7 @@ import {
   ledgerKeyOf,
   ledgerPk,
   ROLLUP_MARKS_FULL,
+  SESSION_ROLLUP_MARKS,
   sessionRollupOf,
 } from '../../../functions/aggregator/ledger';
 import { LOCAL_REGION } from '../../../infra/local/dynamodb-local';
@@ -149,9 +150,10 @@ describe('ledger marks of the calls of a session', { timeout: 600_000 }, () => {
     expect(stored).toEqual(recomputed);
   });
 
-  it('once a session rollup holds its 32 marks, the session calls of that hour are marked in minute entries, and none is counted twice', async () => {
-    // Prepare: 40 calls of one session, one a minute
-    const calls = Array.from({ length: 40 }, (_, i) =>
+  it('once a session rollup holds its marks, the session calls of that hour are marked in minute entries, and none is counted twice', async () => {
+    // Prepare: one session calling once a minute, 10 calls more than its rollup's marks, less 2
+    const marked = SESSION_ROLLUP_MARKS - 2;
+    const calls = Array.from({ length: marked + 10 }, (_, i) =>
       makeCallRecord({
         callId: `long-${i}`,
         sessionId: 'long-session',
@@ -160,27 +162,33 @@ describe('ledger marks of the calls of a session', { timeout: 600_000 }, () => {
     );
     const { table, records } = await streamedCalls('ledger-full-rollup', calls);
 
-    // Act: the first 30 in three deliveries; then all 40 at once, more than a rollup's marks, again, and
-    // one of the last ten alone, all through a client whose ledger reads miss every mark
-    const firsts = [];
-    for (let start = 0; start < 30; start += 10) {
-      firsts.push(await aggregateStreamBatch(testDeps(table), { Records: records.slice(start, start + 10) }));
-    }
+    // Act: the first calls in two deliveries; then all at once, more than a rollup's marks, again, and one
+    // of the last ten alone, all through a client whose ledger reads miss every mark
+    const half = marked / 2;
+    const firsts = [
+      await aggregateStreamBatch(testDeps(table), { Records: records.slice(0, half) }),
+      await aggregateStreamBatch(testDeps(table), { Records: records.slice(half, marked) }),
+    ];
     const deps = testDeps(table, undefined, { client: clientWithLedgerReads(table, 'empty') });
     const whole = await aggregateStreamBatch(deps, { Records: records });
     const redelivered = await aggregateStreamBatch(deps, { Records: records });
-    const single = await aggregateStreamBatch(deps, { Records: records.slice(35, 36) });
+    const single = await aggregateStreamBatch(deps, { Records: records.slice(marked + 5, marked + 6) });
     deps.client.destroy();
 
-    // Assess: 30 marks fit in the rollup; 40 calls would exceed 32, so the rollup is full, the 10 new calls
-    // sit in the session's minute entries, and the rollup's condition finds the 30 it marks
-    expect(firsts.map((result) => result.summary.committed)).toEqual([10, 10, 10]);
-    expect(whole.summary).toMatchObject({ committed: 10, duplicates: 30, failed: 0, rejected: 0 });
-    expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 40, failed: 0, rejected: 0 });
+    // Assess: the first calls' marks fit in the rollup; all of them would not, so the rollup is full, the 10
+    // new calls sit in the session's minute entries, and the rollup's condition finds the marks it holds
+    expect(firsts.map((result) => result.summary.committed)).toEqual([half, marked - half]);
+    expect(whole.summary).toMatchObject({ committed: 10, duplicates: marked, failed: 0, rejected: 0 });
+    expect(redelivered.summary).toMatchObject({
+      committed: 0,
+      duplicates: marked + 10,
+      failed: 0,
+      rejected: 0,
+    });
     // One call of a minute entry alone would fit in the rollup's room: the rollup is full all the same
     expect(single.summary).toMatchObject({ committed: 0, duplicates: 1 });
     const [rollup] = await sessionRollups(table, calls);
-    expect((rollup![LEDGER_MARKS] as Set<Uint8Array>).size).toBe(30);
+    expect((rollup![LEDGER_MARKS] as Set<Uint8Array>).size).toBe(marked);
     expect(rollup![ROLLUP_MARKS_FULL]).toBe(true);
     const entries = (await ledgerItems(table)).filter((item) => item[LEDGER_MARKS] !== undefined);
     expect(entries.map((item) => (item[LEDGER_MARKS] as Set<Uint8Array>).size)).toEqual(Array(10).fill(1));

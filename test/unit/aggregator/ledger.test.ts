@@ -1,6 +1,22 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { itemSize } from '../../../bench/item-size';
 import { chunkCalls, MAX_CHUNK_RECORDS } from '../../../functions/aggregator/chunking';
-import { callMark, ledgerKeyId, ledgerKeyOf, ledgerPk } from '../../../functions/aggregator/ledger';
+import {
+  callMark,
+  LEDGER_MARKS,
+  ledgerKeyId,
+  ledgerKeyOf,
+  ledgerPk,
+  ROLLUP_MARKS_FULL,
+  SESSION_ROLLUP_MARKS,
+  sessionRollupOf,
+} from '../../../functions/aggregator/ledger';
+import { preAggregate } from '../../../functions/aggregator/pre-aggregate';
+import { realisticWorkload } from '../../../functions/aggregator/realistic-workload';
+import { rollupItemOf } from '../../../functions/aggregator/recompute-store';
+import { rollupKeyId } from '../../../functions/aggregator/rollup-keys';
 import { makeCallRecord } from '../../helpers/call-records';
 
 describe('ledger entries', () => {
@@ -62,4 +78,33 @@ describe('ledger entries', () => {
     // Assess
     expect(chunks.map((chunk) => chunk.length)).toEqual([MAX_CHUNK_RECORDS, MAX_CHUNK_RECORDS, 50]);
   });
+
+  it('keeps a session hour rollup holding its marks within one write unit over whole hours of the realistic mix', () => {
+    // Prepare: 200,000 calls at the busy rate, so most sessions run their whole course in their hours
+    const records = realisticWorkload(200_000, 200);
+    const callsOf = new Map<string, string[]>();
+    for (const record of records) {
+      const id = rollupKeyId(sessionRollupOf(record)!);
+      const calls = callsOf.get(id);
+      if (calls) calls.push(record.callId);
+      else callsOf.set(id, [record.callId]);
+    }
+
+    // Act: each session rollup as stored at the end of its hour, with the marks it took
+    const sizes: number[] = [];
+    for (const [id, delta] of preAggregate(records)) {
+      const callIds = callsOf.get(id);
+      if (!callIds) continue;
+      const item: Record<string, AttributeValue> = {
+        ...marshall(rollupItemOf(delta)),
+        [LEDGER_MARKS]: { BS: callIds.slice(0, SESSION_ROLLUP_MARKS).map(callMark) },
+        ...(callIds.length > SESSION_ROLLUP_MARKS ? { [ROLLUP_MARKS_FULL]: { BOOL: true } } : {}),
+      };
+      sizes.push(itemSize(item));
+    }
+
+    // Assess: at most 1 in 1,000 above 1 KB (32 marks would leave 4.7 % above)
+    expect(sizes.length).toBeGreaterThan(10_000);
+    expect(sizes.filter((size) => size > 1_024).length).toBeLessThanOrEqual(sizes.length / 1_000);
+  }, 600_000);
 });
