@@ -77,6 +77,12 @@ export interface LiveTableUnits {
   /** Index entry units per call the fresh table counted, and a live table writes. */
   indexUnitsPerCallFresh: number;
   indexUnitsPerCall: number;
+  /**
+   * Share of the hour's calls past their session rollup's marks, and the minute entry units per call they
+   * add: a run starting on a new table meets no session that far into its hour.
+   */
+  pastSessionMarksShare: number;
+  minuteEntryUnitsPerCall: number;
   /** The aggregator's write units per call (ledger, rollups, alert state), and with the record. */
   writeUnitsPerCall: number;
   totalWriteUnitsPerCall: number;
@@ -301,11 +307,20 @@ export const liveTableUnits = (
     fresh += units.indexUnitsPerCall;
     live += (bucket[dim] / bucket.calls) * units.unitsPerIndexEntry;
   }
+  // A call past its session rollup's marks is marked in the session's minute entry, written as often as
+  // the session rollup itself (the calls of a session in one batch share both): 1 unit, twice in a
+  // transaction, per session-hour write.
+  const pastSessionMarksShare = buckets.hour.pastSessionMarks / buckets.hour.calls;
+  const minuteEntryUnitsPerCall =
+    pastSessionMarksShare * (rollups['session/hour']?.writesPerCall ?? 0) * TRANSACTIONAL;
+  const added = live - fresh + minuteEntryUnitsPerCall;
   return {
     indexUnitsPerCallFresh: fresh,
     indexUnitsPerCall: live,
-    writeUnitsPerCall: writeUnitsPerCall - fresh + live,
-    totalWriteUnitsPerCall: totalWriteUnitsPerCall - fresh + live,
+    pastSessionMarksShare,
+    minuteEntryUnitsPerCall,
+    writeUnitsPerCall: writeUnitsPerCall + added,
+    totalWriteUnitsPerCall: totalWriteUnitsPerCall + added,
   };
 };
 

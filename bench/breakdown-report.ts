@@ -137,6 +137,7 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     lines.push(
       `  ${s}, on a live table (each rollup's index entry once per hour or day, not once per rollup this run met first): ` +
         `index entries ${fixed(live.indexUnitsPerCallFresh, 3)} → ${fixed(live.indexUnitsPerCall, 3)} units/call, ` +
+        `minute entries of the ${fixed(100 * live.pastSessionMarksShare, 1)} % of calls past their session rollup's marks +${fixed(live.minuteEntryUnitsPerCall, 3)}, ` +
         `total ${fixed(live.totalWriteUnitsPerCall, 3)} units/call, $${fixed(dollarsOfUnits(live.totalWriteUnitsPerCall), 3)} per million calls`,
     );
   }

@@ -1,4 +1,5 @@
 import { type CallRecord, EMPTY_USAGE } from 'claude-monitor/domain';
+import { SESSION_ROLLUP_MARKS } from './ledger';
 
 /**
  * The workload mix the write-cost figures are measured on, and why each figure is what it is. Costs depend on
@@ -124,6 +125,11 @@ export interface KeysInBucket {
   function: number;
   model: number;
   all: number;
+  /**
+   * Calls past the `SESSION_ROLLUP_MARKS`-th of their session in the bucket: marked in minute entries, as
+   * their session's hour rollup is full by then (hours only).
+   */
+  pastSessionMarks: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -133,7 +139,8 @@ const HOUR_MS = 3_600_000;
  * live table creates each rollup, and so writes its group-by index entry, once per bucket. The hour is
  * planned as `realisticWorkload` plans its calls (sessions running into it from before included); the day is
  * bounded from above by the whole population (every user, tenant, function and model calls that day) and
- * holds `callsPerSecond` × 86,400 calls. Sessions have hour rollups only.
+ * holds `callsPerSecond` × 86,400 calls. Sessions have hour rollups only. The planned hour starts on the
+ * hour, so a session's calls in it are its calls in one hour rollup.
  */
 export const keysPerBucket = (
   callsPerSecond: number,
@@ -142,6 +149,13 @@ export const keysPerBucket = (
   const calls = Math.round((callsPerSecond * HOUR_MS) / 1_000);
   const planned = planCalls(seeded(seed), calls, callsPerSecond);
   const distinct = (of: (call: PlannedCall) => number): number => new Set(planned.map(of)).size;
+  const sessionCalls = new Map<number, number>();
+  let pastSessionMarks = 0;
+  for (const call of planned) {
+    const count = (sessionCalls.get(call.session) ?? 0) + 1;
+    sessionCalls.set(call.session, count);
+    if (count > SESSION_ROLLUP_MARKS) pastSessionMarks++;
+  }
   const mix = WORKLOAD_MIX;
   return {
     hour: {
@@ -152,6 +166,7 @@ export const keysPerBucket = (
       function: distinct((call) => call.fn),
       model: mix.models.length,
       all: 1,
+      pastSessionMarks,
     },
     day: {
       calls: calls * 24,
@@ -161,6 +176,7 @@ export const keysPerBucket = (
       function: mix.functions,
       model: mix.models.length,
       all: 1,
+      pastSessionMarks: 0,
     },
   };
 };

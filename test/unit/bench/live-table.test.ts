@@ -27,7 +27,16 @@ describe('keysPerBucket', () => {
     expect(hour.user).toBeLessThanOrEqual(hour.session);
     expect(hour.tenant).toBeLessThanOrEqual(WORKLOAD_MIX.tenants);
     expect(hour.function).toBeLessThanOrEqual(WORKLOAD_MIX.functions);
-    expect(day).toMatchObject({ calls: 24 * hour.calls, session: 0, user: WORKLOAD_MIX.users, all: 1 });
+    expect(day).toMatchObject({
+      calls: 24 * hour.calls,
+      session: 0,
+      user: WORKLOAD_MIX.users,
+      all: 1,
+      pastSessionMarks: 0,
+    });
+    // Sessions of up to 60 calls: some run past their rollup's marks within the hour, most do not.
+    expect(hour.pastSessionMarks).toBeGreaterThan(0);
+    expect(hour.pastSessionMarks).toBeLessThan(hour.calls / 4);
     expect(keysPerBucket(4)).toEqual({ hour, day });
   });
 });
@@ -43,10 +52,13 @@ describe('liveTableUnits', () => {
 
     // Assess
     const expected = hour.session / hour.calls + day.user / day.calls;
+    // Calls past their session rollup's marks write a minute entry as often as the session rollup (0.5).
+    const minuteEntries = (hour.pastSessionMarks / hour.calls) * 0.5 * 2;
     expect(live.indexUnitsPerCallFresh).toBeCloseTo(0.4, 12);
     expect(live.indexUnitsPerCall).toBeCloseTo(expected, 12);
-    expect(live.writeUnitsPerCall).toBeCloseTo(4 - 0.4 + expected, 12);
-    expect(live.totalWriteUnitsPerCall).toBeCloseTo(5 - 0.4 + expected, 12);
+    expect(live.minuteEntryUnitsPerCall).toBeCloseTo(minuteEntries, 12);
+    expect(live.writeUnitsPerCall).toBeCloseTo(4 - 0.4 + expected + minuteEntries, 12);
+    expect(live.totalWriteUnitsPerCall).toBeCloseTo(5 - 0.4 + expected + minuteEntries, 12);
   });
 
   it('refuses a rollup family it has no bucket count for', () => {
