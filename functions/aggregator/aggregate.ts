@@ -94,15 +94,16 @@ export const aggregateStreamBatch = async (
   }
 
   let known = new Set<string>();
+  let fullSessionRollups = new Set<string>();
   /** Calls held back for a retry because the ledger could not be read (see `committedCallIds`). */
   const unread: UncommittedCall[] = [];
   let calls = parsed.calls;
   try {
-    known = await committedCallIds(
+    ({ committed: known, fullSessionRollups } = await committedCallIds(
       deps.client,
       deps.tableName,
       calls.map((call) => call.record),
-    );
+    ));
   } catch (error) {
     const reason = `ledger read failed: ${String(error)}`;
     deps.logger.warn(
@@ -123,7 +124,7 @@ export const aggregateStreamBatch = async (
   const failed: UncommittedCall[] = [...unread];
   let transactions = 0;
   for (const chunk of chunkCalls(sortForSharing(fresh), MAX_TRANSACTION_ITEMS)) {
-    const result = await commitIsolated(deps, chunk);
+    const result = await commitIsolated(deps, chunk, fullSessionRollups);
     committed.push(...result.committed);
     duplicates.push(...result.duplicates);
     rejected.push(...result.rejected);

@@ -246,10 +246,14 @@ export interface ChunkResult {
  * `ADD`s in ONE transaction, so a record's deltas are added exactly when the ledger marks it. When a mark's
  * condition fails, another delivery got there first or the session rollup is full: the records the ledger
  * holds are dropped, full rollups send their calls to minute entries, and the rest is retried, which makes
- * any redelivery (replay, bisect, partial retry, concurrent shards) harmless.
+ * any redelivery (replay, bisect, partial retry, concurrent shards) harmless. `fullSessionRollups`: session
+ * rollups already known to be full (by `rollupKeyId`), whose calls are marked in minute entries at once.
  */
-export const commitChunk = (deps: AggregatorDeps, chunk: readonly StreamCall[]): Promise<ChunkResult> =>
-  commitCalls(deps, chunk, new Set());
+export const commitChunk = (
+  deps: AggregatorDeps,
+  chunk: readonly StreamCall[],
+  fullSessionRollups: ReadonlySet<string> = new Set(),
+): Promise<ChunkResult> => commitCalls(deps, chunk, new Set(fullSessionRollups));
 
 const commitCalls = async (
   deps: AggregatorDeps,

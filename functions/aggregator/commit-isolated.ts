@@ -34,15 +34,17 @@ const reasonOf = (error: unknown): string => {
  * and commits each, down to single records: the record at fault stands alone and is rejected with DynamoDB's
  * reason, and every other record of the chunk commits. The split is by records, so it holds whatever the
  * rollup items look like. A failure that may pass is not split: the whole chunk is retried later.
+ * `fullSessionRollups`: session rollups the ledger read found full (`committedCallIds`).
  */
 export const commitIsolated = async (
   deps: AggregatorDeps,
   chunk: readonly StreamCall[],
+  fullSessionRollups: ReadonlySet<string> = new Set(),
 ): Promise<IsolatedCommit> => {
   const result: IsolatedCommit = { committed: [], duplicates: [], rejected: [], failed: [], transactions: 0 };
   const commit = async (calls: readonly StreamCall[]): Promise<void> => {
     try {
-      const done = await commitChunk(deps, calls);
+      const done = await commitChunk(deps, calls, fullSessionRollups);
       result.committed.push(...done.committed);
       result.duplicates.push(...done.duplicates);
       if (done.committed.length > 0) result.transactions++;

@@ -254,29 +254,50 @@ const BATCH_GET_LIMIT = 100;
 /** Reads of keys DynamoDB left unprocessed (throttling), 20 ms apart and doubling, before the read fails. */
 const LEDGER_READ_ATTEMPTS = 5;
 
+/** What the ledger says of a batch before it commits. */
+export interface LedgerState {
+  /** Call ids it already holds (replays). */
+  committed: Set<string>;
+  /**
+   * Session rollups (`rollupKeyId`) that take no more marks: `idsFull` is set, or the batch's other calls
+   * of that session and hour would exceed `SESSION_ROLLUP_MARKS`. Their calls go to minute entries at once,
+   * instead of a transaction finding the rollup full and being sent again.
+   */
+  fullSessionRollups: Set<string>;
+}
+
+type Owner = { kind: 'own' | 'minute' | 'rollup'; key: { pk: string; sk: string }; callIds: string[] };
+
 /**
- * Call ids of the batch the ledger already holds (replays). Reads each call's entry of its own (`LEDGER#<id>`;
- * for calls with a session, the entry the layout before grouping wrote, kept `LEDGER_RETENTION_DAYS`) and
- * each session entry the batch touches. For calls without a session this is only an optimisation: the
- * condition in the transaction is what guarantees exactly-once. For calls with a session it is also the only
- * check against entries of the earlier layout, so a caller that cannot read must not commit those calls.
+ * Reads the ledger items a batch's calls may be marked in: each call's entry of its own (`LEDGER#<id>`; for
+ * calls with a session, the entry the layout before grouping wrote, kept `LEDGER_RETENTION_DAYS`), and each
+ * session minute entry and session hour rollup the batch touches. For marks this is only an optimisation
+ * where a transaction's condition checks them too (entries of their own, session rollups, minute entries
+ * of full rollups). For calls with a session it is also the only check against the entries of the earlier
+ * layouts, so a caller that cannot read must not commit those calls. Eventually consistent: a mark written
+ * a moment ago may be missed, and is then found by the condition.
  */
 export const committedCallIds = async (
   client: DynamoDBClient,
   tableName: string,
   records: readonly CallRecord[],
-): Promise<Set<string>> => {
-  const owners = new Map<string, { key: LedgerKey; callIds: string[] }>();
+): Promise<LedgerState> => {
+  const owners = new Map<string, Owner>();
+  const own = (kind: Owner['kind'], key: { pk: string; sk: string }, callId: string) => {
+    const id = ledgerKeyId(key);
+    const owner = owners.get(id) ?? { kind, key, callIds: [] };
+    owner.callIds.push(callId);
+    owners.set(id, owner);
+  };
   for (const record of records) {
     const entry = ledgerKeyOf(record);
-    for (const key of entry.grouped ? [entry, ownEntryKey(record.callId)] : [entry]) {
-      const id = ledgerKeyId(key);
-      const owner = owners.get(id) ?? { key, callIds: [] };
-      owner.callIds.push(record.callId);
-      owners.set(id, owner);
-    }
+    own(entry.grouped ? 'minute' : 'own', entry, record.callId);
+    if (!entry.grouped) continue;
+    own('own', ownEntryKey(record.callId), record.callId);
+    const rollup = sessionRollupOf(record);
+    if (rollup) own('rollup', rollup, record.callId);
   }
-  const found = new Set<string>();
+  const state: LedgerState = { committed: new Set(), fullSessionRollups: new Set() };
   const entries = [...owners.values()];
   for (let start = 0; start < entries.length; start += BATCH_GET_LIMIT) {
     let keys = entries
@@ -293,8 +314,13 @@ export const committedCallIds = async (
           RequestItems: {
             [tableName]: {
               Keys: keys,
-              ProjectionExpression: '#pk, #sk, #ids',
-              ExpressionAttributeNames: { '#pk': KEY.partition, '#sk': KEY.sort, '#ids': LEDGER_MARKS },
+              ProjectionExpression: '#pk, #sk, #ids, #full',
+              ExpressionAttributeNames: {
+                '#pk': KEY.partition,
+                '#sk': KEY.sort,
+                '#ids': LEDGER_MARKS,
+                '#full': ROLLUP_MARKS_FULL,
+              },
             },
           },
         }),
@@ -304,12 +330,20 @@ export const committedCallIds = async (
           ledgerKeyId({ pk: item[KEY.partition]?.S ?? '', sk: item[KEY.sort]?.S ?? '' }),
         );
         if (!owner) continue;
-        const ids = owner.key.grouped ? markedIn(item, owner.callIds) : owner.callIds;
-        for (const id of ids) found.add(id);
+        const ids = owner.kind === 'own' ? owner.callIds : markedIn(item, owner.callIds);
+        for (const id of ids) state.committed.add(id);
+        if (owner.kind !== 'rollup') continue;
+        const held = item[LEDGER_MARKS]?.BS?.length ?? 0;
+        if (
+          item[ROLLUP_MARKS_FULL]?.BOOL === true ||
+          held + owner.callIds.length - ids.length > SESSION_ROLLUP_MARKS
+        ) {
+          state.fullSessionRollups.add(ledgerKeyId(owner.key));
+        }
       }
       keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       if (keys.length > 0) await sleep(20 * 2 ** attempt);
     }
   }
-  return found;
+  return state;
 };

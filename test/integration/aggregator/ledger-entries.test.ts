@@ -196,6 +196,50 @@ describe('ledger marks of the calls of a session', { timeout: 600_000 }, () => {
     expect(stored).toEqual(recomputed);
   });
 
+  it('calls the ledger read shows past the marks of their session rollup go to minute entries, no transaction sent twice', async () => {
+    // Prepare: a session's rollup holding all but 2 of its marks, and 10 more calls of that hour
+    const marked = SESSION_ROLLUP_MARKS - 2;
+    const calls = Array.from({ length: marked + 10 }, (_, i) =>
+      makeCallRecord({
+        callId: `read-full-${i}`,
+        sessionId: 'read-full-session',
+        timestamp: new Date(Date.UTC(2026, 11, 2, 12, i, 9)).toISOString(),
+      }),
+    );
+    const { table, records } = await streamedCalls('ledger-read-full', calls);
+    await aggregateStreamBatch(testDeps(table), { Records: records.slice(0, marked) });
+    const client = new DynamoDBClient({
+      endpoint: table.endpoint,
+      region: LOCAL_REGION,
+      credentials: localCredentials(),
+    });
+    let sent = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand') sent++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'transactionCounter' },
+    );
+
+    // Act
+    const result = await aggregateStreamBatch(testDeps(table, undefined, { client }), {
+      Records: records.slice(marked),
+    });
+    client.destroy();
+
+    // Assess: one transaction, sent once, marks the 10 calls in their minute entries
+    expect(result.summary).toMatchObject({ committed: 10, transactions: 1, failed: 0 });
+    expect(sent).toBe(1);
+    const [rollup] = await sessionRollups(table, calls);
+    expect((rollup![LEDGER_MARKS] as Set<Uint8Array>).size).toBe(marked);
+    expect(rollup![ROLLUP_MARKS_FULL]).toBe(true);
+    const entries = (await ledgerItems(table)).filter((item) => item[LEDGER_MARKS] !== undefined);
+    expect(entries).toHaveLength(10);
+    const { stored, recomputed } = await rollupsAndRecomputation(table);
+    expect(stored).toEqual(recomputed);
+  });
+
   it('a full session rollup whose minute entries make a transaction too big is committed in parts, each call once', async () => {
     // Prepare: one session with 60 calls over an hour (more than a rollup's marks, so 60 minute entries)
     // and 40 one-call sessions of their own users, which the chunk plan packs into the same transaction
