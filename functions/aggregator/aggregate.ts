@@ -6,7 +6,8 @@ import { updateStreaks } from './alerts/streak-store';
 import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from './chunking';
 import { commitIsolated, type UncommittedCall } from './commit-isolated';
 import type { AggregatorDeps } from './deps';
-import { committedCallIds, ledgerKeyOf } from './ledger';
+import { ledgerKeyOf } from './ledger';
+import { committedCallIds } from './ledger-read';
 import { compareSequenceNumbers, parseStreamRecords, type StreamCall } from './parse-records';
 
 /** Outbox entries the aggregator retries per invocation: enough to catch up, small enough to stay cheap. */
