@@ -152,11 +152,12 @@ const markGroupsOf = (
   calls: readonly StreamCall[],
   full: ReadonlySet<string>,
 ): { own: EntryGroup[]; sessions: SessionGroup[] } => {
-  const own = entryGroupsOf(calls.filter((call) => !sessionRollupOf(call.record)));
+  const rollupOf = new Map(calls.map((call) => [call, sessionRollupOf(call.record)]));
+  const own = entryGroupsOf(calls.filter((call) => !rollupOf.get(call)));
   const sessions = groupBy<Omit<SessionGroup, 'calls'>>(
-    calls.filter((call) => sessionRollupOf(call.record)),
-    (call) => rollupKeyId(sessionRollupOf(call.record)!),
-    (call) => ({ rollup: sessionRollupOf(call.record)!, full: false, entries: [] }),
+    calls.filter((call) => rollupOf.get(call)),
+    (call) => rollupKeyId(rollupOf.get(call)!),
+    (call) => ({ rollup: rollupOf.get(call)!, full: false, entries: [] }),
   );
   for (const group of sessions) {
     group.full = full.has(rollupKeyId(group.rollup)) || group.calls.length > SESSION_ROLLUP_MARKS;

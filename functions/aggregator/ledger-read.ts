@@ -9,7 +9,7 @@ import {
   markedIn,
   ownEntryKey,
   ROLLUP_MARKS_FULL,
-  SESSION_ROLLUP_MARKS,
+  rollupFull,
   sessionRollupOf,
 } from './ledger';
 
@@ -96,11 +96,7 @@ export const committedCallIds = async (
         const ids = owner.kind === 'own' ? owner.callIds : markedIn(item, owner.callIds);
         for (const id of ids) state.committed.add(id);
         if (owner.kind !== 'rollup') continue;
-        const held = item[LEDGER_MARKS]?.BS?.length ?? 0;
-        if (
-          item[ROLLUP_MARKS_FULL]?.BOOL === true ||
-          held + owner.callIds.length - ids.length > SESSION_ROLLUP_MARKS
-        ) {
+        if (rollupFull(item, owner.callIds.length - ids.length)) {
           state.fullSessionRollups.add(ledgerKeyId(owner.key));
         }
       }

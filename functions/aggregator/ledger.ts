@@ -236,12 +236,16 @@ export const sessionRollupMarks = async (
     }),
   );
   const marked = markedIn(result.Item, callIds);
-  const held = result.Item?.[LEDGER_MARKS]?.BS?.length ?? 0;
-  const full =
-    result.Item?.[ROLLUP_MARKS_FULL]?.BOOL === true ||
-    held + callIds.length - marked.length > SESSION_ROLLUP_MARKS;
-  return { marked, full };
+  return { marked, full: rollupFull(result.Item, callIds.length - marked.length) };
 };
+
+/**
+ * Whether a session rollup read from the table takes no more marks: `idsFull` is set, or `unmarked` more
+ * calls would take it past `SESSION_ROLLUP_MARKS`.
+ */
+export const rollupFull = (item: Record<string, AttributeValue> | undefined, unmarked: number): boolean =>
+  item?.[ROLLUP_MARKS_FULL]?.BOOL === true ||
+  (item?.[LEDGER_MARKS]?.BS?.length ?? 0) + unmarked > SESSION_ROLLUP_MARKS;
 
 /** The ledger attributes of a stored (unmarshalled) rollup item, to carry over when it is rewritten. */
 export const ledgerMarksOf = (item: Record<string, unknown> | undefined): Record<string, unknown> =>
