@@ -5,6 +5,7 @@ import { publishEntries, publishPendingAlerts } from './alerts/outbox';
 import { updateStreaks } from './alerts/streak-store';
 import { chunkCalls, MAX_TRANSACTION_ITEMS, sortForSharing } from './chunking';
 import { commitIsolated, type UncommittedCall } from './commit-isolated';
+import { syncDays, touchesFailedDay } from './day-sync';
 import type { AggregatorDeps } from './deps';
 import { ledgerKeyOf } from './ledger';
 import { committedCallIds } from './ledger-read';
@@ -23,6 +24,8 @@ export interface AggregationSummary {
   rejected: number;
   /** Records whose chunk failed for a reason that may pass, after retries. */
   failed: number;
+  /** Committed records reported for retry because a day rollup of theirs could not be summed (`syncDays`). */
+  unsynced: number;
   ignored: number;
   transactions: number;
   alertsFired: number;
@@ -72,6 +75,9 @@ const writeCallMetrics = (deps: AggregatorDeps, committed: readonly StreamCall[]
  * holds only within a shard, so no checkpoint or watermark can be derived from them. Instead every record
  * is marked in the ledger atomically with its rollup deltas (see `commitChunk` and `ledger.ts`): whatever
  * the redelivery pattern, a record's deltas are added exactly once.
+ *
+ * The day rollups of the hot dimensions are summed from their hours once the transactions are done
+ * (`syncDays`); a day that cannot be summed sends its records back, and their redelivery sums it again.
  *
  * One record never costs others: a chunk whose transaction DynamoDB refuses is split until the record at
  * fault stands alone (`commitIsolated`). Poison records, rejected records, records whose chunk could not
@@ -132,6 +138,19 @@ export const aggregateStreamBatch = async (
     failed.push(...result.failed);
     transactions += result.transactions;
   }
+  // The days summed from their hours, for every record counted now or by an earlier delivery.
+  const counted = [...committed, ...duplicates];
+  const days = await syncDays(
+    deps,
+    counted.map((call) => call.record),
+  );
+  const unsynced = counted.filter((call) => touchesFailedDay(call.record, days.failed));
+  if (days.failed.size > 0) {
+    deps.logger.error('day rollups not summed from their hours; their records are reported for retry', {
+      days: [...days.failed.keys()],
+      error: [...days.failed.values()][0],
+    });
+  }
   writeCallMetrics(deps, committed);
   logUncommitted(deps, rejected, failed);
   const poisonCount = parsed.poison.length + rejected.length;
@@ -166,6 +185,7 @@ export const aggregateStreamBatch = async (
   const failures = new Set([
     ...parsed.poison.map((p) => p.sequenceNumber),
     ...[...rejected, ...failed, ...streaks.failed].map(({ call }) => call.sequenceNumber),
+    ...unsynced.map((call) => call.sequenceNumber),
   ]);
   failures.delete('');
   return {
@@ -178,6 +198,7 @@ export const aggregateStreamBatch = async (
       poison: parsed.poison.length,
       rejected: rejected.length,
       failed: failed.length,
+      unsynced: unsynced.length,
       ignored: parsed.ignored,
       transactions,
       alertsFired,

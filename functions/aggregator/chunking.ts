@@ -1,6 +1,7 @@
 import type { CallRecord } from 'claude-monitor/domain';
+import { transactionalRollupKeysOf } from './day-sync';
 import { ledgerKeyId, ledgerKeyOf, sessionRollupOf } from './ledger';
-import { rollupKeyId, rollupKeysOf } from './rollup-keys';
+import { rollupKeyId } from './rollup-keys';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -27,12 +28,12 @@ export const sortForSharing = <T extends { record: CallRecord }>(calls: readonly
   });
 
 /**
- * The items a record's transaction writes: its rollups, and the ledger entry of a call without a session (a
- * call with one is marked in its session rollup; the minute entries of a full one are not planned for, and
- * `commitChunk` splits a chunk they make too big).
+ * The items a record's transaction writes: its rollups but the days summed after the batch, and the ledger
+ * entry of a call without a session (a call with one is marked in its session rollup; the minute entries of
+ * a full one are not planned for, and `commitChunk` splits a chunk they make too big).
  */
 const itemsOf = (record: CallRecord): string[] => {
-  const rollups = rollupKeysOf(record).map(rollupKeyId);
+  const rollups = transactionalRollupKeysOf(record).map(rollupKeyId);
   return sessionRollupOf(record) ? rollups : [ledgerKeyId(ledgerKeyOf(record)), ...rollups];
 };
 

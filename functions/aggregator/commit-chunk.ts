@@ -12,6 +12,7 @@ import {
   rollupDimensionSk,
 } from 'claude-monitor/domain';
 import { MAX_TRANSACTION_ITEMS } from './chunking';
+import { HOUR_VERSION, isVersionedHour, transactionalRollupKeysOf } from './day-sync';
 import { type AggregatorDeps, backoffMs, sleep } from './deps';
 import { ChunkCommitError } from './errors';
 import {
@@ -51,7 +52,10 @@ const isRetryable = (error: unknown): boolean => {
   return !(error instanceof Error && error.name === 'ValidationException');
 };
 
-/** One `ADD` of pre-aggregated counters; also sets the attributes the API filters and groups by. */
+/**
+ * One `ADD` of pre-aggregated counters; also sets the attributes the API filters and groups by. An hour
+ * whose day is summed from its hours also counts the write in its version (`HOUR_VERSION`).
+ */
 export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWriteItem => {
   const { key, counters } = delta;
   const names: Record<string, string> = {
@@ -86,6 +90,11 @@ export const rollupUpdate = (tableName: string, delta: RollupDelta): TransactWri
     values[`:c${i}`] = amount;
     return `#c${i} :c${i}`;
   });
+  if (isVersionedHour(key)) {
+    names['#v'] = HOUR_VERSION;
+    values[':v'] = 1;
+    adds.push('#v :v');
+  }
   // Model names of the pair slots: a string set grown with ADD, so any order of writes gives the same set.
   for (const [i, [slot, models]] of [...(delta.pairNames ?? [])].entries()) {
     if (models.size === 0) continue;
@@ -174,7 +183,8 @@ interface Transaction {
 
 /**
  * The transaction of a chunk: the ledger entries first (calls without a session, then the minute entries of
- * full session rollups), then the rollups, the session rollups carrying their calls' marks.
+ * full session rollups), then the rollups, the session rollups carrying their calls' marks. The days of
+ * `DAY_FROM_HOURS` are not in it: they are summed from their hours after the batch (`syncDays`).
  */
 const transactionOf = (
   deps: AggregatorDeps,
@@ -197,7 +207,10 @@ const transactionOf = (
     }
   }
   const bySessionRollup = new Map(sessions.map((session) => [rollupKeyId(session.rollup), session]));
-  for (const [id, delta] of preAggregate(calls.map((call) => call.record))) {
+  for (const [id, delta] of preAggregate(
+    calls.map((call) => call.record),
+    transactionalRollupKeysOf,
+  )) {
     const session = bySessionRollup.get(id);
     const update = rollupUpdate(deps.tableName, delta);
     items.push(session ? withSessionMarks(update, callIds(session), session.full) : update);

@@ -1,6 +1,7 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { countersOfItem, type Dimension, KEY, ROLLUP_PLAN, type RollupCounters } from 'claude-monitor/domain';
+import { rewrittenHourVersion } from './day-sync';
 import { counterDrift } from './drift';
 import { ledgerMarksOf } from './ledger';
 import { preAggregate, type RollupDelta } from './pre-aggregate';
@@ -81,7 +82,9 @@ const DIMENSIONS = Object.keys(ROLLUP_PLAN) as Dimension[];
  * Rebuilds rollups of closed buckets from the raw call records (e.g. after a price correction) or, in
  * `check` mode, reports where they drifted. The rollups are SET to the recomputed values (whole items are
  * replaced, stale keys deleted), never ADDed to; only keys that drifted are written. A session rollup keeps
- * the ledger marks it holds, so a redelivered call is still known as counted.
+ * the ledger marks it holds, so a redelivered call is still known as counted, and an hour of a day summed
+ * from its hours a higher version (`rewrittenHourVersion`); such a day is written without a version, so the
+ * next sum of its hours replaces it.
  */
 export const recomputeRollups = async (options: RecomputeOptions): Promise<RecomputeReport> => {
   const { client, tableName } = options;
@@ -128,7 +131,15 @@ export const recomputeRollups = async (options: RecomputeOptions): Promise<Recom
     drift.push({ ...key, differences });
     writes.push(
       want
-        ? { PutRequest: { Item: marshall({ ...rollupItemOf(want), ...ledgerMarksOf(storedItem) }) } }
+        ? {
+            PutRequest: {
+              Item: marshall({
+                ...rollupItemOf(want),
+                ...ledgerMarksOf(storedItem),
+                ...rewrittenHourVersion(want.key, storedItem),
+              }),
+            },
+          }
         : { DeleteRequest: { Key: marshall({ [KEY.partition]: key.pk, [KEY.sort]: key.sk }) } },
     );
   }

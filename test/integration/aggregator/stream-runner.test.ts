@@ -113,16 +113,16 @@ describe('benchmark helper', () => {
     const result = await measureAggregation({
       client: table.client,
       tableName: table.tableName,
-      calls: 40,
-      batchSize: 20,
+      calls: 200,
+      batchSize: 100,
     });
 
     // Assess
-    expect(result).toMatchObject({ calls: 40, invocations: 2 });
+    expect(result).toMatchObject({ calls: 200, invocations: 2 });
     // Every call of the workload has a session, fewer than a rollup's marks: its rollup update marks it.
-    expect(benchWorkload(40).every((record) => sessionRollupOf(record))).toBe(true);
+    expect(benchWorkload(200).every((record) => sessionRollupOf(record))).toBe(true);
     expect(result.ledgerWrites).toBe(0);
-    const sessionRollups = new Set(benchWorkload(40).map((record) => rollupKeyId(sessionRollupOf(record)!)));
+    const sessionRollups = new Set(benchWorkload(200).map((record) => rollupKeyId(sessionRollupOf(record)!)));
     expect(result.rollupUpdates).toBeGreaterThanOrEqual(sessionRollups.size);
     expect(result.writeRequests).toBeGreaterThanOrEqual(result.transactions);
     expect(result.writeRequestsPerCall).toBeLessThan(1);

@@ -5,7 +5,7 @@
  * | item        | pk                                   | sk                      | notes                          |
  * |-------------|--------------------------------------|-------------------------|--------------------------------|
  * | call record | `CALL#<yyyy-mm-ddThh>#<p>`           | `<timestamp>#<callId>`  | p = hash(sessionId or callId) % CALL_PARTITIONS; TTL |
- * | rollup      | `ROLLUP#<granularity>#<dim>#<value>` | `<bucket>`              | also `dpk`/`dsk` for group-by; a session's hour: ledger marks `ids`, `idsFull` |
+ * | rollup      | `ROLLUP#<granularity>#<dim>#<value>` | `<bucket>`              | also `dpk`/`dsk` for group-by; a session's hour: ledger marks `ids`, `idsFull`; an account, model, function or tenant hour: version `v`, its day: `vs` (summed from the hours) |
  * | ledger      | `LEDGER#S#<session hash>`            | `<yyyy-mm-ddThh:mm>`    | marks of a session's calls that minute once its hour rollup is full; TTL |
  * | ledger      | `LEDGER#<callId>`                    | `LEDGER`                | a call without a session; TTL  |
  * | alert state | `ALERT#<rule>#<scope>`               | `<window>#<step>`       | fire-once marker               |
