@@ -205,10 +205,12 @@ const typeUnits = (
   writes: number,
   writesBefore: number,
   calls: number,
+  plainWrites = 0,
 ): ItemTypeUnits => {
   const sizes = items.map(itemSize);
   const inIndex = items.filter((item) => item[INDEX.byDimension.partition] !== undefined);
   const perWrite = mean(items.map((item) => TRANSACTIONAL * writeUnits(item)));
+  const perPlainWrite = mean(items.map(writeUnits));
   const perWriteBefore = mean(
     items.map((item) => {
       const units = writeUnits(withoutLedgerMarks(item));
@@ -216,12 +218,12 @@ const typeUnits = (
     }),
   );
   // A family written no more (months, session totals: `earlierOnlyItems`) creates no index entry now.
-  const created = writes > 0 ? inIndex : [];
+  const created = writes + plainWrites > 0 ? inIndex : [];
   const indexEntryUnits = created.reduce((sum, item) => sum + writeUnits(keysOnlyEntry(item)), 0);
   return {
-    writesPerCall: writes / calls,
+    writesPerCall: (writes + plainWrites) / calls,
     writesPerCallBefore: writesBefore / calls,
-    unitsPerCall: (writes * perWrite + indexEntryUnits) / calls,
+    unitsPerCall: (writes * perWrite + plainWrites * perPlainWrite + indexEntryUnits) / calls,
     unitsPerCallBefore: (writesBefore * perWriteBefore) / calls,
     averageBytes: mean(sizes),
     largestBytes: Math.max(0, ...sizes),
@@ -349,6 +351,7 @@ const breakdownOf = (
         m.rollupUpdatesByFamily[family] ?? 0,
         previous.rollupUpdatesByFamily[family] ?? 0,
         m.calls,
+        m.rollupPutsByFamily[family] ?? 0,
       ),
     ]),
   );
@@ -358,12 +361,10 @@ const breakdownOf = (
     unitsPerCallBefore: typeUnits([earlierLedgerEntry(records[0]?.callId ?? '')], m.calls, m.calls, m.calls)
       .unitsPerCallBefore,
   };
-  const pairs = pairCosts(
-    byFamily,
-    m.rollupUpdatesByFamily,
-    m.calls,
-    (items, writes, calls) => typeUnits(items, writes, writes, calls).unitsPerCall,
-  );
+  const pairs = pairCosts(byFamily, m.calls, (items, family, calls) => {
+    const writes = m.rollupUpdatesByFamily[family] ?? 0;
+    return typeUnits(items, writes, writes, calls, m.rollupPutsByFamily[family] ?? 0).unitsPerCall;
+  });
   const rollupWriteUnitsPerCall = Object.values(rollups).reduce((sum, r) => sum + r.unitsPerCall, 0);
   const rollupWriteUnitsPerCallBefore = Object.values(rollups).reduce(
     (sum, r) => sum + r.unitsPerCallBefore,

@@ -58,7 +58,9 @@ export const formatBreakdown = (breakdowns: Record<RateScenario, AggregationBrea
     '  group-by index (every rollup write rewrote its index entry), a session index holding every record, a',
     '  stored running total per session and stored month rollups; "after" is the layout now: chunks packed by',
     '  shared keys, a keys-only group-by index (one entry per rollup, written when it is created), no session',
-    "  index, a session's total read as the sum of its hours and a month as the sum of its days, in the batches",
+    "  index, a session's total read as the sum of its hours and a month as the sum of its days, the days of",
+    '  the account, models, functions and tenants written once per batch as the sum of their hours (a plain',
+    '  write, outside the transactions; its strongly consistent read is in the read units), in the batches',
     `  deployed now (${DEPLOYED_BATCHING.windowSeconds} s window, at most ${DEPLOYED_BATCHING.batchSize.toLocaleString('en-US')} records and what fits in Lambda's 6 MB payload).`,
     ...BILLING_RULE_SOURCES.map((source) => `  rule: ${source}`),
     line(

@@ -39,7 +39,7 @@ export interface PairFamilyCost {
 }
 
 /** Units per call of a family's writes, from its final items: as `typeUnits` in aggregation-figures. */
-export type UnitsOf = (items: Record<string, AttributeValue>[], writes: number, calls: number) => number;
+export type UnitsOf = (items: Record<string, AttributeValue>[], family: string, calls: number) => number;
 
 const withoutSplit = (item: Record<string, AttributeValue>): Record<string, AttributeValue> =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !isPairAttribute(name)));
@@ -54,7 +54,6 @@ const mean = (values: readonly number[]): number =>
  */
 export const pairCosts = (
   byFamily: ReadonlyMap<string, Record<string, AttributeValue>[]>,
-  writesByFamily: Readonly<Record<string, number>>,
   calls: number,
   unitsOf: UnitsOf,
 ): Record<PairDimension, PairFamilyCost> => {
@@ -67,8 +66,7 @@ export const pairCosts = (
     const strippedSizes = stripped.map(itemSize);
     const units = (strip: boolean) =>
       families.reduce(
-        (sum, [family, items]) =>
-          sum + unitsOf(strip ? items.map(withoutSplit) : items, writesByFamily[family] ?? 0, calls),
+        (sum, [family, items]) => sum + unitsOf(strip ? items.map(withoutSplit) : items, family, calls),
         0,
       );
     const unitsPerCall = units(false);

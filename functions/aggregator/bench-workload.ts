@@ -32,9 +32,14 @@ export interface AggregationMeasurement {
   rollupUpdates: number;
   /** Rollup updates by family (`<dimension>/<granularity>`, e.g. `session/hour`). */
   rollupUpdatesByFamily: Record<string, number>;
+  /**
+   * Rollup items written whole outside transactions, by family: the day sums of `syncDays`, each attempt
+   * (a write its condition refuses is billed too).
+   */
+  rollupPutsByFamily: Record<string, number>;
   /** Puts inside transactions that are not ledger entries (alert markers, outbox entries). */
   otherTransactionalPuts: number;
-  /** Write units DynamoDB reported for writes outside transactions (error streaks, outbox clean-up). */
+  /** Write units DynamoDB reported for other writes outside transactions (error streaks, outbox clean-up). */
   plainWriteUnits: number;
   /** Distinct rollup keys each invocation's batch touched. */
   distinctKeysPerBatch: number[];
@@ -159,6 +164,7 @@ export const measureAggregation = async (
     readUnits: 0,
   };
   const rollupUpdatesByFamily: Record<string, number> = {};
+  const rollupPutsByFamily: Record<string, number> = {};
   let metricLogBytes = 0;
   const middlewareName = 'claudeMonitorBenchCapacity';
   options.client.middlewareStack.add(
@@ -180,12 +186,21 @@ export const measureAggregation = async (
           }
         }
       }
+      const putPk =
+        command === 'PutItemCommand'
+          ? (input.Item as Record<string, { S?: string }>)?.[KEY.partition]?.S
+          : '';
+      const isRollupPut = putPk?.startsWith('ROLLUP#') ?? false;
+      if (isRollupPut) {
+        const family = rollupFamilyOf(putPk ?? '');
+        rollupPutsByFamily[family] = (rollupPutsByFamily[family] ?? 0) + 1;
+      }
       const result = await next(args);
       const units = unitsOf((result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
       if (WRITE_COMMANDS.has(command)) {
         counts.writeRequests++;
         counts.writeUnits += units;
-        if (command !== 'TransactWriteItemsCommand') counts.plainWriteUnits += units;
+        if (command !== 'TransactWriteItemsCommand' && !isRollupPut) counts.plainWriteUnits += units;
       } else if (READ_COMMANDS.has(command)) {
         counts.readRequests++;
         counts.readUnits += units;
@@ -235,6 +250,7 @@ export const measureAggregation = async (
     transactions,
     ...counts,
     rollupUpdatesByFamily,
+    rollupPutsByFamily,
     distinctKeysPerBatch,
     writeRequestsPerCall: counts.writeRequests / workload.length,
     writeUnitsPerCall: counts.writeUnits / workload.length,
