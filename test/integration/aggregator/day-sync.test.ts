@@ -1,6 +1,6 @@
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { countersOfItem } from 'claude-monitor/domain';
+import { addPairSlots, countersOfItem, type PairSlot, pairSlotsOfItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
 import { aggregateStreamBatch } from '../../../functions/aggregator/aggregate';
 import { chunkCalls, sortForSharing } from '../../../functions/aggregator/chunking';
@@ -31,6 +31,7 @@ const workload = (count: number, offset = 0) =>
   });
 
 const TENANT_DAY = rollupKey('day', 'tenant', 'tenant-1', '2026-11-29');
+const TENANT_HOUR_PK = 'ROLLUP#hour#tenant#tenant-1';
 
 const streamOf = async (table: TestTable) =>
   (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
@@ -93,6 +94,13 @@ describe('day rollups of the hot dimensions, summed from their hours after the t
     const { stored, recomputed } = await rollupsAndRecomputation(table);
     expect(stored).toEqual(recomputed);
     expect(countersOfItem(day!).calls).toBe(20);
+    // The model split's names and counters are the union and the sums of the hours'.
+    const split = new Map<string, PairSlot>();
+    for (const hour of ['T09', 'T10', 'T11']) {
+      addPairSlots(split, pairSlotsOfItem((await storedItem(table, TENANT_HOUR_PK, `2026-11-29${hour}`))!));
+    }
+    expect(split.size).toBe(2);
+    expect(pairSlotsOfItem(day!)).toEqual(split);
   });
 
   it('a day that cannot be written sends its records back, and their redelivery sums it', async () => {
