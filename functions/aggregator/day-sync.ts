@@ -18,10 +18,10 @@ import { type RollupKey, rollupKey, rollupKeyId, rollupKeysOf } from './rollup-k
 
 /**
  * Dimensions whose day rollup is the sum of its hour rollups, written once per batch after the batch's
- * transactions instead of inside each of them. These are the hot dimensions (few values, most calls): a
- * batch's transactions all rewrite the same few hundred of their rollups, so taking the day out of the
- * transactions halves those rewrites. Users and sessions have one or two writes of a rollup per batch,
- * where a separate write would save nothing.
+ * transactions instead of inside each of them. These are the hot dimensions (few values, most calls): nearly
+ * every transaction of a batch rewrites their rollups, so taking the days out of the transactions halves
+ * those rewrites. A user's or a session's rollup is written about once per batch anyway, where a separate
+ * write would save nothing.
  */
 export const DAY_FROM_HOURS: ReadonlySet<Dimension> = new Set<Dimension>([
   'all',
