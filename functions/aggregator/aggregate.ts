@@ -140,15 +140,15 @@ export const aggregateStreamBatch = async (
   }
   // The days summed from their hours, for every record counted now or by an earlier delivery.
   const counted = [...committed, ...duplicates];
-  const days = await syncDays(
+  const failedDays = await syncDays(
     deps,
     counted.map((call) => call.record),
   );
-  const unsynced = counted.filter((call) => touchesFailedDay(call.record, days.failed));
-  if (days.failed.size > 0) {
+  const unsynced = counted.filter((call) => touchesFailedDay(call.record, failedDays));
+  if (failedDays.size > 0) {
     deps.logger.error('day rollups not summed from their hours; their records are reported for retry', {
-      days: [...days.failed.keys()],
-      error: [...days.failed.values()][0],
+      days: [...failedDays.keys()],
+      error: [...failedDays.values()][0],
     });
   }
   writeCallMetrics(deps, committed);

@@ -143,25 +143,19 @@ export const writeDaySum = async (
 /** Days summed at once: enough to hide round trips, few enough to stay clear of throttling. */
 const SYNC_CONCURRENCY = 8;
 
-export interface DaySyncResult {
-  /** Day rollups summed and written (or found already newer). */
-  synced: number;
-  /** Day rollups that could not be summed or written, by key id, with the reason. */
-  failed: Map<string, string>;
-}
-
 /**
  * Sums every day rollup of `DAY_FROM_HOURS` the records contribute to from its hours, after the batch's
  * transactions. Run for records committed now and for records an earlier delivery committed, so a delivery
- * stopped between its transactions and this step is completed by the next one. A day that fails is
- * reported; its records go back to the stream, and their redelivery sums it again.
+ * stopped between its transactions and this step is completed by the next one. Returns the days that could
+ * not be summed or written, by key id, with the reason: their records go back to the stream, and their
+ * redelivery sums them again.
  */
 export const syncDays = async (
   deps: AggregatorDeps,
   records: readonly CallRecord[],
-): Promise<DaySyncResult> => {
+): Promise<Map<string, string>> => {
   const days = [...summedDaysOf(records)];
-  const result: DaySyncResult = { synced: 0, failed: new Map() };
+  const failed = new Map<string, string>();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < days.length) {
@@ -169,14 +163,13 @@ export const syncDays = async (
       try {
         const sum = await readDaySum(deps, day);
         if (sum) await writeDaySum(deps, sum);
-        result.synced++;
       } catch (error) {
-        result.failed.set(id, String(error));
+        failed.set(id, String(error));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, days.length) }, worker));
-  return result;
+  return failed;
 };
 
 /** Whether a record contributes to one of the failed days of a sync. */

@@ -1,4 +1,4 @@
-import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { addPairSlots, countersOfItem, type PairSlot, pairSlotsOfItem } from 'claude-monitor/domain';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { callInsertFilter } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { readWholeStream } from '../../helpers/stream';
-import { rollupsAndRecomputation, testDeps } from './harness';
+import { driftRollup, rollupsAndRecomputation, testDeps } from './harness';
 
 /** Calls of one day over three hours, with and without a tenant, two functions and two models. */
 const workload = (count: number, offset = 0) =>
@@ -62,8 +62,8 @@ describe('day rollups of the hot dimensions, summed from their hours after the t
 
     // Assess
     expect(stopped.stored[`${TENANT_DAY.pk}|${TENANT_DAY.sk}`]).toBeUndefined();
-    expect(stopped.stored[`ROLLUP#hour#tenant#tenant-1|2026-11-29T10`]).toEqual(
-      stopped.recomputed[`ROLLUP#hour#tenant#tenant-1|2026-11-29T10`],
+    expect(stopped.stored[`${TENANT_HOUR_PK}|2026-11-29T10`]).toEqual(
+      stopped.recomputed[`${TENANT_HOUR_PK}|2026-11-29T10`],
     );
     expect(redelivered.summary).toMatchObject({ committed: 0, duplicates: 40, unsynced: 0 });
     expect(redelivered.batchItemFailures).toEqual([]);
@@ -156,18 +156,10 @@ describe('day rollups of the hot dimensions, summed from their hours after the t
     const stream = await streamOf(table);
     const deps = testDeps(table);
     await aggregateStreamBatch(deps, { Records: stream });
-    const hourKey = marshall({ pk: 'ROLLUP#hour#tenant#tenant-1', sk: '2026-11-29T10' });
-    await table.client.send(
-      new UpdateItemCommand({
-        TableName: table.tableName,
-        Key: hourKey,
-        UpdateExpression: 'ADD calls :one',
-        ExpressionAttributeValues: marshall({ ':one': 1 }),
-      }),
-    );
+    await driftRollup(table, { pk: TENANT_HOUR_PK, sk: '2026-11-29T10' }, { calls: 1 });
     const drifted = await readDaySum(deps, TENANT_DAY);
     await writeDaySum(deps, drifted!);
-    const before = await storedItem(table, 'ROLLUP#hour#tenant#tenant-1', '2026-11-29T10');
+    const before = await storedItem(table, TENANT_HOUR_PK, '2026-11-29T10');
 
     // Act: the repair, the redelivery's sums, then the sum read before the repair once more
     const repaired = await recomputeRollups({
@@ -183,9 +175,9 @@ describe('day rollups of the hot dimensions, summed from their hours after the t
     // Assess
     expect(repaired.drift.map((entry) => `${entry.pk}|${entry.sk}`).sort()).toEqual([
       'ROLLUP#day#tenant#tenant-1|2026-11-29',
-      'ROLLUP#hour#tenant#tenant-1|2026-11-29T10',
+      `${TENANT_HOUR_PK}|2026-11-29T10`,
     ]);
-    const after = await storedItem(table, 'ROLLUP#hour#tenant#tenant-1', '2026-11-29T10');
+    const after = await storedItem(table, TENANT_HOUR_PK, '2026-11-29T10');
     expect(after?.[HOUR_VERSION]).toBe((before?.[HOUR_VERSION] as number) + 1);
     expect(stale).toBe(false);
     const { stored, recomputed } = await rollupsAndRecomputation(table);

@@ -1,5 +1,10 @@
-import { type DynamoDBClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type DynamoDBClient,
+  ScanCommand,
+  type ScanCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type AlertConfig,
   type CallRecord,
@@ -95,4 +100,24 @@ export const rollupsAndRecomputation = async (
   const recomputed: Record<string, Record<string, number>> = {};
   for (const [id, delta] of preAggregate(calls)) recomputed[id] = delta.counters;
   return { stored, recomputed };
+};
+
+/** Makes a stored rollup drift: `ADD`s the amounts to its counters, as no aggregator or recompute would. */
+export const driftRollup = async (
+  table: TestTable,
+  key: { pk: string; sk: string },
+  amounts: Record<string, number>,
+): Promise<void> => {
+  const entries = Object.entries(amounts);
+  await table.client.send(
+    new UpdateItemCommand({
+      TableName: table.tableName,
+      Key: marshall(key),
+      UpdateExpression: `ADD ${entries.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
+      ExpressionAttributeValues: marshall(
+        Object.fromEntries(entries.map(([, amount], i) => [`:a${i}`, amount])),
+      ),
+    }),
+  );
 };

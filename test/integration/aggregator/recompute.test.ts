@@ -9,7 +9,7 @@ import { callInsertFilter } from '../../../infra/local/stream-runner';
 import { makeCallRecord, putCallRecords } from '../../helpers/call-records';
 import { createTestTable } from '../../helpers/dynamodb';
 import { readWholeStream } from '../../helpers/stream';
-import { rollupsAndRecomputation, testDeps } from './harness';
+import { driftRollup, rollupsAndRecomputation, testDeps } from './harness';
 
 const NOW = () => Date.parse('2026-12-05T00:00:00.000Z');
 
@@ -35,24 +35,17 @@ describe('recompute and drift check against raw call records', () => {
       now: NOW,
     };
     const clean = await recomputeRollups({ ...range, mode: 'check' });
-    await table.client.send(
-      new UpdateItemCommand({
-        TableName: table.tableName,
-        Key: marshall({ pk: 'ROLLUP#hour#user#u-1', sk: '2026-11-29T11' }),
-        UpdateExpression: 'ADD calls :one, costNanoUsd :cost',
-        ExpressionAttributeValues: marshall({ ':one': 1, ':cost': 5 }),
-      }),
+    await driftRollup(
+      table,
+      { pk: 'ROLLUP#hour#user#u-1', sk: '2026-11-29T11' },
+      { calls: 1, costNanoUsd: 5 },
     );
     // The model within the tenant drifts too: the check must see pair counters like any other.
     const tenantSonnet = pairCounterAttribute(pairSlotId(records[0]!.model), 'costNanoUsd');
-    await table.client.send(
-      new UpdateItemCommand({
-        TableName: table.tableName,
-        Key: marshall({ pk: 'ROLLUP#hour#tenant#tenant-1', sk: '2026-11-29T10' }),
-        UpdateExpression: 'ADD #pair :extra',
-        ExpressionAttributeNames: { '#pair': tenantSonnet },
-        ExpressionAttributeValues: marshall({ ':extra': 7 }),
-      }),
+    await driftRollup(
+      table,
+      { pk: 'ROLLUP#hour#tenant#tenant-1', sk: '2026-11-29T10' },
+      { [tenantSonnet]: 7 },
     );
 
     // Act
@@ -96,15 +89,9 @@ describe('recompute and drift check against raw call records', () => {
     await putCallRecords(table.client, table.tableName, records);
     const stream = (await readWholeStream(table.endpoint, table.streamArn)).filter(callInsertFilter);
     await aggregateStreamBatch(testDeps(table), { Records: stream });
-    const key = marshall({ pk: 'ROLLUP#hour#session#s-marked', sk: '2026-11-29T10' });
-    await table.client.send(
-      new UpdateItemCommand({
-        TableName: table.tableName,
-        Key: key,
-        UpdateExpression: 'ADD calls :one',
-        ExpressionAttributeValues: marshall({ ':one': 1 }),
-      }),
-    );
+    const rollup = { pk: 'ROLLUP#hour#session#s-marked', sk: '2026-11-29T10' };
+    const key = marshall(rollup);
+    await driftRollup(table, rollup, { calls: 1 });
 
     // Act
     const repaired = await recomputeRollups({
